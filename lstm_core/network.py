@@ -1,0 +1,140 @@
+"""A stack of LSTM layers: build it, convert its weights, and run it into a Trace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from . import layouts
+from . import weights as weights_io
+from .cell import GATE_ORDER, LayerParams, check_variant, run_layer
+from .trace import LayerTrace, Trace
+
+
+class LSTM:
+    """An LSTM of ``num_layers`` layers of ``hidden_size`` units, in one of the four ``VARIANTS``.
+
+    Build one with ``LSTM.random`` or ``LSTM.from_weights``; ``run`` returns a ``Trace`` holding every
+    intermediate. The object is immutable: weights go in through a constructor and out through
+    ``to_weights``.
+    """
+
+    def __init__(self, layers: tuple[LayerParams, ...]):
+        self.layers = tuple(layers)
+        self.variant = self.layers[0].variant
+
+    @property
+    def input_size(self) -> int:
+        return self.layers[0].input_size
+
+    @property
+    def hidden_size(self) -> int:
+        return self.layers[0].hidden_size
+
+    @property
+    def num_layers(self) -> int:
+        return len(self.layers)
+
+    def __repr__(self) -> str:
+        return (
+            f"LSTM(variant={self.variant!r}, input_size={self.input_size}, "
+            f"hidden_size={self.hidden_size}, num_layers={self.num_layers})"
+        )
+
+    @classmethod
+    def random(
+        cls,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        variant: str = "standard",
+        seed: int = 0,
+        scale: float | None = None,
+    ) -> LSTM:
+        """Weights drawn uniformly from (-scale, scale), scale = 1/sqrt(H) by default as in PyTorch."""
+        check_variant(variant)
+        for label, value in (
+            ("input_size", input_size),
+            ("hidden_size", hidden_size),
+            ("num_layers", num_layers),
+        ):
+            if int(value) != value or value < 1:
+                raise ValueError(f"{label} must be a whole number of at least 1, got {value!r}")
+        rng = np.random.default_rng(seed)
+        scale = 1.0 / np.sqrt(hidden_size) if scale is None else scale
+        spec = layouts.expected_shapes(
+            layouts.DEFAULT_LAYOUT[variant], variant, input_size, hidden_size, num_layers
+        )
+        weights = {key: rng.uniform(-scale, scale, size=shape) for key, shape in spec.items()}
+        return cls.from_weights(weights, layout=layouts.DEFAULT_LAYOUT[variant], variant=variant)
+
+    @classmethod
+    def from_weights(cls, weights: dict[str, np.ndarray], layout: str, variant: str = "standard") -> LSTM:
+        """Read a weight dict in ``layout`` (torch, keras, seed or udacity; see DESIGN.md §3).
+
+        Raises ValueError naming the key, the expected shape and the shape given for any missing, extra,
+        misshapen or non-finite weight, and for a layout that cannot express the variant.
+        """
+        w, _, _, num_layers = layouts.validate(weights, layout, variant)
+        return cls(layouts.to_params(w, layout, variant, num_layers))
+
+    def to_weights(self, layout: str | None = None) -> dict[str, np.ndarray]:
+        """The weights as a fresh dict in ``layout`` (default: torch for standard, else the variant's own)."""
+        return layouts.from_params(self.layers, layout or layouts.DEFAULT_LAYOUT[self.variant])
+
+    def run(self, x: np.ndarray, h0: np.ndarray | None = None, c0: np.ndarray | None = None) -> Trace:
+        """Run the sequence x (T, input_size) from h0, c0 (num_layers, H), zeros by default.
+
+        Every layer reads the whole sequence of the layer below; the trace records every step of each.
+        """
+        x = self._check_input(x)
+        h0 = self._check_state(h0, "h0")
+        c0 = self._check_state(c0, "c0")
+        traces, inp = [], x
+        for k, params in enumerate(self.layers):
+            out = run_layer(params, inp, h0[k], c0[k])
+            traces.append(LayerTrace.from_run(self.variant, inp, h0[k], c0[k], out))
+            inp = traces[-1].h
+        return Trace(variant=self.variant, x=traces[0].x, layers=tuple(traces))
+
+    def _check_input(self, x) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim == 1 and self.input_size == 1:
+            x = x[:, None]
+        if x.ndim != 2 or x.shape[1] != self.input_size or x.shape[0] < 1:
+            raise ValueError(f"x must have shape (T, {self.input_size}) with T ≥ 1, got shape {x.shape}")
+        if not np.isfinite(x).all():
+            raise ValueError("x contains NaN or infinite values; every input must be a finite number")
+        return x
+
+    def _check_state(self, s, label) -> np.ndarray:
+        shape = (self.num_layers, self.hidden_size)
+        if s is None:
+            return np.zeros(shape)
+        s = np.asarray(s, dtype=np.float64)
+        if s.shape != shape:
+            raise ValueError(
+                f"{label} must have shape {shape} (num_layers, hidden_size), got shape {s.shape}"
+            )
+        if not np.isfinite(s).all():
+            raise ValueError(f"{label} contains NaN or infinite values")
+        return s
+
+    def gate_names(self) -> tuple[str, ...]:
+        """The gates that have weights in this variant, in the core's stacking order."""
+        return GATE_ORDER[self.variant]
+
+    def save(self, path, layout: str | None = None):
+        """Write the weights to a .npz, .json or .safetensors file that records variant and layout."""
+        layout = layout or layouts.DEFAULT_LAYOUT[self.variant]
+        return weights_io.save_weights(path, self.to_weights(layout), self.variant, layout)
+
+    @classmethod
+    def load(cls, path, variant: str | None = None, layout: str | None = None) -> LSTM:
+        """Read a weight file; if ``variant``/``layout`` are given, they must match what the file records."""
+        wf = weights_io.load_weights(path)
+        for label, wanted, found in (("variant", variant, wf.variant), ("layout", layout, wf.layout)):
+            if wanted is not None and wanted != found:
+                raise ValueError(f"{Path(path).name}: expected {label} {wanted!r}, the file holds {found!r}")
+        return cls.from_weights(wf.weights, layout=wf.layout, variant=wf.variant)

@@ -1,0 +1,177 @@
+"""The record of a forward pass: every intermediate of every step of every layer, computed once.
+
+Views (figures, tables, lessons) only read a Trace; its arrays are read-only so no view can change
+what another view shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+# The (T, H) fields of a layer, in the order a step computes them; the tidy frame uses this order.
+STEP_FIELDS = ("c_prev", "h_prev", "f", "i", "g", "o", "kept", "written", "c", "u", "v", "h")
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """One step t of one layer: each field is an (H,) array, named after the symbols.
+
+    pre maps each gate that has weights in this variant (i, f, g, o, and u for udacity) to its
+    pre-activation, the number inside σ(·) or tanh(·).
+    """
+
+    t: int
+    x: np.ndarray  # (I_k,)
+    c_prev: np.ndarray
+    h_prev: np.ndarray
+    f: np.ndarray
+    i: np.ndarray
+    g: np.ndarray
+    o: np.ndarray
+    kept: np.ndarray
+    written: np.ndarray
+    c: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    h: np.ndarray
+    pre: Mapping[str, np.ndarray]
+
+    @property
+    def n(self) -> np.ndarray:
+        """Udacity's learn matrix N_t: the same numbers as the candidate g_t."""
+        return self.g
+
+
+@dataclass(frozen=True)
+class LayerTrace:
+    """Every intermediate of one layer over a whole sequence; each (T, H) unless noted.
+
+    x (T, I_k) is what the layer read: the input for layer 0, the layer below's h otherwise.
+    c_prev, h_prev: the state each step started from (row 0 is c0, h0).
+    f, i, g, o: the gates (no_forget: f is all ones; udacity: o is the use gate's sigmoid part V).
+    kept = f ⊙ c_prev, written = i ⊙ g, c = kept + written (every variant).
+    u: tanh(c) for standard, no_forget and peephole; U_t = tanh(W_u (c_prev ⊙ f) + b_u) for udacity.
+    v: o.   h: o ⊙ tanh(c), or U ⊙ V for udacity.
+    pre: gate name -> pre-activation (T, H) for the gates that have weights in this variant.
+    """
+
+    variant: str
+    x: np.ndarray
+    c_prev: np.ndarray
+    h_prev: np.ndarray
+    f: np.ndarray
+    i: np.ndarray
+    g: np.ndarray
+    o: np.ndarray
+    kept: np.ndarray
+    written: np.ndarray
+    c: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    h: np.ndarray
+    pre: Mapping[str, np.ndarray]
+
+    @classmethod
+    def from_run(cls, variant: str, x: np.ndarray, h0: np.ndarray, c0: np.ndarray, out: dict) -> LayerTrace:
+        """Assemble the record from one layer's loop output (see ``cell.run_layer``)."""
+        c_prev = np.vstack([c0, out["c"][:-1]])
+        h_prev = np.vstack([h0, out["h"][:-1]])
+        pre = {k[2:]: _frozen(v) for k, v in out.items() if k.startswith("z_")}
+        return cls(
+            variant=variant,
+            x=_frozen(x),
+            c_prev=_frozen(c_prev),
+            h_prev=_frozen(h_prev),
+            kept=_frozen(out["f"] * c_prev),
+            written=_frozen(out["i"] * out["g"]),
+            pre=MappingProxyType(pre),
+            **{k: _frozen(out[k]) for k in ("f", "i", "g", "o", "c", "u", "v", "h")},
+        )
+
+    @property
+    def n(self) -> np.ndarray:
+        """Udacity's learn matrix N_t: the same numbers as the candidate g_t."""
+        return self.g
+
+    @property
+    def T(self) -> int:
+        return self.h.shape[0]
+
+    @property
+    def hidden_size(self) -> int:
+        return self.h.shape[1]
+
+    def step(self, t: int) -> StepRecord:
+        """The frozen record of step t (0 ≤ t < T; negative t counts from the end)."""
+        if not -self.T <= t < self.T:
+            raise IndexError(f"step {t} is outside 0..{self.T - 1}")
+        t = t % self.T
+        rows = {f.name: getattr(self, f.name)[t] for f in fields(StepRecord) if f.name not in ("t", "pre")}
+        return StepRecord(t=t, pre=MappingProxyType({k: v[t] for k, v in self.pre.items()}), **rows)
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A whole forward pass: ``layers[k]`` for each layer, bottom first; ``x`` (T, I) the input."""
+
+    variant: str
+    x: np.ndarray
+    layers: tuple[LayerTrace, ...]
+
+    @property
+    def h(self) -> np.ndarray:
+        """(T, H) short-term memory / hidden state of the top layer: the network's output."""
+        return self.layers[-1].h
+
+    @property
+    def c(self) -> np.ndarray:
+        """(T, H) long-term memory / cell state of the top layer."""
+        return self.layers[-1].c
+
+    @property
+    def T(self) -> int:
+        return self.x.shape[0]
+
+    @property
+    def hidden_size(self) -> int:
+        return self.layers[0].hidden_size
+
+    @property
+    def num_layers(self) -> int:
+        return len(self.layers)
+
+    def step(self, t: int, layer: int = -1) -> StepRecord:
+        return self.layers[layer].step(t)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table, one row per number: columns layer, t, unit, quantity, value.
+
+        Quantities are the (T, H) fields of ``STEP_FIELDS``; keys as in the notation table.
+        """
+        T, H, Q = self.T, self.hidden_size, len(STEP_FIELDS)
+        frames = []
+        for k, lt in enumerate(self.layers):
+            values = np.stack([getattr(lt, q) for q in STEP_FIELDS])  # (Q, T, H)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "layer": np.full(Q * T * H, k),
+                        "t": np.tile(np.repeat(np.arange(T), H), Q),
+                        "unit": np.tile(np.arange(H), Q * T),
+                        "quantity": pd.Categorical(np.repeat(STEP_FIELDS, T * H), categories=STEP_FIELDS),
+                        "value": values.ravel(),
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
