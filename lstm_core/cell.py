@@ -71,13 +71,43 @@ class LayerParams:
         return array[..., k * H : (k + 1) * H]
 
 
-def run_layer(params: LayerParams, x: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> dict[str, np.ndarray]:
+CLAMPABLE = ("i", "f", "g", "o")
+
+
+def run_layer(
+    params: LayerParams, x: np.ndarray, h0: np.ndarray, c0: np.ndarray, clamp: dict[str, float] | None = None
+) -> dict[str, np.ndarray]:
     """Run one layer over x (T, I_k) from h0, c0 (H,); return every intermediate as a (T, H) array.
 
     Keys: f, i, g, o, u, v, c, h, and the gates' pre-activations as z_<gate>.
+    clamp: gate -> constant that replaces the gate's activation at every step (a what-if experiment);
+    the pre-activations are still recorded as the weights compute them.
     """
     loop = {"standard": _standard, "no_forget": _no_forget, "peephole": _peephole, "udacity": _udacity}
-    return loop[params.variant](params, x, h0, c0)
+    return loop[params.variant](params, x, h0, c0, _clamp_slices(params, clamp or {}))
+
+
+def _clamp_slices(P: LayerParams, clamp: dict[str, float]) -> list[tuple[slice, float]]:
+    """Where each clamped gate sits in a row of stacked activations (udacity: g is N, o is V)."""
+    own_name = {"g": "n", "o": "v"} if P.variant == "udacity" else {}
+    out = []
+    for gate, value in clamp.items():
+        if gate not in CLAMPABLE:
+            raise ValueError(f"cannot clamp {gate!r}; only the gates {', '.join(CLAMPABLE)} can be clamped")
+        name = own_name.get(gate, gate)
+        if name not in GATE_ORDER[P.variant]:
+            raise ValueError(f"the {P.variant} cell has no gate {gate!r} to clamp")
+        low = -1.0 if gate == "g" else 0.0
+        if not low <= value <= 1.0:
+            raise ValueError(f"gate {gate!r} can only be clamped to a value in [{low:g}, 1], got {value!r}")
+        k, H = GATE_ORDER[P.variant].index(name), P.hidden_size
+        out.append((slice(k * H, (k + 1) * H), float(value)))
+    return out
+
+
+def _apply(row: np.ndarray, clamps: list[tuple[slice, float]]) -> None:
+    for where, value in clamps:
+        row[where] = value
 
 
 def _input_part(params: LayerParams, x: np.ndarray) -> np.ndarray:
@@ -85,7 +115,7 @@ def _input_part(params: LayerParams, x: np.ndarray) -> np.ndarray:
     return x @ params.W_x + (params.b_x + params.b_h)
 
 
-def _standard(P: LayerParams, x, h0, c0):
+def _standard(P: LayerParams, x, h0, c0, clamps):
     T, H = len(x), P.hidden_size
     Z = _input_part(P, x)  # becomes the full pre-activation z_t = W_x x_t + W_h h_{t-1} + b, blocks i f o g
     A = np.empty_like(Z)  # the activations σ(z_i), σ(z_f), σ(z_o), tanh(z_g)
@@ -96,6 +126,7 @@ def _standard(P: LayerParams, x, h0, c0):
         z += h_prev @ P.W_h
         sigmoid(z[: 3 * H], out=A[t, : 3 * H])
         np.tanh(z[3 * H :], out=A[t, 3 * H :])
+        _apply(A[t], clamps)
         i, f, o, g = A[t, :H], A[t, H : 2 * H], A[t, 2 * H : 3 * H], A[t, 3 * H :]
         c = np.multiply(f, c_prev, out=C[t])
         c += i * g  # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
@@ -106,7 +137,7 @@ def _standard(P: LayerParams, x, h0, c0):
     return dict(i=i, f=f, g=g, o=o, u=tanh_C, v=o, c=C, h=Hs, z_i=zi, z_f=zf, z_g=zg, z_o=zo)
 
 
-def _no_forget(P: LayerParams, x, h0, c0):
+def _no_forget(P: LayerParams, x, h0, c0, clamps):
     T, H = len(x), P.hidden_size
     Z = _input_part(P, x)  # blocks i o g
     A = np.empty_like(Z)
@@ -117,6 +148,7 @@ def _no_forget(P: LayerParams, x, h0, c0):
         z += h_prev @ P.W_h
         sigmoid(z[: 2 * H], out=A[t, : 2 * H])
         np.tanh(z[2 * H :], out=A[t, 2 * H :])
+        _apply(A[t], clamps)
         i, o, g = A[t, :H], A[t, H : 2 * H], A[t, 2 * H :]
         c = np.add(c_prev, i * g, out=C[t])  # c_t = c_{t-1} + i_t ⊙ g_t: nothing is ever forgotten
         h = np.multiply(o, np.tanh(c, out=tanh_C[t]), out=Hs[t])
@@ -126,7 +158,7 @@ def _no_forget(P: LayerParams, x, h0, c0):
     return dict(i=i, f=np.ones((T, H)), g=g, o=o, u=tanh_C, v=o, c=C, h=Hs, z_i=zi, z_g=zg, z_o=zo)
 
 
-def _peephole(P: LayerParams, x, h0, c0):
+def _peephole(P: LayerParams, x, h0, c0, clamps):
     T, H = len(x), P.hidden_size
     p_i, p_f, p_o = P.p
     Z = _input_part(P, x)  # blocks i f o g, before the peephole terms
@@ -142,10 +174,12 @@ def _peephole(P: LayerParams, x, h0, c0):
         sigmoid(z[: 2 * H], out=A[t, : 2 * H])
         i, f = A[t, :H], A[t, H : 2 * H]
         g = np.tanh(z_g, out=A[t, 3 * H :])
+        _apply(A[t], clamps)  # o is clamped too, then overwritten below unless clamped again
         c = np.multiply(f, c_prev, out=C[t])
         c += i * g
         z_o += p_o * c  # the output gate peeks at the new c_t
         o = sigmoid(z_o, out=A[t, 2 * H : 3 * H])
+        _apply(A[t], clamps)
         h = np.multiply(o, np.tanh(c, out=tanh_C[t]), out=Hs[t])
         h_prev, c_prev = h, c
     i, f, o, g = (A[:, k * H : (k + 1) * H] for k in range(4))
@@ -153,7 +187,7 @@ def _peephole(P: LayerParams, x, h0, c0):
     return dict(i=i, f=f, g=g, o=o, u=tanh_C, v=o, c=C, h=Hs, z_i=zi, z_f=zf, z_g=zg, z_o=zo)
 
 
-def _udacity(P: LayerParams, x, h0, c0):
+def _udacity(P: LayerParams, x, h0, c0, clamps):
     T, H = len(x), P.hidden_size
     Z = _input_part(P, x)  # W [STM_{t-1}, E_t] + b, blocks i f v n
     A = np.empty_like(Z)
@@ -165,6 +199,7 @@ def _udacity(P: LayerParams, x, h0, c0):
         z += stm_prev @ P.W_h
         sigmoid(z[: 3 * H], out=A[t, : 3 * H])
         np.tanh(z[3 * H :], out=A[t, 3 * H :])
+        _apply(A[t], clamps)
         i, f, v, n = A[t, :H], A[t, H : 2 * H], A[t, 2 * H : 3 * H], A[t, 3 * H :]
         kept = ltm_prev * f  # forget gate output LTM_{t-1} ⊙ f_t
         ltm = np.add(kept, n * i, out=C[t])  # remember gate: LTM_t = LTM_{t-1} ⊙ f_t + N_t ⊙ i_t

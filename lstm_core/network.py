@@ -83,17 +83,24 @@ class LSTM:
         """The weights as a fresh dict in ``layout`` (default: torch for standard, else the variant's own)."""
         return layouts.from_params(self.layers, layout or layouts.DEFAULT_LAYOUT[self.variant])
 
-    def run(self, x: np.ndarray, h0: np.ndarray | None = None, c0: np.ndarray | None = None) -> Trace:
+    def run(
+        self,
+        x: np.ndarray,
+        h0: np.ndarray | None = None,
+        c0: np.ndarray | None = None,
+        clamp: dict[str, float] | None = None,
+    ) -> Trace:
         """Run the sequence x (T, input_size) from h0, c0 (num_layers, H), zeros by default.
 
         Every layer reads the whole sequence of the layer below; the trace records every step of each.
+        clamp: {gate: value} fixes gates i, f, g or o to a constant in every layer (a what-if experiment).
         """
         x = self._check_input(x)
         h0 = self._check_state(h0, "h0")
         c0 = self._check_state(c0, "c0")
         traces, inp = [], x
         for k, params in enumerate(self.layers):
-            out = run_layer(params, inp, h0[k], c0[k])
+            out = run_layer(params, inp, h0[k], c0[k], clamp)
             traces.append(LayerTrace.from_run(self.variant, inp, h0[k], c0[k], out))
             inp = traces[-1].h
         return Trace(variant=self.variant, x=traces[0].x, layers=tuple(traces))
