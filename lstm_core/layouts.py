@@ -68,6 +68,14 @@ def _layer_shapes(layout, variant, I, H):  # noqa: E741
     return shapes | ({f"p_{g}": (H,) for g in ("i", "f", "o")} if variant == "peephole" else {})
 
 
+# The layer-0 key whose shape tells the input size I, and along which axis.
+_INPUT_KEYS = {"torch": ("weight_ih", 1), "keras": ("kernel", 0), "seed": ("W_xi", 0), "udacity": ("W_n", 1)}
+
+
+def _input_key(layout: str) -> str:
+    return _INPUT_KEYS[layout][0] + "_l0"
+
+
 def _sizes(layout: str, variant: str, w: dict[str, np.ndarray]) -> tuple[int, int]:
     """(I, H) of a weight set. H is the size most keys of layer 0 agree on, so that one misshapen key
     is reported as the culprit instead of making every other key look wrong."""
@@ -145,16 +153,15 @@ def validate(weights, layout: str, variant: str) -> tuple[dict[str, np.ndarray],
     w = as_float_arrays(weights)
     layer_ids = [int(m.group(2)) for m in map(_LAYER_SUFFIX.match, w) if m]
     num_layers = max(layer_ids, default=0) + 1
-    template = expected_shapes(layout, variant, "I", "H", num_layers)  # symbolic, for messages
+    template = expected_shapes(layout, variant, "I", "H", num_layers)
+    sizes = _sizes(layout, variant, w) if _input_key(layout) in w else None
+    if sizes:  # the messages can give numbers instead of symbols
+        template = expected_shapes(layout, variant, *sizes, num_layers)
     missing = [k for k in template if k not in w]
     if missing:
-        raise ValueError(
-            _problems(
-                layout, variant, [f"missing key {k!r} (expected shape {_fmt(template[k])})" for k in missing]
-            )
-        )
-    I, H = _sizes(layout, variant, w)  # noqa: E741
-    spec = expected_shapes(layout, variant, I, H, num_layers)
+        problems = [f"missing key {k!r} (expected shape {_fmt(template[k])})" for k in missing]
+        raise ValueError(_problems(layout, variant, problems))
+    spec = template
     problems = [
         f"unexpected key {k!r} with shape {_fmt(a.shape)} (the expected keys are {_key_list(spec)})"
         for k, a in w.items()
@@ -172,7 +179,7 @@ def validate(weights, layout: str, variant: str) -> tuple[dict[str, np.ndarray],
     ]
     if problems:
         raise ValueError(_problems(layout, variant, problems))
-    return w, I, H, num_layers
+    return w, *sizes, num_layers
 
 
 def _key_list(spec) -> str:

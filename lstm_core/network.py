@@ -106,7 +106,7 @@ class LSTM:
         return Trace(variant=self.variant, x=traces[0].x, layers=tuple(traces))
 
     def _check_input(self, x) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
+        x = np.array(x, dtype=np.float64)  # a copy: the trace freezes it, the caller's array stays writable
         if x.ndim == 1 and self.input_size == 1:
             x = x[:, None]
         if x.ndim != 2 or x.shape[1] != self.input_size or x.shape[0] < 1:

@@ -217,3 +217,41 @@ def title(key: str, vocabulary: str, variant: str | None = None) -> str:
     """'long-term memory LTM<sub>t</sub>': words and symbol, for figure titles and legends."""
     n = names(key, vocabulary, variant)
     return f"{n.name} {n.html}"
+
+
+# Parameters (weights, biases, peepholes) carry the names of the weight files (DESIGN.md §3), so they read
+# the same in both vocabularies: W_xi, W_hi, b_i, p_i for the Géron-style cells; W_n, W_i, W_f, W_v, W_u and
+# b_* for the Udacity cell, whose learn matrix and use gate have their own letters.
+_PARAMETER_GATE = {"udacity": {"g": "n", "o": "v"}}
+PARAMETER_KINDS = ("W", "b", "p")
+
+
+def parameter(kind: str, gate: str, variant: str, source: str = "", form: str = "latex") -> str:
+    """The symbol of one parameter: ``parameter("W", "i", "standard", "x")`` is W_{xi} (or W<sub>xi</sub>).
+
+    kind: "W" (weights; ``source`` "x" or "h" for the Géron-style cells, none for Udacity's concatenated
+    [STM_{t-1}, E_t]), "b" (bias) or "p" (peephole). form: "latex" or "html".
+    """
+    if kind not in PARAMETER_KINDS:
+        raise ValueError(f"unknown parameter kind {kind!r}; choose one of {', '.join(PARAMETER_KINDS)}")
+    if form not in ("latex", "html"):
+        raise ValueError(f"unknown form {form!r}; choose latex or html")
+    sub = source + _PARAMETER_GATE.get(variant, {}).get(gate, gate)
+    return f"{kind}_{{{sub}}}" if form == "latex" else f"{kind}<sub>{sub}</sub>"
+
+
+# The four cells of DESIGN.md §2: where each comes from, for column headings and section titles. A title may
+# name a quantity as {f} or {c}: it is filled in with that quantity's words in the chosen vocabulary.
+VARIANT_TITLES = {
+    "standard": "Gers, Schmidhuber & Cummins (2000): what PyTorch and Keras compute",
+    "udacity": "Udacity's LTM/STM lesson, taken literally",
+    "no_forget": "Hochreiter & Schmidhuber (1997): no {f}, f ≡ 1",
+    "peephole": "Gers & Schmidhuber (2000): the gates also read the {c}",
+}
+
+
+def variant_title(variant: str, vocabulary: str = "standard") -> str:
+    """A one-line origin of ``variant``, its quantities named in ``vocabulary``."""
+    if variant not in VARIANT_TITLES:
+        raise ValueError(f"unknown variant {variant!r}; choose one of {', '.join(VARIANT_TITLES)}")
+    return VARIANT_TITLES[variant].format(f=name("f", vocabulary), c=name("c", vocabulary))

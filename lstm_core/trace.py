@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -95,7 +94,7 @@ class LayerTrace:
             h_prev=_frozen(h_prev),
             kept=_frozen(out["f"] * c_prev),
             written=_frozen(out["i"] * out["g"]),
-            pre=MappingProxyType(pre),
+            pre=pre,
             **{k: _frozen(out[k]) for k in ("f", "i", "g", "o", "c", "u", "v", "h")},
         )
 
@@ -118,7 +117,7 @@ class LayerTrace:
             raise IndexError(f"step {t} is outside 0..{self.T - 1}")
         t = t % self.T
         rows = {f.name: getattr(self, f.name)[t] for f in fields(StepRecord) if f.name not in ("t", "pre")}
-        return StepRecord(t=t, pre=MappingProxyType({k: v[t] for k, v in self.pre.items()}), **rows)
+        return StepRecord(t=t, pre={k: v[t] for k, v in self.pre.items()}, **rows)
 
 
 @dataclass(frozen=True)

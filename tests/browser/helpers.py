@@ -1,0 +1,45 @@
+"""Helpers for the browser tests (import as ``from tests.browser.helpers import settle``)."""
+
+from __future__ import annotations
+
+import time
+
+# Present while a script run is in progress: the "Running... / Stop" widget (shown ~0.5 s after a run
+# starts, and only when client.toolbarMode is not "minimal"), loading skeletons, and elements left from
+# the previous run that this run has not redrawn yet.
+BUSY_SELECTOR = ", ".join(
+    [
+        '[data-testid="stStatusWidget"]',
+        '[data-testid="stSkeleton"]',
+        '[data-testid="stAppSkeleton"]',
+        '[data-stale="true"]',
+    ]
+)
+# The first run has drawn something into the main area.
+_MOUNTED_JS = """() => {
+    const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+    return main !== null && main.innerText.trim().length > 0;
+}"""
+
+
+def settle(page, timeout: float = 20, quiet: float = 1.5) -> None:
+    """Wait until Streamlit has stopped running: the page shows content and, for ``quiet`` seconds in a
+    row, nothing in ``BUSY_SELECTOR`` is on the page.
+
+    Raises ``TimeoutError`` if that does not happen within ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    page.wait_for_function(_MOUNTED_JS, timeout=timeout * 1000, polling=100)
+    busy = page.locator(BUSY_SELECTOR)
+    quiet_since: float | None = None
+    while True:
+        now = time.monotonic()
+        if busy.count():
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since >= quiet:
+            return
+        if now > deadline:
+            raise TimeoutError(f"Streamlit still running after {timeout} s at {page.url}")
+        page.wait_for_timeout(100)

@@ -1,0 +1,224 @@
+"""The shared sidebar: the same controls on every page, kept when the learner switches pages.
+
+The view lives in ``st.session_state["view"]`` (a ``ViewState``) and in the URL; widgets are seeded from
+it each time a page draws them, because Streamlit forgets a widget's value when its page is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import streamlit as st
+
+from lstm_core import VARIANTS
+from lstm_core.notation import VOCABULARIES, VOCABULARY_TITLES
+from lstm_core.sequences import (
+    MAX_STEPS,
+    PRESETS,
+    Sequence,
+    SequenceError,
+    make_preset,
+    parse_csv,
+    parse_numbers,
+)
+from ui import state
+from ui.state import MAX_HIDDEN, MAX_LAYERS, MAX_SEED, ViewState
+
+VARIANT_TITLES = {
+    "standard": "standard (Gers et al. 2000, PyTorch, Keras)",
+    "udacity": "udacity (the LTM/STM lesson, literal use gate)",
+    "no_forget": "no_forget (Hochreiter & Schmidhuber 1997)",
+    "peephole": "peephole (Gers & Schmidhuber 2000)",
+}
+SOURCES = {"preset": "Preset", "typed": "Typed numbers", "csv": "CSV upload"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every page needs: the view (from the URL/sidebar) and the input sequence it runs on."""
+
+    view: ViewState
+    sequence: Sequence
+
+    def __getattr__(self, name):  # settings.variant, settings.seed, ... read through to the view
+        return getattr(self.view, name)
+
+    @property
+    def hidden_size(self) -> int:
+        return self.view.hidden
+
+    @property
+    def num_layers(self) -> int:
+        return self.view.layers
+
+    @property
+    def x(self) -> np.ndarray:
+        """(T, I) the input sequence."""
+        return self.sequence.x
+
+    @property
+    def T(self) -> int:
+        return self.sequence.length
+
+
+def current_view() -> ViewState:
+    """The view of this session, read from the link on the session's first run."""
+    if "view" not in st.session_state:
+        view, notices = state.from_query(st.query_params.to_dict())
+        st.session_state["view"] = view
+        st.session_state["link_notices"] = notices
+    return st.session_state["view"]
+
+
+def set_view(view: ViewState) -> None:
+    """Store the view and mirror it in the URL, so the address bar is always a shareable link."""
+    st.session_state["view"] = view
+    wanted = state.to_query(view)
+    for name in state.FIELD_NAMES:
+        if name in wanted and st.query_params.get(name) != wanted[name]:
+            st.query_params[name] = wanted[name]
+        elif name not in wanted and name in st.query_params:
+            del st.query_params[name]
+
+
+def set_t(t: int) -> None:
+    """Move the current step (pages call this from their time controls)."""
+    set_view(replace(current_view(), t=int(t)))
+
+
+def _seeded(key: str, value) -> str:
+    """A widget key whose value starts from the view whenever the widget is (re)drawn."""
+    widget_key = f"w_{key}"
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = value
+    return widget_key
+
+
+def sidebar(page: str = "") -> Settings:
+    """Draw the shared controls in the sidebar and return the settings they describe."""
+    view = current_view()
+    for notice in st.session_state.pop("link_notices", []):
+        st.warning(notice, icon="🔗")
+    sb = st.sidebar
+    variant = sb.selectbox(
+        "Variant",
+        VARIANTS,
+        format_func=VARIANT_TITLES.get,
+        key=_seeded("variant", view.variant),
+        help="Which LSTM cell runs. The equations of each are on the Cell anatomy page.",
+    )
+    vocabulary = sb.radio(
+        "Vocabulary",
+        VOCABULARIES,
+        format_func=VOCABULARY_TITLES.get,
+        key=_seeded("vocabulary", view.vocabulary),
+        help="Names only: the numbers never change with the vocabulary.",
+    )
+    hidden = sb.slider("Hidden size (units)", 1, MAX_HIDDEN, key=_seeded("hidden", view.hidden))
+    c1, c2 = sb.columns(2)
+    layers = c1.number_input("Layers", 1, MAX_LAYERS, step=1, key=_seeded("layers", view.layers))
+    seed = c2.number_input(
+        "Seed",
+        0,
+        MAX_SEED,
+        step=1,
+        key=_seeded("seed", view.seed),
+        help="Seeds the random weights and the random presets.",
+    )
+    layer = 0
+    if layers > 1:
+        st.session_state["w_layer"] = min(st.session_state.get("w_layer", view.layer), layers - 1)
+        layer = sb.selectbox(
+            "Inspect layer",
+            range(layers),
+            format_func=lambda k: f"layer {k + 1} of {layers}",
+            key=_seeded("layer", view.layer),
+        )
+    sb.divider()
+    preset, length, sequence = _sequence_controls(sb, view, int(seed))
+    new = replace(
+        view,
+        variant=variant,
+        vocabulary=vocabulary,
+        hidden=int(hidden),
+        layers=int(layers),
+        layer=int(layer),
+        seed=int(seed),
+        preset=preset,
+        length=length,
+    )
+    new = replace(new, t=min(new.t, sequence.length - 1))
+    set_view(new)
+    return Settings(view=new, sequence=sequence)
+
+
+def _sequence_controls(sb, view: ViewState, seed: int) -> tuple[str, int, Sequence]:
+    """Preset, typed numbers or CSV; bad custom input shows the core's message, the last good one stays."""
+    source = sb.radio(
+        "Input sequence",
+        tuple(SOURCES),
+        format_func=SOURCES.get,
+        key=_seeded("source", "preset"),
+        horizontal=True,
+    )
+    preset = sb.selectbox(
+        "Preset",
+        tuple(PRESETS),
+        format_func=lambda k: PRESETS[k].title,
+        key=_seeded("preset", view.preset),
+        disabled=source != "preset",
+    )
+    length = sb.number_input(
+        "Length (steps)",
+        1,
+        MAX_STEPS,
+        step=1,
+        key=_seeded("length", view.length),
+        disabled=source != "preset",
+    )
+    if source == "typed":
+        _typed_input(sb)
+    elif source == "csv":
+        _csv_input(sb)
+    custom = st.session_state.get("custom_sequence")
+    if source != "preset" and custom is None:
+        sb.info("No custom sequence yet: showing the preset until one is accepted.")
+    sequence = custom if source != "preset" and custom is not None else make_preset(preset, int(length), seed)
+    if error := st.session_state.get("sequence_error"):
+        sb.error(error)
+    sb.caption(
+        f"{sequence.title}: {sequence.length} steps × {sequence.num_features} feature(s). "
+        f"{sequence.description}"
+    )
+    return preset, int(length), sequence
+
+
+def _accept(parse, data, title: str) -> None:
+    try:
+        x = parse(data)
+        names = None
+        if isinstance(x, tuple):
+            x, names = x
+        st.session_state["custom_sequence"] = Sequence("custom", title, x, "", names or ())
+        st.session_state["sequence_error"] = None
+    except SequenceError as e:
+        st.session_state["sequence_error"] = f"{e} The previous sequence is still in use."
+
+
+def _typed_input(sb) -> None:
+    with sb.form("typed_sequence", border=False):
+        text = st.text_area(
+            "Numbers: one step per line, features separated by commas",
+            placeholder="0.5, 1\n0, -1\n1, 0",
+            key="typed_text",
+        )
+        if st.form_submit_button("Use these numbers"):
+            _accept(parse_numbers, text, "Typed numbers")
+
+
+def _csv_input(sb) -> None:
+    upload = sb.file_uploader("CSV file (one row per step)", type=["csv", "txt"], key="csv_upload")
+    if upload is not None and st.session_state.get("csv_file_id") != upload.file_id:
+        st.session_state["csv_file_id"] = upload.file_id
+        _accept(parse_csv, upload.getvalue(), f"Uploaded {upload.name[:40]}")

@@ -1,0 +1,94 @@
+"""The one serialisable view state, and its round trip through the URL (``st.query_params``).
+
+Everything a shared link must reproduce lives in ``ViewState``; the page itself is the URL path.
+Every query parameter is validated: a bad one falls back to its default and yields a notice that names
+the parameter and what is allowed, never the raw value (it could be HTML or script text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+
+from lstm_core import VARIANTS
+from lstm_core.notation import VOCABULARIES
+from lstm_core.sequences import MAX_STEPS, PRESETS
+
+MAX_HIDDEN, MAX_LAYERS, MAX_SEED = 32, 3, 2**31 - 1
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """What the learner is looking at; the same on every page, and all of it fits in a URL."""
+
+    variant: str = "standard"
+    vocabulary: str = "standard"
+    hidden: int = 4
+    layers: int = 1
+    layer: int = 0
+    seed: int = 0
+    preset: str = "sine"
+    length: int = 20
+    t: int = 0
+
+    def clamped(self) -> ViewState:
+        """The same view with the dependent fields (layer, t) brought inside their ranges."""
+        return replace(self, layer=min(self.layer, self.layers - 1), t=min(self.t, MAX_STEPS - 1))
+
+
+def _int_rule(low: int, high: int):
+    def parse(text: str) -> int | None:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            return None
+        return value if low <= value <= high else None
+
+    return parse, f"a whole number from {low} to {high}"
+
+
+def _choice_rule(choices):
+    return (lambda text: text if text in choices else None), "one of " + ", ".join(choices)
+
+
+RULES = {
+    "variant": _choice_rule(VARIANTS),
+    "vocabulary": _choice_rule(VOCABULARIES),
+    "hidden": _int_rule(1, MAX_HIDDEN),
+    "layers": _int_rule(1, MAX_LAYERS),
+    "layer": _int_rule(0, MAX_LAYERS - 1),
+    "seed": _int_rule(0, MAX_SEED),
+    "preset": _choice_rule(tuple(PRESETS)),
+    "length": _int_rule(1, MAX_STEPS),
+    "t": _int_rule(0, MAX_STEPS - 1),
+}
+FOREIGN_OK = frozenset({"present", "lesson", "unit"})  # read by single pages, not part of the view
+
+
+def from_query(params: dict[str, str]) -> tuple[ViewState, list[str]]:
+    """The view a link asks for, and one notice per parameter that had to fall back to its default."""
+    defaults, values, notices = ViewState(), {}, []
+    for name, (parse, allowed) in RULES.items():
+        if name not in params:
+            continue
+        value = parse(str(params[name])[:64])
+        if value is None:
+            notices.append(f"The link's “{name}” was not {allowed}; using {getattr(defaults, name)}.")
+        else:
+            values[name] = value
+    unknown = [k for k in params if k not in RULES and k not in FOREIGN_OK]
+    if unknown:
+        notices.append(f"Ignored {len(unknown)} link parameter(s) this app does not know.")
+    state = replace(defaults, **values)
+    if state.layer >= state.layers:
+        notices.append(f"The link's “layer” must be below “layers” ({state.layers}); showing layer 0.")
+        state = replace(state, layer=0)
+    return state, notices
+
+
+def to_query(state: ViewState) -> dict[str, str]:
+    """The parameters that differ from the defaults, as strings: short links for default views."""
+    defaults = asdict(ViewState())
+    return {k: str(v) for k, v in asdict(state).items() if v != defaults[k]}
+
+
+FIELD_NAMES = tuple(f.name for f in fields(ViewState))

@@ -1,0 +1,40 @@
+"""Explanations live in ``assets/text/*.md``; pages read them through here."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from lstm_core import notation
+
+TEXT_DIR = Path(__file__).resolve().parent.parent / "assets" / "text"
+
+
+@cache
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def load_text(name: str, vocabulary: str | None = None) -> str:
+    """``name.<vocabulary>.md`` when the text exists in both vocabularies, else ``name.md``."""
+    path = TEXT_DIR / f"{name}.{vocabulary}.md"
+    return _read(path if vocabulary and path.exists() else TEXT_DIR / f"{name}.md")
+
+
+VOCABULARY_ROWS = ("x", "h", "c", "f", "i", "g", "o", "u", "kept", "written")
+
+
+def vocabulary_table(variant: str | None = None) -> pd.DataFrame:
+    """The two vocabularies side by side, one row per quantity, straight from the notation table."""
+    return pd.DataFrame(
+        [
+            {
+                "standard": notation.name(k, "standard", variant) + " " + notation.short(k, "standard", variant),
+                "Udacity-style": notation.name(k, "udacity", variant) + " " + notation.short(k, "udacity", variant),
+                "what it is": notation.quantity(k).description,
+            }
+            for k in VOCABULARY_ROWS
+        ]
+    )
