@@ -460,6 +460,12 @@ def test_parse_csv_message_escapes_markup():
     assert "Row 2, column 2" in message
 
 
+def test_parse_csv_never_drops_a_line_silently():
+    # Odd quoting once made pandas skip a row with only a warning, shortening the sequence unnoticed.
+    with pytest.raises(SequenceError, match="could not be read as CSV"):
+        parse_csv('""0\r\r0')
+
+
 def test_parse_csv_rejects_other_types():
     with pytest.raises(TypeError):
         parse_csv(12)
