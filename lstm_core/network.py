@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import backward as backward_pass
 from . import layouts
 from . import weights as weights_io
 from .cell import GATE_ORDER, LayerParams, check_variant, run_layer
@@ -104,6 +105,15 @@ class LSTM:
             traces.append(LayerTrace.from_run(self.variant, inp, h0[k], c0[k], out))
             inp = traces[-1].h
         return Trace(variant=self.variant, x=traces[0].x, layers=tuple(traces))
+
+    def backward(self, trace: Trace, dh: np.ndarray, layout: str | None = None) -> backward_pass.Gradients:
+        """Backpropagate dh (T, H) = ∂Loss/∂h_t of the top layer through ``trace`` (made by ``run``).
+
+        Returns a ``Gradients`` mapping keyed like ``to_weights(layout)`` (default: seed, or udacity for
+        the udacity variant; torch and keras for standard) with the state gradients of every layer in
+        ``.layers[k].dh``, ``.dc``, … See ``lstm_core.backward``.
+        """
+        return backward_pass.backward(self, trace, dh, layout)
 
     def _check_input(self, x) -> np.ndarray:
         x = np.array(x, dtype=np.float64)  # a copy: the trace freezes it, the caller's array stays writable

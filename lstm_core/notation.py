@@ -244,7 +244,7 @@ def parameter(kind: str, gate: str, variant: str, source: str = "", form: str = 
 # name a quantity as {f} or {c}: it is filled in with that quantity's words in the chosen vocabulary.
 VARIANT_TITLES = {
     "standard": "Gers, Schmidhuber & Cummins (2000): what PyTorch and Keras compute",
-    "udacity": "Udacity's LTM/STM lesson, taken literally",
+    "udacity": "Udacity's LTM/STM lesson: taken literally",
     "no_forget": "Hochreiter & Schmidhuber (1997): no {f}, f ≡ 1",
     "peephole": "Gers & Schmidhuber (2000): the gates also read the {c}",
 }

@@ -32,6 +32,12 @@ def _unit_from_link(hidden: int) -> int:
     return int(text) if text.isdigit() and int(text) < hidden else 0
 
 
+def aligned(lines, gap: str = "2pt") -> str:
+    """Equations stacked in one LaTeX block, aligned on their first "=" sign."""
+    rows = (line.replace(" = ", " &= ", 1) for line in lines)
+    return r"\begin{aligned}" + rf" \\[{gap}] ".join(rows) + r"\end{aligned}"
+
+
 @st.fragment
 def one_step() -> None:
     """The time slider, the diagram and the equations: moving t reruns only this part."""
@@ -46,37 +52,29 @@ def one_step() -> None:
     if t != controls.current_view().t:
         controls.set_t(t)
 
-    diagram, maths = st.columns([1.55, 1], gap="medium")
-    with diagram:
-        fig = anatomy_figure(trace, t, settings.vocabulary, layer=settings.layer)
-        st.plotly_chart(fig, key="anatomy_diagram", config={"displayModeBar": False})
-    with maths:
-        st.subheader("Equations")
-        eqs = equations(settings.variant, settings.vocabulary)
-        st.latex(
-            r"\begin{aligned}"
-            + r" \\ ".join(e.latex.replace(" = ", " &= ", 1) for e in eqs)
-            + r"\end{aligned}"
-        )
-        if "anatomy_unit" not in st.session_state or st.session_state["anatomy_unit"] >= H:
-            st.session_state["anatomy_unit"] = _unit_from_link(H)
-        unit = st.selectbox(
-            "Unit j",
-            range(H),
-            key="anatomy_unit",
-            help="Whose numbers go into the equations: hover a square in the diagram to find a unit.",
-        )
-        if unit:
-            st.query_params["unit"] = str(unit)
-        elif "unit" in st.query_params:
-            del st.query_params["unit"]
-        st.markdown(f"**With the numbers of step t = {t}, unit j = {unit}**")
-        lines = substituted(trace, t, settings.layer, unit, settings.vocabulary)
-        st.latex(
-            r"\begin{aligned}"
-            + r" \\[4pt] ".join(line.replace(" = ", " &= ", 1) for line in lines)
-            + r"\end{aligned}"
-        )
+    fig = anatomy_figure(trace, t, settings.vocabulary, layer=settings.layer)
+    st.plotly_chart(fig, key="anatomy_diagram", theme=None, config={"displayModeBar": False})
+
+    # Stacked, not side by side: a peephole line in the Udacity vocabulary needs ~500 px, which two columns
+    # do not have on a 1280 px screen.
+    st.subheader("Equations")
+    st.latex(aligned(e.latex for e in equations(settings.variant, settings.vocabulary)))
+    heading, picker = st.columns([3, 1], vertical_alignment="bottom")
+    heading.subheader("With this step's numbers")
+    if "anatomy_unit" not in st.session_state or st.session_state["anatomy_unit"] >= H:
+        st.session_state["anatomy_unit"] = _unit_from_link(H)
+    unit = picker.selectbox(
+        "Unit j",
+        range(H),
+        key="anatomy_unit",
+        help="Whose numbers go into the equations. Hover a square in the diagram to see its unit.",
+    )
+    if unit:
+        st.query_params["unit"] = str(unit)
+    elif "unit" in st.query_params:
+        del st.query_params["unit"]
+    st.caption(f"Step t = {t}, unit j = {unit}; numbers rounded to 3 significant digits.")
+    st.latex(aligned(substituted(trace, t, settings.layer, unit, settings.vocabulary), gap="6pt"))
 
 
 one_step()

@@ -6,6 +6,7 @@ it each time a page draws them, because Streamlit forgets a widget's value when 
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -31,6 +32,7 @@ VARIANT_TITLES = {
     "no_forget": "no_forget (Hochreiter & Schmidhuber 1997)",
     "peephole": "peephole (Gers & Schmidhuber 2000)",
 }
+TYPED_MAX_CHARS = 100_000  # enough for 2,000 steps × 32 features at a few digits each
 SOURCES = {"preset": "Preset", "typed": "Typed numbers", "csv": "CSV upload"}
 
 
@@ -200,7 +202,9 @@ def _accept(parse, data, title: str) -> None:
         names = None
         if isinstance(x, tuple):
             x, names = x
-        st.session_state["custom_sequence"] = Sequence("custom", title, x, "", names or ())
+        # Header names reach Plotly legends, which read a few HTML tags: keep them as plain text.
+        safe_names = tuple(html.escape(n) for n in names or ())
+        st.session_state["custom_sequence"] = Sequence("custom", title, x, "", safe_names)
         st.session_state["sequence_error"] = None
     except SequenceError as e:
         st.session_state["sequence_error"] = f"{e} The previous sequence is still in use."
@@ -211,6 +215,7 @@ def _typed_input(sb) -> None:
         text = st.text_area(
             "Numbers: one step per line, features separated by commas",
             placeholder="0.5, 1\n0, -1\n1, 0",
+            max_chars=TYPED_MAX_CHARS,
             key="typed_text",
         )
         if st.form_submit_button("Use these numbers"):

@@ -1,0 +1,495 @@
+"""Backpropagation through time for the LSTM, mirroring the forward pass step by step.
+
+Each quantity q of the forward pass gets a gradient dq = ∂Loss/∂q named after it: dh, dc, df, di, dg,
+do, dkept, dwritten, du, dv, the pre-activations dpre[gate], and the weights. dh_t and dc_t are *total*
+gradients: everything the loss owes to h_t / c_t, through the layer above and through later steps.
+
+The loss enters as dh (T, H): ∂Loss/∂h_t of the top layer read directly at each step (zeros where the loss
+does not look). ``LSTM.backward(trace, dh, layout)`` returns a ``Gradients`` mapping keyed exactly like
+``LSTM.to_weights(layout)``, that also holds the state gradients of every layer for gradient-flow plots.
+
+The per-layer kernels work on a batch, time-major (T, B, ·), so training (``train.py``) and the single
+trace use the same code; a trace is a batch of one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from . import layouts
+from .cell import GATE_ORDER, LayerParams, sigmoid
+from .trace import LayerTrace, Trace
+
+# Default layout of the gradient dict: the variant's own per-gate names (issue 5); standard can also ask
+# for torch or keras.
+GRADIENT_LAYOUT = {"standard": "seed", "no_forget": "seed", "peephole": "seed", "udacity": "udacity"}
+
+# The (T, H) gradient fields of a layer in the order the forward pass computes their quantities
+# (mirrors trace.STEP_FIELDS with a d in front).
+GRAD_FIELDS = ("dc_prev", "dh_prev", "df", "di", "dg", "do", "dkept", "dwritten", "dc", "du", "dv", "dh")
+
+
+# ---------------------------------------------------------------- the per-layer kernels (batched)
+
+
+def backward_layer(
+    P: LayerParams, cache: dict[str, np.ndarray], dH: np.ndarray, frozen: tuple[str, ...] = ()
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Backpropagate one layer through all T steps of a batch.
+
+    cache: the forward record of ``batched.forward_layer`` (time-major, (T, B, ·)).
+    dH: (T, B, H) ∂Loss/∂h_t arriving directly (from the loss or the layer above), not through h_{t+1}.
+    frozen: gates (names of ``GATE_ORDER``) that were clamped: their pre-activation gets no gradient.
+
+    Returns (weight gradients, state gradients):
+      weights: W_x (I_k, G*H), W_h (H, G*H), b (G*H,) for b_x and b_h alike, and p (3, H) for peephole,
+               W_u (H, H), b_u (H,) for udacity;
+      states:  dx (T, B, I_k), dh0, dc0 (B, H), and every (T, B, H) field of ``GRAD_FIELDS`` except
+               dh_prev/dc_prev, plus dZ (T, B, G*H) the stacked pre-activation gradients.
+    """
+    loop = {"standard": _standard, "no_forget": _no_forget, "peephole": _peephole, "udacity": _udacity}
+    A = cache["A"]
+    D = _activation_slopes(P.variant, A, frozen)
+    states, extra = loop[P.variant](P, cache, dH, D)
+    T, B, GH = states["dZ"].shape
+    dZ2 = states["dZ"].reshape(T * B, GH)
+    grads = {
+        "W_x": cache["x"].reshape(T * B, -1).T @ dZ2,
+        "W_h": cache["h_prev"].reshape(T * B, -1).T @ dZ2,
+        "b": dZ2.sum(axis=0),
+        **extra,
+    }
+    states["dx"] = states["dZ"] @ P.W_x.T
+    return grads, states
+
+
+def _activation_slopes(variant: str, A: np.ndarray, frozen) -> np.ndarray:
+    """dA/dZ for every gate: σ' = a(1 − a) for the sigmoid gates, tanh' = 1 − a² for the candidate (last
+    block). Computed for all steps at once, outside the time loop; a clamped gate's slope is 0."""
+    order = GATE_ORDER[variant]
+    H = A.shape[-1] // len(order)
+    D = A * (1.0 - A)
+    g = A[..., -H:]
+    D[..., -H:] = 1.0 - g * g
+    for gate in frozen:
+        k = order.index(gate)
+        D[..., k * H : (k + 1) * H] = 0.0
+    return D
+
+
+def _standard(P, F, dH, D):
+    """h = o ⊙ u, u = tanh(c), c = f ⊙ c_prev + i ⊙ g; blocks i f o g."""
+    T, B, H = dH.shape
+    A, U, c_prev = F["A"], F["u"], F["c_prev"]
+    i, f, g = A[..., :H], A[..., H : 2 * H], A[..., 3 * H :]
+    o_slope = A[..., 2 * H : 3 * H] * (1.0 - U * U)  # ∂h/∂c through u = tanh(c)
+    dA, dZ = np.empty_like(A), np.empty_like(A)
+    DH, DC = np.empty((T, B, H)), np.empty((T, B, H))
+    dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
+    W_h_T = P.W_h.T
+    for t in range(T - 1, -1, -1):
+        dh = np.add(dH[t], dh_next, out=DH[t])
+        da = dA[t]
+        np.multiply(dh, U[t], out=da[:, 2 * H : 3 * H])  # do
+        dc = np.multiply(dh, o_slope[t], out=DC[t])
+        dc += dc_next
+        np.multiply(dc, g[t], out=da[:, :H])  # di
+        np.multiply(dc, c_prev[t], out=da[:, H : 2 * H])  # df
+        np.multiply(dc, i[t], out=da[:, 3 * H :])  # dg
+        dz = np.multiply(da, D[t], out=dZ[t])
+        dh_next = dz @ W_h_T  # h_{t-1} fed every gate of step t
+        dc_next = dc * f[t]  # c_{t-1} reached c_t through f_t ⊙ c_{t-1}
+    states = dict(dZ=dZ, dh=DH, dc=DC, dh0=dh_next, dc0=dc_next)
+    states |= _named_gate_grads("standard", dA, DH, DC, A)
+    return states, {}
+
+
+def _no_forget(P, F, dH, D):
+    """As standard with f ≡ 1; blocks i o g. df is still reported (∂Loss/∂f as if f could move)."""
+    T, B, H = dH.shape
+    A, U = F["A"], F["u"]
+    i, g = A[..., :H], A[..., 2 * H :]
+    o_slope = A[..., H : 2 * H] * (1.0 - U * U)
+    dA, dZ = np.empty_like(A), np.empty_like(A)
+    DH, DC = np.empty((T, B, H)), np.empty((T, B, H))
+    dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
+    W_h_T = P.W_h.T
+    for t in range(T - 1, -1, -1):
+        dh = np.add(dH[t], dh_next, out=DH[t])
+        da = dA[t]
+        np.multiply(dh, U[t], out=da[:, H : 2 * H])  # do
+        dc = np.multiply(dh, o_slope[t], out=DC[t])
+        dc += dc_next
+        np.multiply(dc, g[t], out=da[:, :H])  # di
+        np.multiply(dc, i[t], out=da[:, 2 * H :])  # dg
+        dz = np.multiply(da, D[t], out=dZ[t])
+        dh_next = dz @ W_h_T
+        dc_next = dc  # c_t = c_{t-1} + i ⊙ g: the gradient passes back undamped
+    states = dict(dZ=dZ, dh=DH, dc=DC, dh0=dh_next, dc0=dc_next)
+    states |= _named_gate_grads("no_forget", dA, DH, DC, A)
+    states["df"] = DC * F["c_prev"]
+    return states, {}
+
+
+def _peephole(P, F, dH, D):
+    """Standard plus z_i += p_i ⊙ c_prev, z_f += p_f ⊙ c_prev, z_o += p_o ⊙ c; blocks i f o g."""
+    T, B, H = dH.shape
+    A, U, c_prev = F["A"], F["u"], F["c_prev"]
+    p_i, p_f, p_o = P.p
+    i, f, g = A[..., :H], A[..., H : 2 * H], A[..., 3 * H :]
+    o_slope = A[..., 2 * H : 3 * H] * (1.0 - U * U)
+    D_o = D[..., 2 * H : 3 * H]
+    dA, dZ = np.empty_like(A), np.empty_like(A)
+    DH, DC = np.empty((T, B, H)), np.empty((T, B, H))
+    dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
+    W_h_T = P.W_h.T
+    for t in range(T - 1, -1, -1):
+        dh = np.add(dH[t], dh_next, out=DH[t])
+        da, dz = dA[t], dZ[t]
+        do = np.multiply(dh, U[t], out=da[:, 2 * H : 3 * H])
+        dz_o = np.multiply(do, D_o[t], out=dz[:, 2 * H : 3 * H])
+        dc = np.multiply(dh, o_slope[t], out=DC[t])
+        dc += dc_next
+        dc += dz_o * p_o  # c_t also reached h_t through the output gate's peephole
+        np.multiply(dc, g[t], out=da[:, :H])  # di
+        np.multiply(dc, c_prev[t], out=da[:, H : 2 * H])  # df
+        np.multiply(dc, i[t], out=da[:, 3 * H :])  # dg
+        np.multiply(da[:, : 2 * H], D[t, :, : 2 * H], out=dz[:, : 2 * H])
+        np.multiply(da[:, 3 * H :], D[t, :, 3 * H :], out=dz[:, 3 * H :])
+        dh_next = dz @ W_h_T
+        dc_next = dc * f[t]
+        dc_next += dz[:, :H] * p_i  # c_{t-1} also fed the i and f peepholes of step t
+        dc_next += dz[:, H : 2 * H] * p_f
+    dp = np.stack(
+        [
+            np.einsum("tbh,tbh->h", dZ[..., :H], c_prev),
+            np.einsum("tbh,tbh->h", dZ[..., H : 2 * H], c_prev),
+            np.einsum("tbh,tbh->h", dZ[..., 2 * H : 3 * H], F["c"]),
+        ]
+    )
+    states = dict(dZ=dZ, dh=DH, dc=DC, dh0=dh_next, dc0=dc_next)
+    states |= _named_gate_grads("peephole", dA, DH, DC, A)
+    return states, {"p": dp}
+
+
+def _udacity(P, F, dH, D):
+    """STM = U ⊙ V, U = tanh(W_u kept + b_u), kept = LTM_prev ⊙ f, LTM = kept + N ⊙ i; blocks i f v n.
+
+    LTM_t reaches the loss only through step t+1 (STM_t reads the *old* LTM), so dc_t = dc_prev of t+1.
+    """
+    T, B, H = dH.shape
+    A, U, kept, c_prev = F["A"], F["u"], F["kept"], F["c_prev"]
+    i, f, v, n = A[..., :H], A[..., H : 2 * H], A[..., 2 * H : 3 * H], A[..., 3 * H :]
+    v_slope = v * (1.0 - U * U)  # ∂STM/∂z_u
+    dA, dZ = np.empty_like(A), np.empty_like(A)
+    DH, DC, DKEPT = np.empty((T, B, H)), np.empty((T, B, H)), np.empty((T, B, H))
+    DZ_u = np.empty((T, B, H))
+    dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
+    W_h_T, W_u = P.W_h.T, P.W_u
+    for t in range(T - 1, -1, -1):
+        dh = np.add(dH[t], dh_next, out=DH[t])
+        da = dA[t]
+        np.multiply(dh, U[t], out=da[:, 2 * H : 3 * H])  # dv
+        dz_u = np.multiply(dh, v_slope[t], out=DZ_u[t])
+        DC[t] = dc_next
+        dkept = np.add(dc_next, dz_u @ W_u, out=DKEPT[t])  # kept fed LTM_t and the use gate U_t
+        np.multiply(dc_next, n[t], out=da[:, :H])  # di
+        np.multiply(dkept, c_prev[t], out=da[:, H : 2 * H])  # df
+        np.multiply(dc_next, i[t], out=da[:, 3 * H :])  # dn
+        dz = np.multiply(da, D[t], out=dZ[t])
+        dh_next = dz @ W_h_T
+        dc_next = dkept * f[t]
+    dZ_u2 = DZ_u.reshape(T * B, H)
+    extra = {"W_u": dZ_u2.T @ kept.reshape(T * B, H), "b_u": dZ_u2.sum(axis=0)}
+    states = dict(dZ=dZ, dh=DH, dc=DC, dh0=dh_next, dc0=dc_next)
+    states |= _named_gate_grads("udacity", dA, DH, DC, A)
+    states |= {"dkept": DKEPT, "dz_u": DZ_u, "du": DH * v}
+    return states, extra
+
+
+def _named_gate_grads(variant, dA, DH, DC, A) -> dict[str, np.ndarray]:
+    """d<gate> under the trace's names (df, di, dg, do) plus the products' gradients dkept, dwritten
+    (both are dc: c = kept + written) and du, dv (standard family: u = tanh(c), v = o)."""
+    out = {"d" + name: a for name, a in _gate_blocks(variant, dA).items()}
+    out |= {"dkept": DC, "dwritten": DC, "dv": out["do"]}
+    if variant != "udacity":
+        out["du"] = DH * _gate_blocks(variant, A)["o"]
+    return out
+
+
+def _gate_blocks(variant: str, A: np.ndarray) -> dict[str, np.ndarray]:
+    order = GATE_ORDER[variant]
+    H = A.shape[-1] // len(order)
+    name = {"n": "g", "v": "o"}
+    return {name.get(gate, gate): A[..., k * H : (k + 1) * H] for k, gate in enumerate(order)}
+
+
+# ---------------------------------------------------------------- the trace as a batch of one
+
+
+def cache_from_trace(lt: LayerTrace) -> dict[str, np.ndarray]:
+    """The forward cache of ``batched.forward_layer`` rebuilt from a recorded layer, with B = 1."""
+    name = {"n": "g", "v": "o"}
+    A = np.concatenate([getattr(lt, name.get(gate, gate)) for gate in GATE_ORDER[lt.variant]], axis=1)
+    cache = {
+        "x": lt.x,
+        "h_prev": lt.h_prev,
+        "c_prev": lt.c_prev,
+        "A": A,
+        "u": lt.u,
+        "c": lt.c,
+        "h": lt.h,
+        "kept": lt.kept,
+    }
+    return {k: v[:, None, :] for k, v in cache.items()}
+
+
+def clamped_gates(lt: LayerTrace) -> tuple[str, ...]:
+    """Gates (``GATE_ORDER`` names) whose recorded activation is not the activation of their recorded
+    pre-activation: they were clamped by ``run(clamp=...)``, so no gradient flows into their weights."""
+    name = {"n": "g", "v": "o"}
+    out = []
+    for gate in GATE_ORDER[lt.variant]:
+        trace_name = name.get(gate, gate)
+        squash = np.tanh if trace_name == "g" else sigmoid
+        if not np.allclose(getattr(lt, trace_name), squash(lt.pre[trace_name]), rtol=0.0, atol=1e-12):
+            out.append(gate)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- what a backward pass returns
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True)
+class LayerGradients:
+    """The gradients of one layer, each (T, H) unless noted, named d<forward name> (see ``LayerTrace``).
+
+    dh, dc: total ∂Loss/∂h_t, ∂Loss/∂c_t (through the layer above and through later steps).
+    df, di, dg, do: ∂Loss/∂gate activation (no_forget: df as if f could move; it has no weights).
+    dkept, dwritten: ∂Loss/∂(f ⊙ c_prev), ∂Loss/∂(i ⊙ g); du, dv: ∂Loss/∂u, ∂Loss/∂v.
+    dpre: gate -> ∂Loss/∂pre-activation (T, H), the same keys as ``LayerTrace.pre``.
+    dx: (T, I_k) ∂Loss/∂(what the layer read); dh0, dc0: (H,) ∂Loss/∂ initial state.
+    params: the weight gradients as a ``LayerParams`` (b_x holds db, b_h is 0).
+    """
+
+    variant: str
+    dh: np.ndarray
+    dc: np.ndarray
+    df: np.ndarray
+    di: np.ndarray
+    dg: np.ndarray
+    do: np.ndarray
+    dkept: np.ndarray
+    dwritten: np.ndarray
+    du: np.ndarray
+    dv: np.ndarray
+    dpre: Mapping[str, np.ndarray]
+    dx: np.ndarray
+    dh0: np.ndarray
+    dc0: np.ndarray
+    params: LayerParams
+
+    @property
+    def dn(self) -> np.ndarray:
+        """Udacity's ∂Loss/∂N_t: the same numbers as dg."""
+        return self.dg
+
+    @property
+    def dh_prev(self) -> np.ndarray:
+        """(T, H) ∂Loss/∂h_{t-1}, the state step t started from (row 0 is dh0)."""
+        return np.vstack([self.dh0, self.dh[:-1]])
+
+    @property
+    def dc_prev(self) -> np.ndarray:
+        """(T, H) ∂Loss/∂c_{t-1} (row 0 is dc0)."""
+        return np.vstack([self.dc0, self.dc[:-1]])
+
+    @property
+    def T(self) -> int:
+        return self.dh.shape[0]
+
+
+class Gradients(Mapping):
+    """The result of a backward pass: a read-only mapping weight key -> gradient, keyed exactly like the
+    network's ``to_weights(layout)``, plus the state gradients of every layer.
+
+    layers[k]: that layer's per-step gradients (``LayerGradients`` for the LSTM; ``rnn``/``gru`` have
+    their own); dh, dc: (T, H) of the top layer, like ``Trace.h``/``Trace.c``; dx (T, I) ∂Loss/∂input;
+    dh0, dc0: (num_layers, H) ∂Loss/∂initial state (dc0 is None for cells without c).
+    """
+
+    def __init__(self, weights: dict[str, np.ndarray], layout: str, layers: tuple, converter=None):
+        self._weights = {k: _frozen(v) for k, v in weights.items()}
+        self.layout = layout
+        self.layers = tuple(layers)
+        self._converter = converter
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self._weights[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._weights)
+
+    def __len__(self) -> int:
+        return len(self._weights)
+
+    def __repr__(self) -> str:
+        return f"Gradients(layout={self.layout!r}, keys={list(self._weights)})"
+
+    @property
+    def weights(self) -> dict[str, np.ndarray]:
+        """A plain dict copy of the weight gradients."""
+        return {k: v.copy() for k, v in self._weights.items()}
+
+    def to_weights(self, layout: str) -> dict[str, np.ndarray]:
+        """The same weight gradients in another layout the variant can express (e.g. torch for standard)."""
+        if self._converter is None:
+            raise ValueError(f"these gradients exist only in layout {self.layout!r}")
+        return self._converter(layout)
+
+    @property
+    def dh(self) -> np.ndarray:
+        return self.layers[-1].dh
+
+    @property
+    def dc(self) -> np.ndarray | None:
+        return getattr(self.layers[-1], "dc", None)
+
+    @property
+    def dx(self) -> np.ndarray:
+        return self.layers[0].dx
+
+    @property
+    def dh0(self) -> np.ndarray:
+        return np.stack([lg.dh0 for lg in self.layers])
+
+    @property
+    def dc0(self) -> np.ndarray | None:
+        if getattr(self.layers[0], "dc0", None) is None:
+            return None
+        return np.stack([lg.dc0 for lg in self.layers])
+
+    @property
+    def num_layers(self) -> int:
+        return len(self.layers)
+
+    def norms(self, quantity: str = "dh") -> np.ndarray:
+        """(num_layers, T) Euclidean norm over units of a (T, H) gradient field, for gradient-flow plots."""
+        return np.stack([np.linalg.norm(getattr(lg, quantity), axis=-1) for lg in self.layers])
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table, one row per number: layer, t, unit, quantity (d-names), value."""
+        frames = []
+        for k, lg in enumerate(self.layers):
+            names = [q for q in _frame_fields(lg) if getattr(lg, q, None) is not None]
+            values = np.stack([getattr(lg, q) for q in names])  # (Q, T, H)
+            Q, T, H = values.shape
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "layer": np.full(Q * T * H, k),
+                        "t": np.tile(np.repeat(np.arange(T), H), Q),
+                        "unit": np.tile(np.arange(H), Q * T),
+                        "quantity": pd.Categorical(np.repeat(names, T * H), categories=names),
+                        "value": values.ravel(),
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+
+def _frame_fields(lg) -> tuple[str, ...]:
+    return getattr(lg, "FRAME_FIELDS", GRAD_FIELDS)
+
+
+# ---------------------------------------------------------------- LSTM.backward
+
+
+def check_dh(dh, T: int, H: int) -> np.ndarray:
+    dh = np.asarray(dh, dtype=np.float64)
+    if dh.shape != (T, H):
+        raise ValueError(f"dh must have shape (T, H) = {(T, H)}, like trace.h, got shape {dh.shape}")
+    if not np.isfinite(dh).all():
+        raise ValueError("dh contains NaN or infinite values")
+    return dh
+
+
+def grad_params(variant: str, grads: dict[str, np.ndarray], two_biases: bool) -> LayerParams:
+    """Weight gradients as a LayerParams, so layouts.from_params can name and slice them like weights.
+
+    The cell adds b_x + b_h, so both receive db; layouts other than torch write b_x + b_h as one bias,
+    so there b_h must be 0 or db would count twice.
+    """
+    db = grads["b"]
+    return LayerParams(
+        variant,
+        W_x=grads["W_x"],
+        W_h=grads["W_h"],
+        b_x=db,
+        b_h=db if two_biases else np.zeros_like(db),
+        p=grads.get("p"),
+        W_u=grads.get("W_u"),
+        b_u=grads.get("b_u"),
+    )
+
+
+def backward(net, trace: Trace, dh, layout: str | None = None) -> Gradients:
+    """Backpropagate dh (T, H) = ∂Loss/∂h_t of the top layer through the whole recorded ``trace``.
+
+    Returns ``Gradients`` keyed like ``net.to_weights(layout)``; layout defaults to ``seed`` (standard,
+    no_forget, peephole) or ``udacity``; ``torch`` and ``keras`` work for standard. In torch layout both
+    biases get the same gradient, as in PyTorch. A trace of a clamped run is differentiated as run: the
+    clamped gates pass no gradient to their weights.
+    """
+    if trace.variant != net.variant or trace.num_layers != net.num_layers:
+        raise ValueError(
+            f"the trace ({trace.variant}, {trace.num_layers} layers) was not made by this network "
+            f"({net.variant}, {net.num_layers} layers)"
+        )
+    layout = layout or GRADIENT_LAYOUT[net.variant]
+    layouts.check_layout(layout, net.variant)
+    dH = check_dh(dh, trace.T, net.hidden_size)[:, None, :]
+    per_layer = [None] * net.num_layers
+    for k in range(net.num_layers - 1, -1, -1):
+        P, lt = net.layers[k], trace.layers[k]
+        grads, states = backward_layer(P, cache_from_trace(lt), dH, frozen=clamped_gates(lt))
+        dH = states["dx"]  # what layer k read is what layer k-1 wrote
+        per_layer[k] = (grads, states)
+
+    def convert(to_layout: str) -> dict[str, np.ndarray]:
+        layouts.check_layout(to_layout, net.variant)
+        params = tuple(grad_params(net.variant, g, to_layout == "torch") for g, _ in per_layer)
+        return layouts.from_params(params, to_layout)
+
+    layers = tuple(_layer_gradients(net.variant, lt, g, s) for lt, (g, s) in zip(trace.layers, per_layer))
+    return Gradients(convert(layout), layout, layers, converter=convert)
+
+
+def _layer_gradients(variant: str, lt: LayerTrace, grads, states) -> LayerGradients:
+    H = lt.hidden_size
+    order = GATE_ORDER[variant]
+    trace_name = {"n": "g", "v": "o"}
+    dZ = states["dZ"][:, 0, :]
+    dpre = {trace_name.get(gate, gate): _frozen(dZ[:, k * H : (k + 1) * H]) for k, gate in enumerate(order)}
+    if variant == "udacity":
+        dpre["u"] = _frozen(states["dz_u"][:, 0, :])
+    fields = ("dh", "dc", "df", "di", "dg", "do", "dkept", "dwritten", "du", "dv", "dx")
+    return LayerGradients(
+        variant=variant,
+        dpre=MappingProxyType(dpre),
+        dh0=_frozen(states["dh0"][0]),
+        dc0=_frozen(states["dc0"][0]),
+        params=grad_params(variant, grads, two_biases=False),
+        **{name: _frozen(states[name][:, 0, :]) for name in fields},
+    )

@@ -1,0 +1,307 @@
+"""What-if experiments on the cell: hand-set gates (Gate lab) and one weight set for every variant (Compare).
+
+Gate lab. A :class:`GateSettings` says, for each gate i, f, g, o, what its bias and its input weight should
+be and whether the gate is clamped to a constant. :func:`build_net` starts from the random weights of
+``LSTM.random(seed)`` and overrides only what the settings name; :data:`PRESETS` are four classic
+settings ("perfect memory", "amnesia", "write once then hold", "saturated"). :func:`half_life` and
+:func:`memory_half_life` turn forget-gate values into "how many steps until a stored value is halved".
+
+Compare variants. :func:`matched_nets` gives the four variants the same random weights wherever the
+weights mean the same thing, so the differences the learner sees come from the equations alone.
+
+NumPy only (DESIGN.md §5): no Streamlit, no Plotly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .cell import CLAMPABLE, GATE_ORDER, check_variant
+from .network import LSTM
+from .trace import Trace
+
+GATES = CLAMPABLE  # ("i", "f", "g", "o"): the gates a GateSettings sets, and the ones run() can clamp
+
+# The ranges the Gate lab's sliders offer; every preset lies inside them.
+BIAS_RANGE = (-12.0, 12.0)
+WEIGHT_RANGE = (-24.0, 24.0)
+
+# The Udacity layout names the candidate N and the output gate's sigmoid part V (DESIGN.md §3).
+_UDACITY_NAME = {"i": "i", "f": "f", "g": "n", "o": "v"}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Gate settings and presets
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What to do with one gate. ``None`` leaves that part as the random weights have it.
+
+    bias: replaces the gate's bias b in every unit (the udacity layout's b_i, b_f, b_n, b_v).
+    weight: replaces every input weight of the gate, the same number for every input feature and every
+        unit, so the gate's pre-activation becomes ``weight · (x_1 + … + x_I) + W_h h_{t-1} + bias``.
+        The recurrent weights W_h (and the peepholes, and the Udacity W_u, b_u) keep their random values.
+    clamp: if set, the gate is replaced by this constant at every step (``LSTM.run(clamp=…)``), whatever
+        its weights compute; in [0, 1] for i, f, o and in [-1, 1] for the candidate g.
+    """
+
+    bias: float | None = None
+    weight: float | None = None
+    clamp: float | None = None
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    """One Gate per gate i, f, g, o, and a one-line description. ``GateSettings()`` changes nothing.
+
+    One bias and one input weight per gate, shared by every unit and every input feature, keeps the
+    experiment to eight numbers a learner can move; the units still differ through their random recurrent
+    weights. Hashable, so a page can cache on it.
+    """
+
+    i: Gate = Gate()
+    f: Gate = Gate()
+    g: Gate = Gate()
+    o: Gate = Gate()
+    description: str = ""
+
+    def gate(self, key: str) -> Gate:
+        if key not in GATES:
+            raise ValueError(f"unknown gate {key!r}; choose one of {', '.join(GATES)}")
+        return getattr(self, key)
+
+    def with_gate(self, key: str, **changes) -> GateSettings:
+        """A copy with gate ``key``'s bias, weight or clamp changed."""
+        return replace(self, **{key: replace(self.gate(key), **changes)})
+
+    def clamp(self, variant: str = "standard") -> dict[str, float]:
+        """The ``clamp`` argument of ``LSTM.run`` for ``variant`` (no_forget has no f to clamp: dropped)."""
+        return {
+            k: float(self.gate(k).clamp)
+            for k in GATES
+            if self.gate(k).clamp is not None and not (variant == "no_forget" and k == "f")
+        }
+
+
+# Bias and input weight sizes of the presets. The recurrent part W_h h_{t-1} of a pre-activation is at most
+# sqrt(H) ≤ 2 in size for H ≤ 4 (random weights in ±1/sqrt(H), |h| < 1), so a bias of ±10 keeps a gate at
+# least 8 away from 0: σ(8) = 0.99966, tanh(8) = 1 - 2e-7.
+_BIG, _SWITCH = 10.0, 20.0
+
+PRESETS: dict[str, GateSettings] = {
+    "perfect_memory": GateSettings(
+        i=Gate(bias=-_BIG, weight=0.0),
+        f=Gate(bias=_BIG, weight=0.0),
+        g=Gate(bias=0.0, weight=0.0),
+        o=Gate(bias=2.0, weight=0.0),
+        description="f ≈ 1 and i ≈ 0: nothing is erased and nothing is written, so the memory never changes.",
+    ),
+    "amnesia": GateSettings(
+        i=Gate(bias=0.0, weight=1.0),
+        f=Gate(bias=-_BIG, weight=0.0),
+        g=Gate(bias=0.0, weight=2.0),
+        o=Gate(bias=2.0, weight=0.0),
+        description="f ≈ 0: the old memory is wiped at every step; it holds only what this step writes.",
+    ),
+    "write_once": GateSettings(
+        i=Gate(bias=-_BIG, weight=_SWITCH),
+        f=Gate(bias=_BIG, weight=0.0),
+        g=Gate(bias=0.0, weight=3.0),
+        o=Gate(bias=2.0, weight=0.0),
+        description="i opens only when the input is near 1 (the pulse) and f stays near 1: "
+        "write once, then hold.",
+    ),
+    "saturated": GateSettings(
+        i=Gate(bias=-_BIG, weight=_SWITCH),
+        f=Gate(bias=_BIG, weight=-_SWITCH),
+        g=Gate(bias=_BIG, weight=0.0),
+        o=Gate(bias=_BIG, weight=0.0),
+        description="Huge weights push every gate to 0 or 1: a digital latch. An input of 1 erases the "
+        "memory and stores 1; an input of 0 holds it.",
+    ),
+}
+
+PRESET_TITLES = {
+    "perfect_memory": "perfect memory",
+    "amnesia": "amnesia",
+    "write_once": "write once then hold",
+    "saturated": "saturated",
+}
+
+
+def build_net(
+    settings: GateSettings,
+    input_size: int,
+    hidden_size: int,
+    variant: str = "standard",
+    seed: int = 0,
+    num_layers: int = 1,
+) -> LSTM:
+    """``LSTM.random(input_size, hidden_size, num_layers, variant, seed)`` with the settings' biases and
+    input weights written in (every layer; a layer above the first reads the layer below's h as input).
+
+    The weights are edited in the variant's own layout: seed layout (W_x*, b_*) for standard, no_forget
+    and peephole, udacity layout (W_n, W_i, W_f, W_v acting on [STM_{t-1}, E_t], so the input weights are
+    their last I columns) for udacity. no_forget has no forget weights, so the f settings are ignored.
+    Clamps are not weights: pass ``settings.clamp(variant)`` to ``run`` (or use :func:`run_settings`).
+    """
+    check_variant(variant)
+    base = LSTM.random(input_size, hidden_size, num_layers, variant, seed)
+    layout = "udacity" if variant == "udacity" else "seed"
+    w = base.to_weights(layout)
+    H = hidden_size
+    for k in range(num_layers):
+        for key in GATES:
+            gate = settings.gate(key)
+            if variant == "no_forget" and key == "f":
+                continue
+            if variant == "udacity":
+                name = _UDACITY_NAME[key]
+                if gate.bias is not None:
+                    w[f"b_{name}_l{k}"][:] = gate.bias
+                if gate.weight is not None:
+                    w[f"W_{name}_l{k}"][:, H:] = gate.weight
+            else:
+                if gate.bias is not None:
+                    w[f"b_{key}_l{k}"][:] = gate.bias
+                if gate.weight is not None:
+                    w[f"W_x{key}_l{k}"][:] = gate.weight
+    return LSTM.from_weights(w, layout=layout, variant=variant)
+
+
+def run_settings(
+    settings: GateSettings,
+    x: np.ndarray,
+    hidden_size: int,
+    variant: str = "standard",
+    seed: int = 0,
+    num_layers: int = 1,
+    c0: np.ndarray | None = None,
+) -> Trace:
+    """Build the net of ``settings`` for the input x (T, I) and run it with the settings' clamps.
+
+    c0: the starting long-term memory, (num_layers, H) or one number for every unit of every layer.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    x = x[:, None] if x.ndim == 1 else x
+    net = build_net(settings, x.shape[1], hidden_size, variant, seed, num_layers)
+    return net.run(x, c0=initial_state(c0, num_layers, hidden_size), clamp=settings.clamp(variant))
+
+
+def initial_state(value, num_layers: int, hidden_size: int) -> np.ndarray | None:
+    """None stays None (zeros); a number fills every unit of every layer; an array is passed through."""
+    if value is None:
+        return None
+    a = np.asarray(value, dtype=np.float64)
+    return np.full((num_layers, hidden_size), float(a)) if a.ndim == 0 else a
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Memory half-life
+# ---------------------------------------------------------------------------------------------------------
+
+
+def half_life(f) -> np.ndarray:
+    """Steps until a stored value falls to half if the forget factor stayed at f: ln(0.5) / ln(f).
+
+    After k steps with nothing written, a value v has become f^k · v; it is halved when f^k = 0.5.
+    f ≥ 1: ``inf`` (the value is never halved); f = 0 (or below): 0 (gone after one step); otherwise a
+    positive number, e.g. f = 0.5 → 1, f = 0.9 → 6.58, f = 0.99 → 69. NaN stays NaN. No warnings.
+    """
+    f = np.asarray(f, dtype=np.float64)
+    out = np.full(f.shape, np.inf)
+    out[np.isnan(f)] = np.nan
+    out[f <= 0.0] = 0.0
+    decays = (f > 0.0) & (f < 1.0)
+    out[decays] = np.log(0.5) / np.log(f[decays])
+    return out
+
+
+def mean_forget(trace: Trace, layer: int = 0) -> np.ndarray:
+    """(H,) geometric mean of each unit's forget gate over the sequence: the one constant factor that
+    would shrink a stored value by as much as the real sequence of f_t did. 0 if any f_t is 0."""
+    f = trace.layers[layer].f
+    with np.errstate(divide="ignore"):
+        return np.exp(np.log(f).mean(axis=0))
+
+
+def memory_half_life(trace: Trace, layer: int = 0) -> np.ndarray:
+    """(H,) per-unit half-life, in steps, of the memory of ``layer``: ``half_life(mean_forget(…))``.
+
+    ``inf`` where f stayed at 1 (no_forget, or f clamped to 1): the memory is never halved.
+    """
+    return half_life(mean_forget(trace, layer))
+
+
+def describe_half_life(steps: float) -> str:
+    """'never', 'less than a step', '1 step', '6.6 steps', '15,000 steps': a half-life for people."""
+    steps = float(steps)
+    if np.isnan(steps):
+        return "unknown"
+    if np.isinf(steps):
+        return "never"
+    if steps < 0.05:
+        return "less than a step"
+    if steps >= 1000:
+        return f"{steps:,.0f} steps"
+    text = f"{steps:.2g}" if steps < 10 else f"{steps:.0f}"
+    return f"{text} step" + ("" if text == "1" else "s")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Matched weights for Compare variants
+# ---------------------------------------------------------------------------------------------------------
+
+
+def matched_nets(input_size: int, hidden_size: int, num_layers: int = 1, seed: int = 0) -> dict[str, LSTM]:
+    """One net per variant (keys ``VARIANTS``) sharing the random standard weights of ``seed``.
+
+    - standard: ``LSTM.random(input_size, hidden_size, num_layers, "standard", seed)``.
+    - no_forget: the same i, g, o weights; the forget weights are dropped (f ≡ 1).
+    - peephole: the same i, f, g, o weights plus peepholes p_i, p_f, p_o drawn from their own seeded
+      stream, uniform in ±1/sqrt(H) like every other weight.
+    - udacity: W_n from g's weights, W_i from i's, W_f from f's, W_v from o's, each rearranged to act on
+      [STM_{t-1}, E_t]; W_u = identity and b_u = 0. With that choice U_t = tanh(LTM_{t-1} ⊙ f_t) versus
+      the standard tanh(c_t) = tanh(f_t ⊙ c_{t-1} + i_t ⊙ g_t): the only difference left is the structural
+      one (U misses what this step learnt), not an extra random weight matrix mixing the units.
+
+    All four start from the same h0 = c0 = 0, so at the first step every gate agrees; they part as soon
+    as their different outputs feed back.
+    """
+    standard = LSTM.random(input_size, hidden_size, num_layers, "standard", seed)
+    seed_w = standard.to_weights("seed")
+    H = hidden_size
+    no_forget_w = {k: v for k, v in seed_w.items() if not k.startswith(("W_xf_", "W_hf_", "b_f_"))}
+    rng = np.random.default_rng([seed, 1])  # its own stream: the shared weights stay those of `seed`
+    scale = 1.0 / np.sqrt(H)
+    peephole_w = dict(seed_w)
+    udacity_w = {}
+    for k in range(num_layers):
+        for p in ("p_i", "p_f", "p_o"):
+            peephole_w[f"{p}_l{k}"] = rng.uniform(-scale, scale, size=H)
+        for gate in GATE_ORDER["standard"]:
+            name = _UDACITY_NAME[gate]
+            udacity_w[f"W_{name}_l{k}"] = np.hstack(
+                [seed_w[f"W_h{gate}_l{k}"].T, seed_w[f"W_x{gate}_l{k}"].T]
+            )
+            udacity_w[f"b_{name}_l{k}"] = seed_w[f"b_{gate}_l{k}"].copy()
+        udacity_w[f"W_u_l{k}"] = np.eye(H)
+        udacity_w[f"b_u_l{k}"] = np.zeros(H)
+    return {
+        "standard": standard,
+        "udacity": LSTM.from_weights(udacity_w, layout="udacity", variant="udacity"),
+        "no_forget": LSTM.from_weights(no_forget_w, layout="seed", variant="no_forget"),
+        "peephole": LSTM.from_weights(peephole_w, layout="seed", variant="peephole"),
+    }
+
+
+def run_matched(x: np.ndarray, hidden_size: int, num_layers: int = 1, seed: int = 0) -> dict[str, Trace]:
+    """The traces of :func:`matched_nets` on the same input x (T, I), in the order of ``VARIANTS``."""
+    x = np.asarray(x, dtype=np.float64)
+    x = x[:, None] if x.ndim == 1 else x
+    nets = matched_nets(x.shape[1], hidden_size, num_layers, seed)
+    return {variant: net.run(x) for variant, net in nets.items()}

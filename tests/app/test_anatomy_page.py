@@ -1,0 +1,145 @@
+"""pages/1_Cell_anatomy.py under streamlit.testing: every variant runs, t and the unit move the numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lstm_core import LSTM, VARIANTS, notation
+from lstm_core.sequences import make_preset
+from ui.equations import equations, substituted
+from ui.state import ViewState
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "1_Cell_anatomy.py")
+
+
+def open_page(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    for name, value in params.items():
+        at.query_params[name] = str(value)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def expected_trace(variant: str, hidden: int = 4):
+    """The trace the page shows for a default view: the default preset, random weights of seed 0."""
+    view = ViewState()
+    x = make_preset(view.preset, view.length, view.seed).x
+    return LSTM.random(x.shape[1], hidden, 1, variant, seed=view.seed).run(x)
+
+
+def latex_blocks(at: AppTest) -> tuple[str, str]:
+    symbolic, numbers = (el.value for el in at.latex)
+    return symbolic, numbers
+
+
+def figure(at: AppTest) -> dict:
+    (chart,) = at.get("plotly_chart")
+    return json.loads(chart.proto.spec)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("vocabulary", ["standard", "udacity"])
+def test_page_runs_and_shows_the_variants_equations(variant, vocabulary):
+    at = open_page(variant=variant, vocabulary=vocabulary)
+    symbolic, numbers = latex_blocks(at)
+    for eq in equations(variant, vocabulary):
+        assert eq.latex.replace(" = ", " &= ", 1) in symbolic
+    trace = expected_trace(variant)
+    for line in substituted(trace, 0, 0, 0, vocabulary):
+        assert line.replace(" = ", " &= ", 1) in numbers
+    assert "nan" not in numbers.lower()
+    fig = figure(at)
+    assert f"<b>{variant}</b> cell" in fig["layout"]["title"]["text"]
+    boxes = {s.get("name") for s in fig["layout"]["shapes"]}
+    assert ("box:f" in boxes) == (variant != "no_forget")
+
+
+def test_vocabulary_symbols_are_shown():
+    symbolic, numbers = latex_blocks(open_page(variant="udacity", vocabulary="udacity"))
+    for text in (symbolic, numbers):
+        assert r"\mathrm{LTM}" in text and r"\mathrm{STM}" in text
+        assert "c_{t-1}" not in text and "h_t" not in text
+    assert "U_t" in symbolic and "V_t" in symbolic and "E_t" in symbolic
+    symbolic, numbers = latex_blocks(open_page(variant="standard", vocabulary="standard"))
+    for text in (symbolic, numbers):
+        assert "c_t" in text and r"\mathrm{LTM}" not in text
+    assert "c_{t-1}" in symbolic and "x_t" in symbolic
+
+
+def test_moving_the_slider_changes_the_numbers():
+    at = open_page(variant="peephole")
+    before = latex_blocks(at)
+    at.slider(key="anatomy_t").set_value(7).run()
+    assert not at.exception
+    after = latex_blocks(at)
+    assert after[0] == before[0]  # the symbolic equations do not depend on t
+    assert after[1] != before[1]
+    trace = expected_trace("peephole")
+    for line in substituted(trace, 7, 0, 0, "standard"):
+        assert line.replace(" = ", " &= ", 1) in after[1]
+    assert at.query_params["t"] == "7"  # the link now opens this step
+    assert "step t = 7 of" in figure(at)["layout"]["title"]["text"]
+    c_strip = next(d for d in figure(at)["data"] if d["name"] == "c")
+    shown = {
+        u: v
+        for row_u, row_v in zip(c_strip["customdata"], c_strip["z"], strict=True)
+        for u, v in zip(row_u, row_v, strict=True)
+        if u is not None
+    }
+    np.testing.assert_allclose([shown[j] for j in range(4)], trace.layers[0].c[7])
+
+
+def test_choosing_a_unit_changes_the_numbers_and_the_link():
+    at = open_page(variant="udacity", vocabulary="udacity", t=3)
+    at.selectbox(key="anatomy_unit").set_value(2).run()
+    assert not at.exception
+    numbers = latex_blocks(at)[1]
+    for line in substituted(expected_trace("udacity"), 3, 0, 2, "udacity"):
+        assert line.replace(" = ", " &= ", 1) in numbers
+    assert r"\mathrm{LTM}_t[2]" in numbers
+    assert at.query_params["unit"] == "2"
+    assert at.slider(key="anatomy_t").value == 3  # t came from the link
+
+
+def test_link_unit_is_validated():
+    at = open_page(unit=3)
+    assert at.selectbox(key="anatomy_unit").value == 3
+    at = open_page(unit=99)  # only 4 units: falls back to unit 0
+    assert at.selectbox(key="anatomy_unit").value == 0
+    at = open_page(unit="<b>x</b>")
+    assert at.selectbox(key="anatomy_unit").value == 0
+
+
+def test_udacity_explains_its_use_gate():
+    labels = [e.label for e in open_page(variant="udacity").expander]
+    assert any("use gate" in label for label in labels)
+    assert not any("use gate" in e.label for e in open_page(variant="standard").expander)
+
+
+def test_upper_layer_of_a_stack():
+    at = open_page(variant="standard", layers=2, layer=1, hidden=6)
+    fig = figure(at)
+    assert "layer 2 of 2" in fig["layout"]["title"]["text"]
+    label = f"{notation.html('x', 'standard')} = {notation.html('h', 'standard')}"
+    assert any(label in (a.get("text") or "") for a in fig["layout"]["annotations"])
+
+
+def test_smallest_view_one_unit_one_step():
+    at = open_page(hidden=1, length=1, variant="no_forget")
+    assert [s.key for s in at.slider] == ["w_hidden"]  # no time slider for a single step
+    assert at.selectbox(key="anatomy_unit").value == 0
+    numbers = latex_blocks(at)[1]
+    for line in substituted(_one_step_trace(), 0, 0, 0, "standard"):
+        assert line.replace(" = ", " &= ", 1) in numbers
+
+
+def _one_step_trace():
+    view = ViewState()
+    x = make_preset(view.preset, 1, view.seed).x
+    return LSTM.random(x.shape[1], 1, 1, "no_forget", seed=view.seed).run(x)

@@ -1,0 +1,81 @@
+"""pages/4_Compare_variants.py under streamlit.testing: four variant sections, matched traces, equations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lstm_core import VARIANTS, notation
+from lstm_core.experiments import run_matched
+from lstm_core.sequences import make_preset
+from tests.plotly_data import chart_specs, decode
+from ui.equations import equations
+from ui.state import ViewState
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "4_Compare_variants.py")
+
+
+def open_page(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    for name, value in params.items():
+        at.query_params[name] = str(value)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_four_variant_sections():
+    at = open_page()
+    headers = [s.value for s in at.subheader]
+    for variant in VARIANTS:
+        assert headers.count(variant) == 1
+    captions = [c.value for c in at.caption]
+    for variant in VARIANTS:
+        assert notation.variant_title(variant, "standard") in captions
+
+
+@pytest.mark.parametrize("vocabulary", ["standard", "udacity"])
+def test_equations_with_differences_highlighted(vocabulary):
+    at = open_page(vocabulary=vocabulary)
+    shown = [el.value for el in at.latex]
+    expected = [eq for v in VARIANTS for eq in equations(v, vocabulary)]
+    assert len(shown) == len(expected)
+    for text, eq in zip(shown, expected, strict=True):
+        assert eq.latex in text
+        assert ("colorbox" in text) == eq.differs
+    assert any(eq.differs for eq in expected)
+
+
+def test_charts_hold_the_matched_traces():
+    at = open_page(hidden=3, preset="pulse", length=15)
+    states, gates = chart_specs(at)
+    view = ViewState()
+    x = make_preset("pulse", 15, view.seed).x
+    traces = run_matched(x, 3, 1, view.seed)
+    for line in states["data"]:
+        m = line["meta"]
+        np.testing.assert_allclose(decode(line["y"]), getattr(traces[m["variant"]], m["key"])[:, m["unit"]])
+    for heat in gates["data"]:
+        m = heat["meta"]
+        z = decode(heat["z"]).reshape(3, 15)
+        np.testing.assert_allclose(z, getattr(traces[m["variant"]].layers[0], m["key"]).T)
+    assert {(h["meta"]["variant"], h["meta"]["key"]) for h in gates["data"]}.isdisjoint({("no_forget", "f")})
+    notes = [a["text"] for a in gates["layout"]["annotations"] if a.get("name") == "note:no_forget:f"]
+    assert len(notes) == 1 and "≡ 1" in notes[0]
+
+
+def test_layer_and_vocabulary_follow_the_sidebar():
+    at = open_page(layers=2, layer=1, vocabulary="udacity")
+    headers = " ".join(s.value for s in at.subheader)
+    assert "layer 2 of 2" in headers and notation.name("h", "udacity") in headers
+    states, _ = chart_specs(at)
+    assert {t["name"] for t in states["data"]} == {notation.title(k, "udacity") for k in ("c", "h")}
+
+
+def test_texts_are_shown():
+    at = open_page()
+    labels = [e.label for e in at.expander]
+    assert len(labels) == 2

@@ -1,0 +1,79 @@
+"""The home page and the shared sidebar, run by Streamlit's AppTest."""
+
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from lstm_core import LSTM, notation
+from lstm_core.sequences import make_preset
+from tests.plotly_data import chart_specs, decode
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def home(**query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+def chart_z(at: AppTest, index: int = 0) -> np.ndarray:
+    return decode(chart_specs(at)[0]["data"][index]["z"])
+
+
+def test_home_runs_and_shows_the_live_memories_of_the_default_cell():
+    at = home()
+    assert not at.exception
+    x = make_preset("sine", 20, 0).x
+    expected = LSTM.random(x.shape[1], 4, 1, "standard", seed=0).run(x)
+    np.testing.assert_allclose(chart_z(at, 0), expected.layers[0].c.T, atol=1e-12)
+    np.testing.assert_allclose(chart_z(at, 1), expected.layers[0].h.T, atol=1e-12)
+
+
+def test_vocabulary_switch_renames_the_page():
+    at = home()
+    at.sidebar.radio[0].set_value("udacity").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert notation.name("c", "udacity") + " " + notation.short("c", "udacity") in table["Udacity-style"].tolist()
+    assert at.query_params["vocabulary"] == ["udacity"]
+
+
+def test_changing_the_hidden_size_redraws_with_more_units():
+    at = home()
+    at.sidebar.slider[0].set_value(7).run()
+    assert chart_z(at, 0).shape[0] == 7
+    assert at.query_params["hidden"] == ["7"]
+
+
+def test_a_deep_link_opens_that_view():
+    at = home(variant="udacity", vocabulary="udacity", hidden="6", seed="3", preset="pulse", length="12")
+    assert not at.exception and not at.warning
+    assert at.sidebar.selectbox[0].value == "udacity"
+    x = make_preset("pulse", 12, 3).x
+    expected = LSTM.random(x.shape[1], 6, 1, "udacity", seed=3).run(x)
+    np.testing.assert_allclose(chart_z(at, 0), expected.layers[0].c.T, atol=1e-12)
+
+
+def test_a_tampered_link_falls_back_with_a_notice():
+    at = home(hidden="999", variant="<script>alert(1)</script>")
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    assert "hidden" in notices and "variant" in notices and "<script>" not in notices
+    assert chart_z(at, 0).shape[0] == 4
+
+
+def test_bad_typed_numbers_show_the_message_and_keep_the_last_sequence():
+    at = home()
+    at.sidebar.radio[1].set_value("typed").run()
+    at.sidebar.text_area[0].input("1, 2\n3, abc").run()
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.sidebar.error)
+    assert "Line 2, value 2" in errors and "'abc' is not a number" in errors
+    assert chart_z(at, 0).shape[1] == 20  # still the preset's 20 steps
+    at.sidebar.text_area[0].input("1, 2\n3, 4\n5, 6").run()
+    at.sidebar.button[0].click().run()
+    assert not at.sidebar.error
+    assert chart_z(at, 0).shape[1] == 3

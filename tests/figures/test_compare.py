@@ -1,0 +1,137 @@
+"""ui/figures/compare.py: each variant's panels hold that variant's numbers, labelled from the notation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_core import VARIANTS, notation
+from lstm_core.experiments import run_matched
+from lstm_core.sequences import make_sine
+from ui.figures.compare import (
+    HEATMAP_KEYS,
+    STATE_KEYS,
+    compare_gates_figure,
+    compare_states_figure,
+    no_forget_note,
+)
+
+H, T = 3, 16
+
+
+@pytest.fixture(scope="module")
+def traces():
+    return run_matched(make_sine(T).x, H, num_layers=2, seed=4)
+
+
+def of(fig, **meta):
+    return [t for t in fig.data if all(t.meta.get(k) == v for k, v in meta.items())]
+
+
+@pytest.mark.parametrize("layer", [0, 1])
+def test_state_panels_hold_each_variants_values(traces, layer):
+    fig = compare_states_figure(traces, "standard", layer=layer)
+    for variant in VARIANTS:
+        for key in STATE_KEYS:
+            lines = of(fig, variant=variant, key=key)
+            assert sorted(line.meta["unit"] for line in lines) == list(range(H))
+            for line in lines:
+                expected = getattr(traces[variant].layers[layer], key)[:, line.meta["unit"]]
+                np.testing.assert_array_equal(line.y, expected)
+                assert line.line.color == notation.colour(key)
+
+
+def test_state_panels_sit_in_their_variants_column(traces):
+    fig = compare_states_figure(traces, "standard")
+    columns = {}
+    for line in fig.data:
+        columns.setdefault(line.meta["variant"], set()).add(line.xaxis)
+    xs = [columns[v] for v in VARIANTS]
+    assert all(len(c) == 2 for c in xs)  # two rows (c, h) per column
+    assert len(set().union(*xs)) == 2 * len(VARIANTS)  # no two variants share a panel
+    titles = [a.text for a in fig.layout.annotations]
+    for variant in VARIANTS:
+        assert any(f"<b>{variant}</b>" in t for t in titles)
+
+
+@pytest.mark.parametrize("layer", [0, -1])
+def test_gate_heatmaps_hold_each_variants_values(traces, layer):
+    fig = compare_gates_figure(traces, "standard", layer=layer)
+    for variant in VARIANTS:
+        for key in HEATMAP_KEYS:
+            maps = of(fig, variant=variant, key=key)
+            if variant == "no_forget" and key == "f":
+                assert maps == []
+                continue
+            (heat,) = maps
+            np.testing.assert_array_equal(np.asarray(heat.z), getattr(traces[variant].layers[layer], key).T)
+            assert list(heat.y) == list(range(H)) and list(heat.x) == list(range(T))
+
+
+@pytest.mark.parametrize("vocabulary", ["standard", "udacity"])
+def test_no_forget_panel_is_a_note(traces, vocabulary):
+    fig = compare_gates_figure(traces, vocabulary)
+    (note,) = [a for a in fig.layout.annotations if a.name == "note:no_forget:f"]
+    assert note.text == no_forget_note(vocabulary)
+    assert notation.name("f", vocabulary) in note.text and "≡ 1" in note.text
+    # it sits in the middle of the empty panel: row 2 (f), column 3 (no_forget)
+    n = len(VARIANTS)
+    axis = (HEATMAP_KEYS.index("f")) * n + list(VARIANTS).index("no_forget") + 1
+    (x0, x1), (y0, y1) = fig.layout[f"xaxis{axis}"].domain, fig.layout[f"yaxis{axis}"].domain
+    assert note.xref == note.yref == "paper"
+    assert note.x == pytest.approx((x0 + x1) / 2) and note.y == pytest.approx((y0 + y1) / 2)
+
+
+def test_gate_scales(traces):
+    fig = compare_gates_figure(traces, "standard")
+    for heat in fig.data:
+        wanted = "coloraxis" if heat.meta["key"] in ("i", "f", "o") else "coloraxis2"
+        assert heat.coloraxis == wanted
+    assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (0, 1)
+    assert (fig.layout.coloraxis2.cmin, fig.layout.coloraxis2.cmax) == (-1, 1)
+
+
+@pytest.mark.parametrize("vocabulary", ["standard", "udacity"])
+def test_labels_follow_the_vocabulary(traces, vocabulary):
+    states = compare_states_figure(traces, vocabulary)
+    assert {t.name for t in states.data} == {notation.title(k, vocabulary) for k in STATE_KEYS} | {
+        notation.title(k, vocabulary, "udacity") for k in STATE_KEYS
+    }
+    assert states.layout.yaxis.title.text == notation.html("c", vocabulary)
+    gates = compare_gates_figure(traces, vocabulary)
+    for heat in gates.data:
+        assert heat.name == notation.title(heat.meta["key"], vocabulary, heat.meta["variant"])
+    row_titles = [gates.layout[f"yaxis{(r * len(VARIANTS)) + 1 if r else ''}"].title.text for r in range(5)]
+    assert row_titles == [notation.html(k, vocabulary) for k in HEATMAP_KEYS]
+    for variant in VARIANTS:
+        assert any(
+            notation.variant_title(variant, vocabulary).split(": ")[0] in a.text
+            for a in gates.layout.annotations
+        )
+
+
+def test_udacity_use_gate_is_labelled_in_its_panel(traces):
+    fig = compare_gates_figure(traces, "standard")
+    (label,) = [a for a in fig.layout.annotations if a.name == "label:udacity:u"]
+    assert label.text == notation.title("u", "standard", "udacity")  # not "tanh(c)": U has its own weights
+    assert not [
+        a for a in compare_gates_figure(traces, "udacity").layout.annotations if a.name == "label:udacity:u"
+    ]
+
+
+def test_time_marker(traces):
+    fig = compare_states_figure(traces, "standard", t=5)
+    assert len(fig.layout.shapes) == 2 * len(VARIANTS) and all(s.x0 == 5 for s in fig.layout.shapes)
+    assert not compare_states_figure(traces, "standard").layout.shapes
+
+
+def test_bad_inputs_are_refused(traces):
+    with pytest.raises(ValueError, match="empty"):
+        compare_states_figure({}, "standard")
+    short = run_matched(make_sine(5).x, H)
+    with pytest.raises(ValueError, match="same steps"):
+        compare_gates_figure({"standard": traces["standard"], "udacity": short["udacity"]}, "standard")
+    with pytest.raises(ValueError, match="holds a"):
+        compare_states_figure({"standard": traces["udacity"]}, "standard")
+    with pytest.raises(ValueError, match="vocabulary"):
+        compare_states_figure(traces, "klingon")

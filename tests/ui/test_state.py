@@ -1,0 +1,43 @@
+"""The view state's round trip through the URL, and its validation of every parameter."""
+
+import pytest
+
+from ui.state import ViewState, from_query, to_query
+
+
+def test_default_view_makes_an_empty_query():
+    assert to_query(ViewState()) == {}
+
+
+def test_round_trip_through_the_query():
+    view = ViewState(variant="udacity", vocabulary="udacity", hidden=8, layers=3, layer=2, seed=7,
+                     preset="pulse", length=50, t=12)
+    query = to_query(view)
+    assert query["hidden"] == "8" and query["variant"] == "udacity"
+    assert from_query(query) == (view, [])
+
+
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [("hidden", "0"), ("hidden", "33"), ("hidden", "-1"), ("hidden", "9" * 40), ("hidden", "4.5"),
+     ("layers", "4"), ("seed", "-3"), ("seed", "abc"), ("t", "2000"), ("length", "-5"),
+     ("variant", "<script>alert(1)</script>"), ("vocabulary", "klingon"), ("preset", "../../etc/passwd")],
+)
+def test_a_bad_parameter_falls_back_with_a_notice_that_does_not_echo_it(name, bad):
+    view, notices = from_query({name: bad})
+    assert getattr(view, name) == getattr(ViewState(), name)
+    assert len(notices) == 1
+    assert f"“{name}”" in notices[0] and "using" in notices[0]
+    assert bad not in notices[0]
+
+
+def test_unknown_parameters_are_counted_not_echoed():
+    view, notices = from_query({"<b>x</b>": "1", "zz": "2", "hidden": "6"})
+    assert view.hidden == 6
+    assert notices == ["Ignored 2 link parameter(s) this app does not know."]
+
+
+def test_layer_must_be_below_layers():
+    view, notices = from_query({"layers": "2", "layer": "2"})
+    assert (view.layers, view.layer) == (2, 0)
+    assert "layer" in notices[0]

@@ -1,0 +1,230 @@
+"""Compare variants: the same input through the four cells, side by side as small multiples.
+
+``compare_states_figure(traces, vocabulary, …)`` puts one column per variant and two rows: the long-term
+memory c_t and the short-term memory h_t of every unit over time, on y axes shared along each row so the
+variants can be read against each other. ``compare_gates_figure(traces, vocabulary, …)`` has the same
+columns and one heatmap row per gate (i, f, g, o and the output's tanh part u), units down, time across.
+The no_forget cell has no forget gate: its f panel shows a note ("no forget gate: f ≡ 1") instead of an
+empty plot.
+
+``traces`` maps a variant name to its Trace (as ``lstm_core.experiments.run_matched`` returns them).
+Labels, symbols and colours come from ``lstm_core.notation``. Pure Plotly, no Streamlit, no maths.
+
+Line traces carry ``meta = {"variant", "key", "unit"}``, heatmaps ``meta = {"variant", "key"}`` and the
+no-forget note is the annotation named ``"note:<variant>:f"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lstm_core import notation
+from lstm_core.trace import Trace
+
+STATE_KEYS = ("c", "h")
+HEATMAP_KEYS = ("i", "f", "g", "o", "u")
+SIGMOID_KEYS = ("i", "f", "o")  # in [0, 1]; g and u are tanh outputs in [-1, 1]
+GATE_SCALE = "Viridis"  # sequential, colour-blind safe: dark = closed (0), yellow = open (1)
+VALUE_SCALE = "RdBu"  # diverging, colour-blind safe: red negative, blue positive
+
+
+def _variants(traces: Mapping[str, Trace]) -> list[str]:
+    if not traces:
+        raise ValueError("traces is empty; pass one Trace per variant")
+    shapes = {(tr.T, tr.hidden_size) for tr in traces.values()}
+    if len(shapes) != 1:
+        raise ValueError(f"every trace must cover the same steps and units; got (T, H) = {sorted(shapes)}")
+    for variant, tr in traces.items():
+        if tr.variant != variant:
+            raise ValueError(f"traces[{variant!r}] holds a {tr.variant!r} trace")
+    return list(traces)
+
+
+def variant_title(variant: str, vocabulary: str) -> str:
+    """'<b>peephole</b><br>Gers & Schmidhuber (2000)<br>the gates also read …': a column's heading."""
+    lines = notation.variant_title(variant, vocabulary).split(": ", 1)
+    small = "<br>".join(f"<span style='font-size:11px'>{line}</span>" for line in lines)
+    return f"<b>{variant}</b><br>{small}"
+
+
+def _time_marker(fig: go.Figure, t: int | None, rows: int, cols: int) -> None:
+    if t is None:
+        return
+    for r in range(1, rows + 1):
+        for c in range(1, cols + 1):
+            fig.add_vline(x=t, line=dict(color="#888888", width=1, dash="dot"), row=r, col=c)
+
+
+def compare_states_figure(
+    traces: Mapping[str, Trace], vocabulary: str, layer: int = -1, t: int | None = None
+) -> go.Figure:
+    """c_t (top row) and h_t (bottom row) of every unit over time, one column per variant.
+
+    Lines are per unit, in the quantity's notation colour; y axes are shared along a row so a variant
+    whose memory runs away (no_forget) stands out. t: a dotted marker at that step, or None.
+    """
+    variants = _variants(traces)
+    notation.names("x", vocabulary)
+    n = len(variants)
+    fig = make_subplots(
+        rows=2,
+        cols=n,
+        shared_xaxes=True,
+        shared_yaxes=True,
+        vertical_spacing=0.1,
+        horizontal_spacing=0.03,
+        subplot_titles=[variant_title(v, vocabulary) for v in variants] + [""] * n,
+    )
+    for col, variant in enumerate(variants, start=1):
+        lt = traces[variant].layers[layer]
+        steps = np.arange(lt.T)
+        for row, key in enumerate(STATE_KEYS, start=1):
+            values = getattr(lt, key)
+            label = notation.title(key, vocabulary, variant)
+            for j in range(lt.hidden_size):
+                fig.add_trace(
+                    go.Scatter(
+                        x=steps,
+                        y=values[:, j],
+                        mode="lines",
+                        line=dict(color=notation.colour(key), width=1.8),
+                        opacity=0.9,
+                        name=label,
+                        legendgroup=key,
+                        showlegend=col == 1 and j == 0,
+                        hovertemplate=f"{variant}<br>unit {j}<br>t = %{{x}}<br>%{{y:.4f}}"
+                        f"<extra>{notation.html(key, vocabulary, variant)}</extra>",
+                        meta={"variant": variant, "key": key, "unit": j},
+                    ),
+                    row=row,
+                    col=col,
+                )
+    for row, key in enumerate(STATE_KEYS, start=1):
+        fig.update_yaxes(title_text=notation.html(key, vocabulary), row=row, col=1)
+    fig.update_yaxes(zeroline=True, zerolinecolor="#BBBBBB", gridcolor="#EEEEEE")
+    fig.update_xaxes(title_text="time step t", row=2, gridcolor="#EEEEEE")
+    _time_marker(fig, t, 2, n)
+    fig.update_layout(
+        height=560,
+        margin=dict(l=60, r=20, t=120, b=100),
+        template="plotly_white",
+        legend=dict(orientation="h", yanchor="top", y=-0.14, x=0, xanchor="left"),
+    )
+    return fig
+
+
+def no_forget_note(vocabulary: str) -> str:
+    """'no forget gate: f<sub>t</sub> ≡ 1' in the chosen vocabulary."""
+    return f"no {notation.name('f', vocabulary)}: {notation.html('f', vocabulary)} ≡ 1"
+
+
+def _paper(fig: go.Figure, axis: int, x: float, y: float) -> dict:
+    """Paper coordinates of the point (x, y) ∈ [0, 1]² of subplot number ``axis`` (1-based, row by row).
+
+    Paper rather than "x7 domain" references: Plotly.js does not place an annotation on the domain of an
+    axis that holds no trace, and the no-forget panel holds none.
+    """
+    suffix = "" if axis == 1 else str(axis)
+    (x0, x1), (y0, y1) = fig.layout[f"xaxis{suffix}"].domain, fig.layout[f"yaxis{suffix}"].domain
+    return dict(xref="paper", yref="paper", x=x0 + x * (x1 - x0), y=y0 + y * (y1 - y0))
+
+
+def _panel_label(fig: go.Figure, axis: int, text: str, key: str, variant: str) -> None:
+    fig.add_annotation(
+        text=text,
+        **_paper(fig, axis, 0.01, 0.97),
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font=dict(size=11, color="#111111"),
+        bgcolor="rgba(255,255,255,0.85)",
+        name=f"label:{variant}:{key}",
+    )
+
+
+def compare_gates_figure(
+    traces: Mapping[str, Trace], vocabulary: str, layer: int = -1, t: int | None = None
+) -> go.Figure:
+    """One heatmap per gate (rows i, f, g, o, u) and variant (columns): units down, time across.
+
+    Sigmoid gates share one 0–1 colour scale, the tanh outputs g and u one −1…1 scale. A variant without a
+    gate (no_forget's f) gets a note panel in its place. t: a dotted marker at that step, or None.
+    """
+    variants = _variants(traces)
+    notation.names("x", vocabulary)
+    n, rows = len(variants), len(HEATMAP_KEYS)
+    fig = make_subplots(
+        rows=rows,
+        cols=n,
+        shared_xaxes=True,
+        shared_yaxes=True,
+        vertical_spacing=0.045,
+        horizontal_spacing=0.03,
+        subplot_titles=[variant_title(v, vocabulary) for v in variants] + [""] * (n * (rows - 1)),
+    )
+    for col, variant in enumerate(variants, start=1):
+        lt = traces[variant].layers[layer]
+        units, steps = np.arange(lt.hidden_size), np.arange(lt.T)
+        for row, key in enumerate(HEATMAP_KEYS, start=1):
+            symbol = notation.html(key, vocabulary, variant)
+            if key == "f" and variant == "no_forget":
+                fig.add_annotation(
+                    text=no_forget_note(vocabulary),
+                    **_paper(fig, (row - 1) * n + col, 0.5, 0.5),
+                    showarrow=False,
+                    font=dict(size=13, color=notation.colour("f")),
+                    bordercolor=notation.colour("f"),
+                    borderwidth=1,
+                    borderpad=6,
+                    bgcolor="#FFF8EC",
+                    name=f"note:{variant}:f",
+                )
+                continue
+            if notation.html(key, vocabulary, variant) != notation.html(key, vocabulary):
+                # the row is labelled with the standard cell's symbol; say where this column differs
+                _panel_label(fig, (row - 1) * n + col, notation.title(key, vocabulary, variant), key, variant)
+            fig.add_trace(
+                go.Heatmap(
+                    z=getattr(lt, key).T,
+                    x=steps,
+                    y=units,
+                    coloraxis="coloraxis" if key in SIGMOID_KEYS else "coloraxis2",
+                    name=notation.title(key, vocabulary, variant),
+                    hovertemplate=f"{variant}<br>unit %{{y}}<br>t = %{{x}}<br>%{{z:.4f}}"
+                    f"<extra>{symbol}</extra>",
+                    meta={"variant": variant, "key": key},
+                ),
+                row=row,
+                col=col,
+            )
+    for row, key in enumerate(HEATMAP_KEYS, start=1):
+        # the row label names the standard cell's quantity; the Udacity column's u is U_t (see hover)
+        fig.update_yaxes(title_text=notation.html(key, vocabulary), row=row, col=1)
+    fig.update_yaxes(autorange="reversed", showticklabels=False, ticks="")
+    fig.update_yaxes(showticklabels=True, col=1, tickmode="auto", nticks=5)
+    fig.update_xaxes(title_text="time step t", row=rows)
+    _time_marker(fig, t, rows, n)
+    H = next(iter(traces.values())).hidden_size
+    row_px = int(np.clip(14 * H, 60, 160))
+    fig.update_layout(
+        height=rows * row_px + 200,
+        margin=dict(l=70, r=20, t=120, b=50),
+        template="plotly_white",
+        coloraxis=dict(
+            colorscale=GATE_SCALE,
+            cmin=0,
+            cmax=1,
+            colorbar=dict(title="σ gates", len=0.45, y=1.0, yanchor="top", x=1.01),
+        ),
+        coloraxis2=dict(
+            colorscale=VALUE_SCALE,
+            cmin=-1,
+            cmax=1,
+            colorbar=dict(title="tanh", len=0.45, y=0.0, yanchor="bottom", x=1.01),
+        ),
+    )
+    return fig
