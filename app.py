@@ -23,7 +23,7 @@ with live:
         f"{settings.variant} cell, {settings.hidden_size} units, on “{settings.sequence.title}”. "
         "Each row is one unit, each column one step. Change anything in the sidebar and watch it redraw."
     )
-    st.page_link("pages/2_Step_through_time.py", label="Step through it, one step at a time →", icon="⏯️")
+    st.page_link("pages/2_Step_through_time.py", label="**Step through it, one step at a time →**")
 
 st.subheader("Two vocabularies, one cell")
 st.markdown(load_text("vocabularies"))
@@ -37,12 +37,16 @@ for col, (page, label, blurb) in zip(
         ("pages/1_Cell_anatomy.py", "Cell anatomy", "one step as a diagram, with the equations and numbers"),
         ("pages/2_Step_through_time.py", "Step through time", "play the sequence and watch every gate move"),
         ("pages/3_Gate_lab.py", "Gate lab", "set gates by hand: perfect memory, amnesia, latch"),
-        ("pages/4_Compare_variants.py", "Compare variants", "the 1997 cell, peepholes and the Udacity use gate"),
+        (
+            "pages/4_Compare_variants.py",
+            "Compare variants",
+            "the 1997 cell, peepholes and the Udacity use gate",
+        ),
     ),
     strict=True,
 ):
     with col:
-        st.page_link(page, label=label, icon="➡️")
+        st.page_link(page, label=f"**{label} →**")
         st.caption(blurb)
 
 with st.expander("Background: where LSTMs come from"):

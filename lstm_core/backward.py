@@ -38,33 +38,39 @@ GRAD_FIELDS = ("dc_prev", "dh_prev", "df", "di", "dg", "do", "dkept", "dwritten"
 
 
 def backward_layer(
-    P: LayerParams, cache: dict[str, np.ndarray], dH: np.ndarray, frozen: tuple[str, ...] = ()
+    P: LayerParams,
+    cache: dict[str, np.ndarray],
+    dH: np.ndarray,
+    frozen: tuple[str, ...] = (),
+    record: bool = False,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Backpropagate one layer through all T steps of a batch.
 
     cache: the forward record of ``batched.forward_layer`` (time-major, (T, B, ·)).
     dH: (T, B, H) ∂Loss/∂h_t arriving directly (from the loss or the layer above), not through h_{t+1}.
     frozen: gates (names of ``GATE_ORDER``) that were clamped: their pre-activation gets no gradient.
+    record: also return the gradient of every named intermediate (the trace path wants them; training
+    does not).
 
     Returns (weight gradients, state gradients):
       weights: W_x (I_k, G*H), W_h (H, G*H), b (G*H,) for b_x and b_h alike, and p (3, H) for peephole,
                W_u (H, H), b_u (H,) for udacity;
-      states:  dx (T, B, I_k), dh0, dc0 (B, H), and every (T, B, H) field of ``GRAD_FIELDS`` except
-               dh_prev/dc_prev, plus dZ (T, B, G*H) the stacked pre-activation gradients.
+      states:  dx (T, B, I_k), dh0, dc0 (B, H), dh, dc (T, B, H) the total gradients, dZ (T, B, G*H) the
+               stacked pre-activation gradients (+ dz_u for udacity); with record, df, di, dg, do, dkept,
+               dwritten, du, dv (T, B, H) too.
     """
     loop = {"standard": _standard, "no_forget": _no_forget, "peephole": _peephole, "udacity": _udacity}
-    A = cache["A"]
-    D = _activation_slopes(P.variant, A, frozen)
-    states, extra = loop[P.variant](P, cache, dH, D)
+    D = _activation_slopes(P.variant, cache["A"], frozen)
+    states, extra = loop[P.variant](P, cache, dH, D, record)
     T, B, GH = states["dZ"].shape
     dZ2 = states["dZ"].reshape(T * B, GH)
     grads = {
-        "W_x": cache["x"].reshape(T * B, -1).T @ dZ2,
-        "W_h": cache["h_prev"].reshape(T * B, -1).T @ dZ2,
+        "W_x": np.dot(cache["x"].reshape(T * B, -1).T, dZ2),
+        "W_h": np.dot(cache["h_prev"].reshape(T * B, -1).T, dZ2),
         "b": dZ2.sum(axis=0),
         **extra,
     }
-    states["dx"] = states["dZ"] @ P.W_x.T
+    states["dx"] = np.dot(dZ2, P.W_x.T).reshape(T, B, -1)
     return grads, states
 
 
@@ -82,151 +88,144 @@ def _activation_slopes(variant: str, A: np.ndarray, frozen) -> np.ndarray:
     return D
 
 
-def _standard(P, F, dH, D):
+def _blocks(A: np.ndarray, G: int) -> list[np.ndarray]:
+    H = A.shape[-1] // G
+    return [A[..., k * H : (k + 1) * H] for k in range(G)]
+
+
+# How to read the loops: a gate's pre-activation gradient is dz = (∂Loss/∂its output) ⊙ slope, and its
+# output is multiplied by something known from the forward pass (dc ⊙ g for i, dc ⊙ c_prev for f, dh ⊙ u
+# for o, dc ⊙ i for g). Those "multiplier ⊙ slope" products M are computed for all steps before the loop,
+# so a step is: dh, dc, then dz = M ⊙ dc for every block (one broadcast product) with the o block
+# redone as M_o ⊙ dh, then the recurrent products.
+
+
+def _standard(P, F, dH, D, record):
     """h = o ⊙ u, u = tanh(c), c = f ⊙ c_prev + i ⊙ g; blocks i f o g."""
     T, B, H = dH.shape
     A, U, c_prev = F["A"], F["u"], F["c_prev"]
-    i, f, g = A[..., :H], A[..., H : 2 * H], A[..., 3 * H :]
-    o_slope = A[..., 2 * H : 3 * H] * (1.0 - U * U)  # ∂h/∂c through u = tanh(c)
-    dA, dZ = np.empty_like(A), np.empty_like(A)
+    i, f, o, g = _blocks(A, 4)
+    D_i, D_f, D_o, D_g = _blocks(D, 4)
+    M = np.concatenate([g * D_i, c_prev * D_f, U * D_o, i * D_g], axis=-1).reshape(T, B, 4, H)
+    o_slope = o * (1.0 - U * U)  # ∂h/∂c through u = tanh(c)
+    dZ = np.empty((T, B, 4, H))
     DH, DC = np.empty((T, B, H)), np.empty((T, B, H))
     dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
     W_h_T = P.W_h.T
     for t in range(T - 1, -1, -1):
         dh = np.add(dH[t], dh_next, out=DH[t])
-        da = dA[t]
-        np.multiply(dh, U[t], out=da[:, 2 * H : 3 * H])  # do
         dc = np.multiply(dh, o_slope[t], out=DC[t])
         dc += dc_next
-        np.multiply(dc, g[t], out=da[:, :H])  # di
-        np.multiply(dc, c_prev[t], out=da[:, H : 2 * H])  # df
-        np.multiply(dc, i[t], out=da[:, 3 * H :])  # dg
-        dz = np.multiply(da, D[t], out=dZ[t])
-        dh_next = dz @ W_h_T  # h_{t-1} fed every gate of step t
+        dz = np.multiply(M[t], dc[:, None, :], out=dZ[t])
+        np.multiply(M[t, :, 2], dh, out=dz[:, 2])  # o was scaled by dh, not dc
+        dh_next = np.dot(dz.reshape(B, 4 * H), W_h_T)  # h_{t-1} fed every gate of step t
         dc_next = dc * f[t]  # c_{t-1} reached c_t through f_t ⊙ c_{t-1}
-    states = dict(dZ=dZ, dh=DH, dc=DC, dh0=dh_next, dc0=dc_next)
-    states |= _named_gate_grads("standard", dA, DH, DC, A)
+    states = dict(dZ=dZ.reshape(T, B, 4 * H), dh=DH, dc=DC, dh0=dh_next, dc0=dc_next)
+    if record:
+        states |= dict(di=DC * g, df=DC * c_prev, dg=DC * i, do=DH * U, du=DH * o)
     return states, {}
 
 
-def _no_forget(P, F, dH, D):
+def _no_forget(P, F, dH, D, record):
     """As standard with f ≡ 1; blocks i o g. df is still reported (∂Loss/∂f as if f could move)."""
     T, B, H = dH.shape
-    A, U = F["A"], F["u"]
-    i, g = A[..., :H], A[..., 2 * H :]
-    o_slope = A[..., H : 2 * H] * (1.0 - U * U)
-    dA, dZ = np.empty_like(A), np.empty_like(A)
+    A, U, c_prev = F["A"], F["u"], F["c_prev"]
+    i, o, g = _blocks(A, 3)
+    D_i, D_o, D_g = _blocks(D, 3)
+    M = np.concatenate([g * D_i, U * D_o, i * D_g], axis=-1).reshape(T, B, 3, H)
+    o_slope = o * (1.0 - U * U)
+    dZ = np.empty((T, B, 3, H))
     DH, DC = np.empty((T, B, H)), np.empty((T, B, H))
     dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
     W_h_T = P.W_h.T
     for t in range(T - 1, -1, -1):
         dh = np.add(dH[t], dh_next, out=DH[t])
-        da = dA[t]
-        np.multiply(dh, U[t], out=da[:, H : 2 * H])  # do
         dc = np.multiply(dh, o_slope[t], out=DC[t])
         dc += dc_next
-        np.multiply(dc, g[t], out=da[:, :H])  # di
-        np.multiply(dc, i[t], out=da[:, 2 * H :])  # dg
-        dz = np.multiply(da, D[t], out=dZ[t])
-        dh_next = dz @ W_h_T
+        dz = np.multiply(M[t], dc[:, None, :], out=dZ[t])
+        np.multiply(M[t, :, 1], dh, out=dz[:, 1])
+        dh_next = np.dot(dz.reshape(B, 3 * H), W_h_T)
         dc_next = dc  # c_t = c_{t-1} + i ⊙ g: the gradient passes back undamped
-    states = dict(dZ=dZ, dh=DH, dc=DC, dh0=dh_next, dc0=dc_next)
-    states |= _named_gate_grads("no_forget", dA, DH, DC, A)
-    states["df"] = DC * F["c_prev"]
+    states = dict(dZ=dZ.reshape(T, B, 3 * H), dh=DH, dc=DC, dh0=dh_next, dc0=dc_next.copy())
+    if record:
+        states |= dict(di=DC * g, df=DC * c_prev, dg=DC * i, do=DH * U, du=DH * o)
     return states, {}
 
 
-def _peephole(P, F, dH, D):
+def _peephole(P, F, dH, D, record):
     """Standard plus z_i += p_i ⊙ c_prev, z_f += p_f ⊙ c_prev, z_o += p_o ⊙ c; blocks i f o g."""
     T, B, H = dH.shape
     A, U, c_prev = F["A"], F["u"], F["c_prev"]
     p_i, p_f, p_o = P.p
-    i, f, g = A[..., :H], A[..., H : 2 * H], A[..., 3 * H :]
-    o_slope = A[..., 2 * H : 3 * H] * (1.0 - U * U)
-    D_o = D[..., 2 * H : 3 * H]
-    dA, dZ = np.empty_like(A), np.empty_like(A)
+    i, f, o, g = _blocks(A, 4)
+    D_i, D_f, D_o, D_g = _blocks(D, 4)
+    M_i, M_f, M_o = g * D_i, c_prev * D_f, U * D_o
+    M = np.concatenate([M_i, M_f, M_o, i * D_g], axis=-1).reshape(T, B, 4, H)
+    # c_t reaches h_t through u and through o's peephole; c_{t-1} reaches c_t through f and the i, f
+    # peepholes. Both sums are known before the loop.
+    o_slope = o * (1.0 - U * U) + p_o * M_o
+    f_slope = f + p_i * M_i + p_f * M_f
+    dZ = np.empty((T, B, 4, H))
     DH, DC = np.empty((T, B, H)), np.empty((T, B, H))
     dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
     W_h_T = P.W_h.T
     for t in range(T - 1, -1, -1):
         dh = np.add(dH[t], dh_next, out=DH[t])
-        da, dz = dA[t], dZ[t]
-        do = np.multiply(dh, U[t], out=da[:, 2 * H : 3 * H])
-        dz_o = np.multiply(do, D_o[t], out=dz[:, 2 * H : 3 * H])
         dc = np.multiply(dh, o_slope[t], out=DC[t])
         dc += dc_next
-        dc += dz_o * p_o  # c_t also reached h_t through the output gate's peephole
-        np.multiply(dc, g[t], out=da[:, :H])  # di
-        np.multiply(dc, c_prev[t], out=da[:, H : 2 * H])  # df
-        np.multiply(dc, i[t], out=da[:, 3 * H :])  # dg
-        np.multiply(da[:, : 2 * H], D[t, :, : 2 * H], out=dz[:, : 2 * H])
-        np.multiply(da[:, 3 * H :], D[t, :, 3 * H :], out=dz[:, 3 * H :])
-        dh_next = dz @ W_h_T
-        dc_next = dc * f[t]
-        dc_next += dz[:, :H] * p_i  # c_{t-1} also fed the i and f peepholes of step t
-        dc_next += dz[:, H : 2 * H] * p_f
+        dz = np.multiply(M[t], dc[:, None, :], out=dZ[t])
+        np.multiply(M[t, :, 2], dh, out=dz[:, 2])
+        dh_next = np.dot(dz.reshape(B, 4 * H), W_h_T)
+        dc_next = dc * f_slope[t]
+    dZ = dZ.reshape(T, B, 4 * H)
+    dz_i, dz_f, dz_o, _ = _blocks(dZ, 4)
     dp = np.stack(
         [
-            np.einsum("tbh,tbh->h", dZ[..., :H], c_prev),
-            np.einsum("tbh,tbh->h", dZ[..., H : 2 * H], c_prev),
-            np.einsum("tbh,tbh->h", dZ[..., 2 * H : 3 * H], F["c"]),
+            np.einsum("tbh,tbh->h", dz_i, c_prev),
+            np.einsum("tbh,tbh->h", dz_f, c_prev),
+            np.einsum("tbh,tbh->h", dz_o, F["c"]),
         ]
     )
     states = dict(dZ=dZ, dh=DH, dc=DC, dh0=dh_next, dc0=dc_next)
-    states |= _named_gate_grads("peephole", dA, DH, DC, A)
+    if record:
+        states |= dict(di=DC * g, df=DC * c_prev, dg=DC * i, do=DH * U, du=DH * o)
     return states, {"p": dp}
 
 
-def _udacity(P, F, dH, D):
+def _udacity(P, F, dH, D, record):
     """STM = U ⊙ V, U = tanh(W_u kept + b_u), kept = LTM_prev ⊙ f, LTM = kept + N ⊙ i; blocks i f v n.
 
     LTM_t reaches the loss only through step t+1 (STM_t reads the *old* LTM), so dc_t = dc_prev of t+1.
     """
     T, B, H = dH.shape
     A, U, kept, c_prev = F["A"], F["u"], F["kept"], F["c_prev"]
-    i, f, v, n = A[..., :H], A[..., H : 2 * H], A[..., 2 * H : 3 * H], A[..., 3 * H :]
+    i, f, v, n = _blocks(A, 4)
+    D_i, D_f, D_v, D_n = _blocks(D, 4)
+    M = np.concatenate([n * D_i, c_prev * D_f, U * D_v, i * D_n], axis=-1).reshape(T, B, 4, H)
     v_slope = v * (1.0 - U * U)  # ∂STM/∂z_u
-    dA, dZ = np.empty_like(A), np.empty_like(A)
-    DH, DC, DKEPT = np.empty((T, B, H)), np.empty((T, B, H)), np.empty((T, B, H))
-    DZ_u = np.empty((T, B, H))
-    dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
+    dZ = np.empty((T, B, 4, H))
+    DH, DC, DKEPT, DZ_u = (np.empty((T, B, H)) for _ in range(4))
+    DC[-1] = 0.0  # the last LTM feeds nothing
+    dh_next = np.zeros((B, H))
+    dc0 = np.empty((B, H))
     W_h_T, W_u = P.W_h.T, P.W_u
     for t in range(T - 1, -1, -1):
         dh = np.add(dH[t], dh_next, out=DH[t])
-        da = dA[t]
-        np.multiply(dh, U[t], out=da[:, 2 * H : 3 * H])  # dv
+        dc = DC[t]
         dz_u = np.multiply(dh, v_slope[t], out=DZ_u[t])
-        DC[t] = dc_next
-        dkept = np.add(dc_next, dz_u @ W_u, out=DKEPT[t])  # kept fed LTM_t and the use gate U_t
-        np.multiply(dc_next, n[t], out=da[:, :H])  # di
-        np.multiply(dkept, c_prev[t], out=da[:, H : 2 * H])  # df
-        np.multiply(dc_next, i[t], out=da[:, 3 * H :])  # dn
-        dz = np.multiply(da, D[t], out=dZ[t])
-        dh_next = dz @ W_h_T
-        dc_next = dkept * f[t]
+        dkept = np.dot(dz_u, W_u, out=DKEPT[t])
+        dkept += dc  # kept fed LTM_t and the use gate U_t
+        dz = np.multiply(M[t], dc[:, None, :], out=dZ[t])  # i and n were scaled by dc
+        np.multiply(M[t, :, 1], dkept, out=dz[:, 1])  # f scaled the old LTM into kept
+        np.multiply(M[t, :, 2], dh, out=dz[:, 2])  # v scaled U into STM
+        dh_next = np.dot(dz.reshape(B, 4 * H), W_h_T)
+        np.multiply(dkept, f[t], out=DC[t - 1] if t > 0 else dc0)
     dZ_u2 = DZ_u.reshape(T * B, H)
-    extra = {"W_u": dZ_u2.T @ kept.reshape(T * B, H), "b_u": dZ_u2.sum(axis=0)}
-    states = dict(dZ=dZ, dh=DH, dc=DC, dh0=dh_next, dc0=dc_next)
-    states |= _named_gate_grads("udacity", dA, DH, DC, A)
-    states |= {"dkept": DKEPT, "dz_u": DZ_u, "du": DH * v}
+    extra = {"W_u": np.dot(dZ_u2.T, kept.reshape(T * B, H)), "b_u": dZ_u2.sum(axis=0)}
+    states = dict(dZ=dZ.reshape(T, B, 4 * H), dh=DH, dc=DC, dh0=dh_next, dc0=dc0, dz_u=DZ_u)
+    if record:
+        states |= dict(di=DC * n, df=DKEPT * c_prev, dg=DC * i, do=DH * U, du=DH * v, dkept=DKEPT)
     return states, extra
-
-
-def _named_gate_grads(variant, dA, DH, DC, A) -> dict[str, np.ndarray]:
-    """d<gate> under the trace's names (df, di, dg, do) plus the products' gradients dkept, dwritten
-    (both are dc: c = kept + written) and du, dv (standard family: u = tanh(c), v = o)."""
-    out = {"d" + name: a for name, a in _gate_blocks(variant, dA).items()}
-    out |= {"dkept": DC, "dwritten": DC, "dv": out["do"]}
-    if variant != "udacity":
-        out["du"] = DH * _gate_blocks(variant, A)["o"]
-    return out
-
-
-def _gate_blocks(variant: str, A: np.ndarray) -> dict[str, np.ndarray]:
-    order = GATE_ORDER[variant]
-    H = A.shape[-1] // len(order)
-    name = {"n": "g", "v": "o"}
-    return {name.get(gate, gate): A[..., k * H : (k + 1) * H] for k, gate in enumerate(order)}
 
 
 # ---------------------------------------------------------------- the trace as a batch of one
@@ -463,7 +462,7 @@ def backward(net, trace: Trace, dh, layout: str | None = None) -> Gradients:
     per_layer = [None] * net.num_layers
     for k in range(net.num_layers - 1, -1, -1):
         P, lt = net.layers[k], trace.layers[k]
-        grads, states = backward_layer(P, cache_from_trace(lt), dH, frozen=clamped_gates(lt))
+        grads, states = backward_layer(P, cache_from_trace(lt), dH, frozen=clamped_gates(lt), record=True)
         dH = states["dx"]  # what layer k read is what layer k-1 wrote
         per_layer[k] = (grads, states)
 
@@ -472,7 +471,9 @@ def backward(net, trace: Trace, dh, layout: str | None = None) -> Gradients:
         params = tuple(grad_params(net.variant, g, to_layout == "torch") for g, _ in per_layer)
         return layouts.from_params(params, to_layout)
 
-    layers = tuple(_layer_gradients(net.variant, lt, g, s) for lt, (g, s) in zip(trace.layers, per_layer))
+    layers = tuple(
+        _layer_gradients(net.variant, lt, g, s) for lt, (g, s) in zip(trace.layers, per_layer, strict=True)
+    )
     return Gradients(convert(layout), layout, layers, converter=convert)
 
 
@@ -484,6 +485,8 @@ def _layer_gradients(variant: str, lt: LayerTrace, grads, states) -> LayerGradie
     dpre = {trace_name.get(gate, gate): _frozen(dZ[:, k * H : (k + 1) * H]) for k, gate in enumerate(order)}
     if variant == "udacity":
         dpre["u"] = _frozen(states["dz_u"][:, 0, :])
+    # c = kept + written passes dc to both unchanged; udacity's kept also feeds U, so it has its own
+    states = {"dkept": states["dc"], "dwritten": states["dc"], "dv": states["do"]} | states
     fields = ("dh", "dc", "df", "di", "dg", "do", "dkept", "dwritten", "du", "dv", "dx")
     return LayerGradients(
         variant=variant,

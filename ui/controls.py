@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import streamlit as st
 
-from lstm_core import VARIANTS
+from lstm_core import VARIANTS, notation
 from lstm_core.notation import VOCABULARIES, VOCABULARY_TITLES
 from lstm_core.sequences import (
     MAX_STEPS,
@@ -26,12 +26,6 @@ from lstm_core.sequences import (
 from ui import state
 from ui.state import MAX_HIDDEN, MAX_LAYERS, MAX_SEED, ViewState
 
-VARIANT_TITLES = {
-    "standard": "standard (Gers et al. 2000, PyTorch, Keras)",
-    "udacity": "udacity (the LTM/STM lesson, literal use gate)",
-    "no_forget": "no_forget (Hochreiter & Schmidhuber 1997)",
-    "peephole": "peephole (Gers & Schmidhuber 2000)",
-}
 TYPED_MAX_CHARS = 100_000  # enough for 2,000 steps × 32 features at a few digits each
 SOURCES = {"preset": "Preset", "typed": "Typed numbers", "csv": "CSV upload"}
 
@@ -106,10 +100,10 @@ def sidebar(page: str = "") -> Settings:
     variant = sb.selectbox(
         "Variant",
         VARIANTS,
-        format_func=VARIANT_TITLES.get,
         key=_seeded("variant", view.variant),
         help="Which LSTM cell runs. The equations of each are on the Cell anatomy page.",
     )
+    sb.caption(notation.variant_title(variant, view.vocabulary))
     vocabulary = sb.radio(
         "Vocabulary",
         VOCABULARIES,

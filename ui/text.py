@@ -31,8 +31,12 @@ def vocabulary_table(variant: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "standard": notation.name(k, "standard", variant) + " " + notation.short(k, "standard", variant),
-                "Udacity-style": notation.name(k, "udacity", variant) + " " + notation.short(k, "udacity", variant),
+                "standard": notation.name(k, "standard", variant)
+                + " "
+                + notation.short(k, "standard", variant),
+                "Udacity-style": notation.name(k, "udacity", variant)
+                + " "
+                + notation.short(k, "udacity", variant),
                 "what it is": notation.quantity(k).description,
             }
             for k in VOCABULARY_ROWS

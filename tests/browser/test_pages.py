@@ -24,8 +24,9 @@ NAV_LINK = '[data-testid="stSidebarNavLink"]'
 # One record per Plotly graph div on the page: how many traces, of which types, how many animation
 # frames, how many marks the SVG (or WebGL canvas) actually drew, and the text of its titles and labels.
 _PLOTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
-    const drawn = [...gd.querySelectorAll('.main-svg g.trace path, .main-svg g.trace rect, .main-svg g.hm image, '
-                                          + '.main-svg g.trace image, .main-svg g.slice path')]
+    const marks = '.main-svg g.trace path, .main-svg g.trace rect, .main-svg g.trace image, '
+                  + '.main-svg g.hm image, .main-svg g.slice path';
+    const drawn = [...gd.querySelectorAll(marks)]
         .filter(n => n.tagName.toLowerCase() !== 'path' || (n.getAttribute('d') || '').length > 4).length
         + [...gd.querySelectorAll('canvas')].filter(c => c.width > 0 && c.height > 0).length;
     return {
@@ -116,6 +117,21 @@ def assert_healthy(page) -> None:
 
 
 @pytest.fixture
+def server_log(app_url, tmp_path_factory):
+    """A function returning what the app's server logged since the test began (the ``app_url`` fixture
+    writes ``streamlit*/server.log`` under pytest's temp folder)."""
+    logs = sorted(tmp_path_factory.getbasetemp().glob("streamlit*/server.log"))
+    assert logs, "the app_url fixture's server.log was not found"
+    log = logs[-1]
+    start = log.stat().st_size
+    return lambda: log.read_bytes()[start:].decode(errors="replace")
+
+
+def assert_no_traceback(log_text: str) -> None:
+    assert "Traceback" not in log_text, f"the server logged an exception:\n{log_text[-3000:]}"
+
+
+@pytest.fixture
 def js_errors(page):
     """Uncaught JavaScript errors in the page; a test asserts the list stays empty."""
     errors: list[str] = []
@@ -125,13 +141,15 @@ def js_errors(page):
 
 def test_the_sidebar_links_every_page(app_url, page):
     open_page(page, url(app_url))
-    hrefs = [page.locator(NAV_LINK).nth(k).get_attribute("href") for k in range(page.locator(NAV_LINK).count())]
+    hrefs = [
+        page.locator(NAV_LINK).nth(k).get_attribute("href") for k in range(page.locator(NAV_LINK).count())
+    ]
     paths = [urlsplit(h).path.strip("/") for h in hrefs]
     assert paths == list(PAGES), "the sidebar's pages changed: update PAGES so every page is tested"
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
-def test_every_page_opens_and_draws_its_charts(app_url, page, js_errors, path):
+def test_every_page_opens_and_draws_its_charts(app_url, page, js_errors, server_log, path):
     open_page(page, url(app_url, path))
     assert_healthy(page)
     assert page.locator(PLOTLY).count() >= 1
@@ -141,6 +159,7 @@ def test_every_page_opens_and_draws_its_charts(app_url, page, js_errors, path):
         assert plot["traces"] > 0, f"chart {k} on /{path} holds no traces"
         assert plot["drawn"] > 0, f"chart {k} on /{path} drew nothing: {plot}"
     assert not js_errors, f"JavaScript errors on /{path}: {js_errors}"
+    assert_no_traceback(server_log())
 
 
 def click_button(page, label: str) -> None:
@@ -151,7 +170,8 @@ def wait_for_step(page, t: int, timeout: float = 15) -> None:
     """Wait until the page says "Step t of T" and the address bar has caught up."""
     page.wait_for_function(
         """([t]) => {
-            const m = document.querySelector('[data-testid="stMain"]').innerText.match(/Step\\s+(\\d+)\\s+of/);
+            const main = document.querySelector('[data-testid="stMain"]');
+            const m = main.innerText.match(/Step\\s+(\\d+)\\s+of/);
             const q = new URLSearchParams(location.search).get('t');
             return m !== null && Number(m[1]) === t && (q === null ? t === 0 : Number(q) === t);
         }""",
@@ -162,7 +182,7 @@ def wait_for_step(page, t: int, timeout: float = 15) -> None:
     settle(page, quiet=0.75)
 
 
-def test_next_and_previous_step_move_the_plot_and_the_link(app_url, page, js_errors):
+def test_next_and_previous_step_move_the_plot_and_the_link(app_url, page, js_errors, server_log):
     open_page(page, url(app_url, STEP_PAGE))
     t0, T = shown_step(page)
     assert (t0, T) == (0, 20)
@@ -185,16 +205,20 @@ def test_next_and_previous_step_move_the_plot_and_the_link(app_url, page, js_err
     wait_for_step(page, 1)
     assert plot_signature(page) == after, "Previous step did not bring back the plot of step 1"
     assert not js_errors, js_errors
+    assert_no_traceback(server_log())
 
 
 def test_the_step_figure_plays_in_the_browser(app_url, page):
     """Play is a Plotly animation: the plot moves through its frames with no Streamlit rerun."""
+    sent: list = []  # every message the browser sends to the Streamlit server (a rerun request is one)
+    page.on("websocket", lambda ws: ws.on("framesent", sent.append))
     open_page(page, url(app_url, STEP_PAGE))
     animated = [p for p in plots(page) if p["frames"] > 1]
     assert animated, f"no chart with animation frames: {plots(page)}"
     assert animated[0]["frames"] == shown_step(page)[1], "one frame per time step"
     assert "Play" in animated[0]["buttons"]
-    before = plot_signature(page)
+    before, requests = plot_signature(page), len(sent)
     page.locator(".js-plotly-plot .updatemenu-button", has_text="Play").first.click()
     page.wait_for_function(f"() => ({_SIGNATURE_JS})() !== {before!r}", timeout=10_000, polling=100)
     assert page.locator(EXCEPTION).count() == 0
+    assert len(sent) == requests, "Play asked the server for a rerun; it should run in the browser"

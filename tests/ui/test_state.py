@@ -10,8 +10,17 @@ def test_default_view_makes_an_empty_query():
 
 
 def test_round_trip_through_the_query():
-    view = ViewState(variant="udacity", vocabulary="udacity", hidden=8, layers=3, layer=2, seed=7,
-                     preset="pulse", length=50, t=12)
+    view = ViewState(
+        variant="udacity",
+        vocabulary="udacity",
+        hidden=8,
+        layers=3,
+        layer=2,
+        seed=7,
+        preset="pulse",
+        length=50,
+        t=12,
+    )
     query = to_query(view)
     assert query["hidden"] == "8" and query["variant"] == "udacity"
     assert from_query(query) == (view, [])
@@ -19,9 +28,21 @@ def test_round_trip_through_the_query():
 
 @pytest.mark.parametrize(
     ("name", "bad"),
-    [("hidden", "0"), ("hidden", "33"), ("hidden", "-1"), ("hidden", "9" * 40), ("hidden", "4.5"),
-     ("layers", "4"), ("seed", "-3"), ("seed", "abc"), ("t", "2000"), ("length", "-5"),
-     ("variant", "<script>alert(1)</script>"), ("vocabulary", "klingon"), ("preset", "../../etc/passwd")],
+    [
+        ("hidden", "0"),
+        ("hidden", "33"),
+        ("hidden", "-1"),
+        ("hidden", "9" * 40),
+        ("hidden", "4.5"),
+        ("layers", "4"),
+        ("seed", "-3"),
+        ("seed", "abc"),
+        ("t", "2000"),
+        ("length", "-5"),
+        ("variant", "<script>alert(1)</script>"),
+        ("vocabulary", "klingon"),
+        ("preset", "../../etc/passwd"),
+    ],
 )
 def test_a_bad_parameter_falls_back_with_a_notice_that_does_not_echo_it(name, bad):
     view, notices = from_query({name: bad})

@@ -14,7 +14,9 @@
 The figure carries a Plotly animation frame per step (every ``ceil(T / max_frames)``-th step for long
 sequences, always including t and the last step), a Play/Pause button and a Plotly slider, so Play runs
 in the browser with no server round trip. A frame updates only the traces that depend on t
-(``DYNAMIC``): the bars, the c_t ticks and the current-step markers.
+(``DYNAMIC_ROLES``): the bars, the c_t ticks and the current-step markers, with ``redraw=False`` (fast).
+Such an animation wipes heatmap traces off the screen (a plotly.js limitation), so each heatmap also lies
+underneath as a layout image of the same colours; the trace stays for its hover and colour bar.
 
 Every label, hover text and colour comes from ``lstm_core.notation``. Pure Plotly, no Streamlit; the
 figure only reads the trace. Each Plotly trace carries ``meta = {"role": ..., ...}`` so tests and other
@@ -23,15 +25,19 @@ code can find it without parsing legend text.
 
 from __future__ import annotations
 
+import base64
 import math
+import struct
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lstm_core import notation
-from lstm_core.trace import LayerTrace, Trace
+from lstm_core.trace import STEP_FIELDS, LayerTrace, Trace
 
 MAX_FRAMES = 400  # animation frames at most (plus t and the last step); longer sequences skip steps
 WIDTH_PX = 1400  # the layout is planned for this width; Streamlit stretches it to the container
@@ -44,9 +50,10 @@ MARKER_COLOUR = "#111111"  # the current-step outline: not a quantity, so not in
 SCALE_MID = "#ffffff"
 FONT = dict(size=13, color="#222222")
 TITLE_FONT = dict(size=14, color="#222222")
+SUB = '<br><span style="font-size:12px;color:#555555">'  # a title's second, smaller line
 
-# Traces a frame updates, in figure order after the static ones are interleaved (see ``_build``).
-BAR_ROLES = ("c_prev", "c", "h_prev", "h", "kept", "written", "c_tick")
+# What a frame updates: the ``meta["role"]`` of every trace that depends on t (the last traces of the figure).
+DYNAMIC_ROLES = ("c_prev", "c", "h_prev", "h", "kept", "written", "c_tick", "t_marker", "t_dots")
 
 
 def gate_keys(variant: str) -> tuple[str, ...]:
@@ -179,7 +186,7 @@ def stepping_figure(
     fig = make_subplots(rows=len(rows), cols=3, specs=specs, horizontal_spacing=0.07)
     ranges = _ranges(lt)
 
-    # Static traces first, then the dynamic ones, so a frame's ``traces`` are the figure's last indices.
+    # Static traces first, then the dynamic ones (DYNAMIC_ROLES): a frame's ``traces`` are the last indices.
     _add_heatmaps(fig, lt, names, gates, plan)
     _add_input_lines(fig, lt, features, len(rows) - 1)
     _add_unit_lines(fig, lt, names, unit, len(rows))
@@ -190,9 +197,11 @@ def stepping_figure(
 
     steps, stride = frame_steps(T, t, max_frames)
     fig.frames = [
-        go.Frame(
+        dict(
             name=str(s),
-            data=[tr for tr, _ in _dynamic(lt, s, names, features, unit, ranges, gates, len(rows), frame=True)],
+            data=[
+                tr for tr, _ in _dynamic(lt, s, names, features, unit, ranges, gates, len(rows), frame=True)
+            ],
             traces=dynamic_indices,
         )
         for s in steps
@@ -211,8 +220,7 @@ def stepping_figure(
         hoverlabel=dict(font_size=13),
         title=dict(
             text=(
-                f"<b>{trace.variant}</b> cell, layer {layer + 1} of {trace.num_layers}: "
-                f"{T} steps × {H} units"
+                f"<b>{trace.variant}</b> cell, layer {layer + 1} of {trace.num_layers}: {T} steps × {H} units"
             ),
             x=0.0,
             xanchor="left",
@@ -227,14 +235,14 @@ def stepping_figure(
 
 
 def _feature_names(lt: LayerTrace, layer: int, names: _Names, given: Sequence[str] | None) -> list[str]:
-    I = lt.x.shape[1]
+    n_features = lt.x.shape[1]
     if layer > 0:  # an upper layer reads the layer below's output
-        return [f"{names.html('h')}[{j}] of layer {layer}" for j in range(I)]
+        return [f"{names.html('h')}[{j}] of layer {layer}" for j in range(n_features)]
     if given is not None:
-        if len(given) != I:
-            raise ValueError(f"{len(given)} feature names for {I} input features")
+        if len(given) != n_features:
+            raise ValueError(f"{len(given)} feature names for {n_features} input features")
         return [str(n) for n in given]
-    return [f"{names.short('x')}[{j}]" for j in range(I)]
+    return [f"{names.short('x')}[{j}]" for j in range(n_features)]
 
 
 def _ranges(lt: LayerTrace) -> dict[str, list[float]]:
@@ -256,121 +264,131 @@ def _ranges(lt: LayerTrace) -> dict[str, list[float]]:
     }
 
 
-def _fmt(symbol: str, t: int | str, unit: str = "%{x}") -> str:
-    """Hover text: the symbol, the exact value to 4 significant digits, the unit and the step."""
-    return f"{symbol} = %{{y:.4g}}<br>unit {unit}, t = {t}<extra></extra>"
-
-
 def _dynamic(lt, t, names: _Names, features, unit, ranges, gates, n_rows, frame=False):
-    """The traces that depend on t, each with its (row, col); ``frame=True`` leaves out what never changes.
+    """The traces that depend on t as plain dicts, each with its (row, col); ``frame=True`` leaves out
+    what never changes.
 
     Both the figure's first state and every animation frame come from here, so they cannot disagree.
+    Plain dicts, not graph objects: a long sequence has hundreds of frames, and building and validating
+    a graph object per trace per frame would take seconds.
     """
     units = np.arange(lt.hidden_size)
     full = not frame
+    out = []
+
+    def add(spec: dict, row: int, col: int, **static) -> None:
+        if full:
+            spec.update(static)
+        out.append((spec, (row, col)))
 
     def bar(key, values, width, opacity, col, offset=None, base=None, legend=True):
-        hover = f"{names.html(key)} = %{{customdata:.4g}}<br>unit %{{x}}, t = {t}<extra></extra>"
-        kwargs = dict(y=values, customdata=values, hovertemplate=hover)
-        if base is not None:
-            kwargs["base"] = base
-        if full:
-            kwargs.update(
-                x=units,
-                name=names.title(key),
-                width=width,
-                offset=offset,
-                opacity=opacity,
-                marker=dict(color=notation.colour(key), line=dict(width=0)),
-                showlegend=legend,
-                legendgroup=key,
-                meta={"role": key},
+        spec = dict(type="bar", y=values)
+        if base is None:
+            spec["hovertemplate"] = f"{names.html(key)} = %{{y:.4g}}<br>unit %{{x}}, t = {t}<extra></extra>"
+        else:  # with a base, Plotly's %{y} is the bar's top: show the value itself from customdata
+            spec.update(
+                base=base,
+                customdata=values,
+                hovertemplate=(
+                    f"{names.html(key)} = %{{customdata:.4g}}<br>unit %{{x}}, t = {t}<extra></extra>"
+                ),
             )
-        return go.Bar(**kwargs), (1, col)
-
-    out = [
-        bar("c_prev", lt.c_prev[t], 0.8, GHOST_OPACITY, 1),
-        bar("c", lt.c[t], 0.5, 1.0, 1),
-        bar("h_prev", lt.h_prev[t], 0.8, GHOST_OPACITY, 2),
-        bar("h", lt.h[t], 0.5, 1.0, 2),
-        bar("kept", lt.kept[t], 0.4, 1.0, 3, offset=-0.4),
-        bar("written", lt.written[t], 0.4, 1.0, 3, offset=0.0, base=lt.kept[t]),
-    ]
-    tick = dict(
-        y=lt.c[t],
-        customdata=lt.c[t],
-        hovertemplate=f"{names.html('c')} = %{{customdata:.4g}}<br>unit %{{x}}, t = {t}<extra></extra>",
-    )
-    if full:
-        size = int(np.clip(300 / lt.hidden_size, 8, 34))
-        tick.update(
+        add(
+            spec,
+            1,
+            col,
             x=units,
-            mode="markers",
-            marker=dict(symbol="line-ew", size=size, line=dict(width=3, color=notation.colour("c"))),
-            name=names.title("c"),
-            showlegend=False,
-            meta={"role": "c_tick"},
+            name=names.title(key),
+            width=width,
+            offset=offset,
+            opacity=opacity,
+            marker=dict(color=notation.colour(key), line=dict(width=0)),
+            showlegend=legend,
+            legendgroup=key,
+            meta={"role": key},
         )
-    out.append((go.Scatter(**tick), (1, 3)))
+
+    bar("c_prev", lt.c_prev[t], 0.8, GHOST_OPACITY, 1)
+    bar("c", lt.c[t], 0.5, 1.0, 1)
+    bar("h_prev", lt.h_prev[t], 0.8, GHOST_OPACITY, 2)
+    bar("h", lt.h[t], 0.5, 1.0, 2)
+    bar("kept", lt.kept[t], 0.4, 1.0, 3, offset=-0.4)
+    bar("written", lt.written[t], 0.4, 1.0, 3, offset=0.0, base=lt.kept[t])
+    add(
+        dict(
+            type="scatter",
+            y=lt.c[t],
+            hovertemplate=f"{names.html('c')} = %{{y:.4g}}<br>unit %{{x}}, t = {t}<extra></extra>",
+        ),
+        1,
+        3,
+        x=units,
+        mode="markers",
+        marker=dict(
+            symbol="line-ew",
+            size=int(np.clip(300 / lt.hidden_size, 8, 34)),
+            line=dict(width=3, color=notation.colour("c")),
+        ),
+        name=names.title("c"),
+        showlegend=False,
+        meta={"role": "c_tick"},
+    )
 
     # The current step outlined on every gate heatmap.
     H = lt.hidden_size
-    box = dict(x=[t - 0.5, t + 0.5, t + 0.5, t - 0.5, t - 0.5])
     for r, key in enumerate(gates, start=2):
-        if full:
-            box_full = dict(
-                box,
-                y=[-0.5, -0.5, H - 0.5, H - 0.5, -0.5],
-                mode="lines",
-                line=dict(color=MARKER_COLOUR, width=2),
-                hoverinfo="skip",
-                showlegend=False,
-                meta={"role": "t_marker", "panel": key},
-            )
-            out.append((go.Scatter(**box_full), (r, 1)))
-        else:
-            out.append((go.Scatter(**box), (r, 1)))
+        add(
+            dict(type="scatter", x=[t - 0.5, t + 0.5, t + 0.5, t - 0.5, t - 0.5]),
+            r,
+            1,
+            y=[-0.5, -0.5, H - 0.5, H - 0.5, -0.5],
+            mode="lines",
+            line=dict(color=MARKER_COLOUR, width=2),
+            hoverinfo="skip",
+            showlegend=False,
+            meta={"role": "t_marker", "panel": key},
+        )
 
-    # Input panel: a vertical line at t and a dot on each feature.
-    for row, key, values, labels, ylim in (
-        (n_rows - 1, "x", lt.x[t], features, ranges["x"]),
+    # The input and one-unit panels: a dotted vertical line at t and a dot on each curve.
+    keys = line_keys(lt.variant)
+    for row, panel, values, labels, colours, ylim, who in (
+        (n_rows - 1, "x", lt.x[t], features, [notation.colour("x")] * len(features), ranges["x"], ""),
         (
             n_rows,
             "unit",
-            np.array([getattr(lt, k)[t, unit] for k in line_keys(lt.variant)]),
-            [names.html(k) for k in line_keys(lt.variant)],
+            np.array([getattr(lt, k)[t, unit] for k in keys]),
+            [names.html(k) for k in keys],
+            [notation.colour(k) for k in keys],
             ranges["unit"],
+            f"unit {unit}, ",
         ),
     ):
-        line = dict(x=[t, t])
-        dots = dict(
-            x=np.full(len(values), t),
-            y=values,
-            hovertemplate=f"%{{text}} = %{{y:.4g}}<br>{'' if key == 'x' else f'unit {unit}, '}t = {t}"
-            "<extra></extra>",
+        add(
+            dict(type="scatter", x=[t, t]),
+            row,
+            1,
+            y=ylim,
+            mode="lines",
+            line=dict(color=MARKER_COLOUR, width=1.5, dash="dot"),
+            hoverinfo="skip",
+            showlegend=False,
+            meta={"role": "t_marker", "panel": panel},
         )
-        if full:
-            line.update(
-                y=ylim,
-                mode="lines",
-                line=dict(color=MARKER_COLOUR, width=1.5, dash="dot"),
-                hoverinfo="skip",
-                showlegend=False,
-                meta={"role": "t_marker", "panel": key},
-            )
-            colours = (
-                [notation.colour("x")] * len(values)
-                if key == "x"
-                else [notation.colour(k) for k in line_keys(lt.variant)]
-            )
-            dots.update(
-                mode="markers",
-                text=labels,
-                marker=dict(size=9, color=colours, line=dict(width=1, color="#ffffff")),
-                showlegend=False,
-                meta={"role": "t_dots", "panel": key},
-            )
-        out += [(go.Scatter(**line), (row, 1)), (go.Scatter(**dots), (row, 1))]
+        add(
+            dict(
+                type="scatter",
+                x=np.full(len(values), t),
+                y=values,
+                hovertemplate=f"%{{text}} = %{{y:.4g}}<br>{who}t = {t}<extra></extra>",
+            ),
+            row,
+            1,
+            mode="markers",
+            text=labels,
+            marker=dict(size=9, color=colours, line=dict(width=1, color="#ffffff")),
+            showlegend=False,
+            meta={"role": "t_dots", "panel": panel},
+        )
     return out
 
 
@@ -405,6 +423,55 @@ def _add_heatmaps(fig, lt: LayerTrace, names: _Names, gates, plan: _Layout) -> N
             row=r,
             col=1,
         )
+        # The same picture as a layout image underneath: Plotly's client-side animation (redraw=False,
+        # the only fast kind) removes heatmap traces from the screen (plotly.js #4491, plotly.py #2151)
+        # while their hover keeps working; the image stays, so the panel looks the same during Play.
+        sub = fig.get_subplot(r, 1)
+        fig.add_layout_image(
+            source=_png_data_uri(_colour_mapped(getattr(lt, key).T, scale, zmin, zmax)),
+            xref=sub.xaxis.plotly_name.replace("axis", ""),
+            yref=sub.yaxis.plotly_name.replace("axis", ""),
+            x=-0.5,
+            y=-0.5,
+            sizex=T,
+            sizey=H,
+            xanchor="left",
+            yanchor="top",
+            sizing="stretch",
+            layer="below",
+            name=f"heatmap:{key}",
+        )
+
+
+def _colour_mapped(z: np.ndarray, scale, zmin: float, zmax: float) -> np.ndarray:
+    """(rows, cols, 3) uint8 RGB of z through a Plotly colour scale (linear in RGB, as Plotly does),
+    each cell repeated so the picture is about as many pixels as the panel: sharp cell edges."""
+    positions = [p for p, _ in scale]
+    rgb = [[int(c[i : i + 2], 16) for i in (1, 3, 5)] for _, c in scale]
+    where = (np.clip(z, zmin, zmax) - zmin) / (zmax - zmin)
+    channels = [np.interp(where, positions, [c[k] for c in rgb]) for k in range(3)]
+    image = np.rint(np.stack(channels, axis=-1)).astype(np.uint8)
+    rows, cols = z.shape
+    plot_width = WIDTH_PX - MARGIN["l"] - MARGIN["r"]
+    image = np.repeat(image, max(1, math.ceil(ROW_PX["heat"] / rows)), axis=0)
+    return np.repeat(image, max(1, math.ceil(plot_width / cols)), axis=1)
+
+
+def _png_data_uri(rgb: np.ndarray) -> str:
+    """An RGB uint8 array as a PNG data URI (standard library only)."""
+    height, width, _ = rgb.shape
+    rows = np.hstack([np.zeros((height, 1), np.uint8), rgb.reshape(height, width * 3)])  # filter byte 0
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
+        + chunk(b"IEND", b"")
+    )
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _add_input_lines(fig, lt: LayerTrace, features, row: int) -> None:
@@ -464,6 +531,7 @@ def _style_axes(fig, plan: _Layout, ranges, T: int, H: int, n_rows: int) -> None
             range=time_range,
             matches=None if r == 2 else anchor,
             showticklabels=r >= n_rows - 2,
+            showgrid=r >= n_rows - 1,  # no grid lines across the heatmaps
             title_text="time step t" if r in (n_rows - 2, n_rows - 1, n_rows) and not last_heat else None,
             title_standoff=4,
             row=r,
@@ -475,9 +543,11 @@ def _style_axes(fig, plan: _Layout, ranges, T: int, H: int, n_rows: int) -> None
             title_text="unit",
             title_standoff=2,
             showgrid=False,
-            tickmode="linear" if H <= 8 else "auto",
+            zeroline=False,
+            tickmode="linear" if H <= 5 else "auto",
             tick0=0,
-            dtick=1 if H <= 8 else None,
+            dtick=1 if H <= 5 else None,
+            nticks=None if H <= 5 else 4,
             row=r,
             col=1,
         )
@@ -496,13 +566,13 @@ def _add_titles(fig, plan: _Layout, names: _Names, trace: Trace, layer, unit, ga
     bars = plan.domain("bars")
     x_domains = [fig.get_subplot(1, c).xaxis.domain for c in (1, 2, 3)]
     titles = [
-        (x_domains[0], bars[1], f"{n.title('c')}<br><sup>faint: {n.html('c_prev')}</sup>"),
-        (x_domains[1], bars[1], f"{n.title('h')}<br><sup>faint: {n.html('h_prev')}</sup>"),
+        (x_domains[0], bars[1], f"{n.title('c')}{SUB}faint bars: {n.html('c_prev')}</span>"),
+        (x_domains[1], bars[1], f"{n.title('h')}{SUB}faint bars: {n.html('h_prev')}</span>"),
         (
             x_domains[2],
             bars[1],
             f"{n.html('c')} = {n.html('kept')} + {n.html('written')}"
-            f"<br><sup>{n.html('written')} starts where {n.html('kept')} ends; tick: {n.html('c')}</sup>",
+            f"{SUB}{n.html('written')} starts where {n.html('kept')} ends; tick: {n.html('c')}</span>",
         ),
     ]
     full = fig.get_subplot(2, 1).xaxis.domain
@@ -531,12 +601,12 @@ def _add_titles(fig, plan: _Layout, names: _Names, trace: Trace, layer, unit, ga
 
 
 def _add_controls(fig, steps: list[int], stride: int, t: int, T: int) -> None:
-    frame_ms = int(np.clip(15000 / len(steps), 60, 600))
+    frame_ms = int(np.clip(8000 / len(steps), 60, 400))
     start = steps.index(t)
     # Play starts at the step on show (from t, or from the start when t is the last step); after Pause
     # it continues from where it stopped ("fromcurrent").
     play_list = [str(s) for s in (steps[start:] if start < len(steps) - 1 else steps)]
-    every = "" if stride == 1 else f" (Play and this slider show every {stride}th step)"
+    every = "" if stride == 1 else f" (Play and this slider show one step in {stride})"
     fig.update_layout(
         updatemenus=[
             dict(
@@ -555,7 +625,7 @@ def _add_controls(fig, steps: list[int], stride: int, t: int, T: int) -> None:
                         args=[
                             play_list,
                             dict(
-                                frame=dict(duration=frame_ms, redraw=True),
+                                frame=dict(duration=frame_ms, redraw=False),
                                 fromcurrent=True,
                                 transition=dict(duration=0),
                                 mode="immediate",
@@ -563,11 +633,15 @@ def _add_controls(fig, steps: list[int], stride: int, t: int, T: int) -> None:
                         ],
                     ),
                     dict(
-                        label="⏸ Pause",
+                        label="■ Pause",
                         method="animate",
                         args=[
                             [None],
-                            dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate"),
+                            dict(
+                                frame=dict(duration=0, redraw=False),
+                                transition=dict(duration=0),
+                                mode="immediate",
+                            ),
                         ],
                     ),
                 ],
@@ -591,7 +665,11 @@ def _add_controls(fig, steps: list[int], stride: int, t: int, T: int) -> None:
                         method="animate",
                         args=[
                             [str(s)],
-                            dict(frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate"),
+                            dict(
+                                frame=dict(duration=0, redraw=False),
+                                transition=dict(duration=0),
+                                mode="immediate",
+                            ),
                         ],
                     )
                     for s in steps
@@ -602,9 +680,39 @@ def _add_controls(fig, steps: list[int], stride: int, t: int, T: int) -> None:
 
 
 def _place_legends(fig, plan: _Layout) -> None:
-    common = dict(x=1.01, xanchor="left", yanchor="top", font=dict(size=12), tracegroupgap=2, bgcolor="rgba(0,0,0,0)")
+    common = dict(
+        x=1.01, xanchor="left", yanchor="top", font=dict(size=12), tracegroupgap=2, bgcolor="rgba(0,0,0,0)"
+    )
     fig.update_layout(
         legend=dict(common, y=plan.domain("bars")[1]),
         legend2=dict(common, y=plan.domain("x")[1]),
         legend3=dict(common, y=plan.domain("unit")[1]),
     )
+
+
+# The table's quantities: every recorded field but v, which is o in every variant (listed once, as o).
+TABLE_KEYS = tuple(k for k in STEP_FIELDS if k != "v")
+
+
+def trace_table(trace: Trace, layer: int, vocabulary: str) -> pd.DataFrame:
+    """One row per (t, unit) of ``layer``, one column per quantity, headed by its symbol in ``vocabulary``
+    (``notation.short``; ``table_help`` gives the words). A view of ``trace.to_frame()``: no new numbers."""
+    _check(trace, 0, vocabulary, layer, 0)
+    tidy = trace.to_frame()
+    wide = (
+        tidy[(tidy["layer"] == layer) & tidy["quantity"].isin(TABLE_KEYS)]
+        .pivot(index=["t", "unit"], columns="quantity", values="value")
+        .reindex(columns=list(TABLE_KEYS))
+    )
+    wide.columns = [notation.short(k, vocabulary, trace.variant) for k in TABLE_KEYS]
+    return wide.reset_index()
+
+
+def table_help(trace: Trace, vocabulary: str) -> dict[str, str]:
+    """Column heading of ``trace_table`` → the quantity's name and description, for tooltips."""
+    return {
+        notation.short(k, vocabulary, trace.variant): (
+            f"{notation.name(k, vocabulary, trace.variant)}: {notation.quantity(k).description}"
+        )
+        for k in TABLE_KEYS
+    }

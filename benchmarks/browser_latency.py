@@ -1,0 +1,449 @@
+"""How long **Next step** takes in a real browser: our Step through time page against a one-chart floor.
+
+Usage: python benchmarks/browser_latency.py [--clicks 12] [--loads 3]
+
+Starts ``streamlit run app.py`` and, in the same run, a minimal Streamlit app (one ``@st.fragment`` with a
+Next step button and one Plotly bar chart, written to a temp folder) as the floor: the least a Streamlit
+round trip plus one Plotly redraw can cost on this machine. Both are driven in headless system Chromium
+(``$CHROMIUM`` or ``chromium`` on the PATH; Playwright's own browser download is never used).
+
+Each click is timed inside the page with ``performance.now()``:
+  updated  click → the page says "Step t of T" with the new t AND the numbers in the plots have changed;
+  settled  click → the last DOM change in the app (MutationObserver), once nothing has changed for
+           ``--quiet`` ms.
+No fixed sleeps: the page is polled on every DOM mutation. The WebSocket is wrapped to show where the time
+goes: click → request sent (browser), → first reply (server starts answering), → last reply (script run
+and transfer), → updated (Plotly redraw), and how many bytes each click receives.
+
+Cold first load: navigation start → the first chart has drawn marks, in a fresh browser context; once
+right after the server started (nothing imported or cached yet) and ``--loads`` times on a warm server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+from tests.browser.helpers import settle  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+STEP_PAGE = "Step_through_time"
+TARGET_RATIO, GOAL_RATIO = 2.0, 1.2
+
+FLOOR_APP = '''
+"""The floor: one fragment, a Next step button, one Plotly bar chart that changes with t."""
+import math
+
+import plotly.graph_objects as go
+import streamlit as st
+
+st.set_page_config(page_title="floor", layout="wide")
+T = 20
+st.session_state.setdefault("t", 0)
+
+
+@st.fragment
+def stepper():
+    left, right = st.columns(2)
+    if left.button("Previous step"):
+        st.session_state.t = max(0, st.session_state.t - 1)
+    if right.button("Next step"):
+        st.session_state.t = min(T - 1, st.session_state.t + 1)
+    t = st.session_state.t
+    st.markdown(f"Step {t} of {T}")
+    fig = go.Figure(go.Bar(x=list(range(4)), y=[math.sin(t / 3 + k) for k in range(4)]))
+    fig.update_yaxes(range=[-1.1, 1.1])
+    st.plotly_chart(fig, key="bars")
+
+
+stepper()
+'''
+
+# Installed before any page script: timestamps every WebSocket message both ways (performance.now()).
+WS_WRAPPER = """(() => {
+    const log = (window.__wslog = []);
+    const size = d => (d == null ? 0 : d.byteLength ?? d.size ?? d.length ?? 0);
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (d) {
+        log.push(['send', performance.now(), size(d)]);
+        return send.call(this, d);
+    };
+    const Native = window.WebSocket;
+    function Wrapped(...args) {
+        const ws = new Native(...args);
+        ws.addEventListener('message', ev => log.push(['recv', performance.now(), size(ev.data)]));
+        return ws;
+    }
+    Wrapped.prototype = Native.prototype;
+    for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Wrapped[k] = Native[k];
+    window.WebSocket = Wrapped;
+})();"""
+
+# Shared page-side helpers: a fingerprint of every plot's numbers, the step the page shows.
+PAGE_HELPERS = """
+    const mainEl = () => document.querySelector('[data-testid="stMain"]');
+    const replacer = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+    const signature = () => {
+        const text = [...document.querySelectorAll('.js-plotly-plot')]
+            .map(gd => JSON.stringify(gd.data || [], replacer)).join('\\n');
+        let h = 2166136261;
+        for (let i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 16777619); }
+        return text.length + ':' + (h >>> 0);
+    };
+    const shownStep = () => {
+        const m = (mainEl()?.textContent || '').match(/Step\\s+(\\d+)\\s+of\\s+\\d+/);
+        return m ? Number(m[1]) : null;
+    };
+    const linkStep = () => Number(new URLSearchParams(location.search).get('t') ?? 0);
+    const drawnCharts = () => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
+        .filter(gd => gd.data && gd.data.length > 0 && gd.querySelector(
+            '.main-svg g.trace path, .main-svg g.trace rect, .main-svg g.hm image, canvas'))
+        .length;
+"""
+
+CLICK_JS = (
+    """async ([label, wanted, timeoutMs, quietMs, useLink]) => {"""
+    + PAGE_HELPERS
+    + """
+    const sleep = ms => new Promise(r => setTimeout(r, ms));
+    let last = performance.now(), dirty = false;
+    const obs = new MutationObserver(() => { last = performance.now(); dirty = true; });
+    for (const sel of ['[data-testid="stMain"]', '[data-testid="stSidebar"]']) {
+        const el = document.querySelector(sel);
+        if (el) obs.observe(el, {subtree: true, childList: true, attributes: true, characterData: true});
+    }
+    const button = [...mainEl().querySelectorAll('button')].find(b => b.textContent.trim() === label);
+    if (!button) { obs.disconnect(); return {error: `no button labelled ${label}`}; }
+    const before = signature(), wsMark = window.__wslog.length;
+    const t0 = performance.now();
+    button.click();
+    let updated = null;
+    while (performance.now() - t0 < timeoutMs) {
+        await sleep(1);
+        if (!dirty) continue;
+        dirty = false;
+        const step = shownStep();
+        const stepOk = step === wanted && (!useLink || linkStep() === wanted);
+        if (stepOk && signature() !== before) { updated = performance.now(); break; }
+    }
+    if (updated === null) {
+        obs.disconnect();
+        return {error: `no update to step ${wanted} within ${timeoutMs} ms (shows ${shownStep()})`};
+    }
+    const cap = performance.now() + 10 * quietMs;
+    while (performance.now() - last < quietMs && performance.now() < cap) await sleep(5);
+    obs.disconnect();
+    const ws = window.__wslog.slice(wsMark).filter(([, at]) => at >= t0).map(([k, at, n]) => [k, at - t0, n]);
+    const settled = Math.max(last, updated) - t0;
+    return {updated: updated - t0, settled: settled, ws: ws, noisy: performance.now() >= cap};
+}"""
+)
+
+FIRST_DRAWN_JS = (
+    """() => {"""
+    + PAGE_HELPERS
+    + """
+    if (window.__firstDrawn === undefined && drawnCharts() > 0) window.__firstDrawn = performance.now();
+    return window.__firstDrawn !== undefined;
+}"""
+)
+ALL_DRAWN_JS = (
+    """() => {"""
+    + PAGE_HELPERS
+    + """
+    const n = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
+    if (window.__allDrawn === undefined && n > 0 && drawnCharts() === n) {
+        window.__allDrawn = performance.now();
+    }
+    return window.__allDrawn !== undefined;
+}"""
+)
+
+
+@dataclass
+class Clicks:
+    updated: list[float] = field(default_factory=list)
+    settled: list[float] = field(default_factory=list)
+    sent: list[float] = field(default_factory=list)  # click → first message sent
+    first_reply: list[float] = field(default_factory=list)  # click → first message received
+    last_reply: list[float] = field(default_factory=list)  # click → last message received before "updated"
+    bytes_in: list[int] = field(default_factory=list)
+    noisy: int = 0
+
+
+@dataclass
+class Loads:
+    cold_server: float = 0.0  # first load after the server started: first chart drawn
+    cold_server_all: float = 0.0
+    warm: list[float] = field(default_factory=list)  # fresh contexts on a warm server
+    warm_all: list[float] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return resp.status == 200 and resp.read().decode().strip() == "ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def start_server(script: str, cwd: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false",
+    ]
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def wait_healthy(proc: subprocess.Popen, url: str, log_path: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not healthy(url):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            tail = log_path.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"streamlit at {url} did not become healthy:\n{tail}")
+        time.sleep(0.1)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    import signal
+
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        if proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(timeout=wait)
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        sys.exit("No Chromium: apt-get install -y chromium, or set CHROMIUM=/path/to/chrome")
+    return path
+
+
+def new_page(browser):
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(WS_WRAPPER)
+    return context, context.new_page()
+
+
+def cold_load(browser, address: str) -> tuple[float, float]:
+    """(first chart drawn, every chart drawn) in ms after navigation start, in a fresh context."""
+    context, page = new_page(browser)
+    try:
+        page.goto(address, wait_until="commit")
+        page.wait_for_function(FIRST_DRAWN_JS, timeout=120_000, polling="raf")
+        page.wait_for_function(ALL_DRAWN_JS, timeout=120_000, polling="raf")
+        return page.evaluate("() => [window.__firstDrawn, window.__allDrawn]")
+    finally:
+        context.close()
+
+
+def measure_loads(browser, address: str, n: int) -> Loads:
+    loads = Loads()
+    loads.cold_server, loads.cold_server_all = cold_load(browser, address)
+    for _ in range(n):
+        first, every = cold_load(browser, address)
+        loads.warm.append(first)
+        loads.warm_all.append(every)
+    return loads
+
+
+def measure_clicks(browser, address: str, clicks: int, quiet_ms: float, use_link: bool) -> Clicks:
+    context, page = new_page(browser)
+    result = Clicks()
+    try:
+        page.goto(address)
+        settle(page, timeout=60)
+        page.wait_for_function(FIRST_DRAWN_JS, timeout=30_000, polling="raf")
+        start = page.evaluate("() => {" + PAGE_HELPERS + " return shownStep(); }")
+        if start is None:
+            raise RuntimeError(f"no 'Step t of T' text at {page.url}")
+        for k in range(1, clicks + 1):
+            r = page.evaluate(CLICK_JS, ["Next step", start + k, 20_000, quiet_ms, use_link])
+            if "error" in r:
+                shot = Path(tempfile.gettempdir()) / f"browser_latency_click_{k}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                raise RuntimeError(f"click {k} at {page.url}: {r['error']} (screenshot {shot})")
+            result.updated.append(r["updated"])
+            result.settled.append(r["settled"])
+            result.noisy += bool(r["noisy"])
+            before = [m for m in r["ws"] if m[1] <= r["updated"]]
+            sends = [at for kind, at, _ in before if kind == "send"]
+            recvs = [(at, n) for kind, at, n in before if kind == "recv"]
+            result.sent.append(sends[0] if sends else float("nan"))
+            result.first_reply.append(recvs[0][0] if recvs else float("nan"))
+            result.last_reply.append(recvs[-1][0] if recvs else float("nan"))
+            result.bytes_in.append(sum(n for kind, _, n in r["ws"] if kind == "recv"))
+        return result
+    finally:
+        context.close()
+
+
+def p50(values) -> float:
+    return statistics.median(values)
+
+
+def fmt_ms(v: float) -> str:
+    return f"{v:8.0f} ms"
+
+
+def report(ours: Clicks, floor: Clicks, ours_loads: Loads, floor_loads: Loads, clicks: int) -> None:
+    rows = [
+        ("Next step → updated, p50", p50(ours.updated), p50(floor.updated)),
+        ("Next step → updated, max", max(ours.updated), max(floor.updated)),
+        ("Next step → settled, p50", p50(ours.settled), p50(floor.settled)),
+        ("Next step → settled, max", max(ours.settled), max(floor.settled)),
+        ("cold load → first chart (server just started)", ours_loads.cold_server, floor_loads.cold_server),
+        (
+            "cold load → all charts (server just started)",
+            ours_loads.cold_server_all,
+            floor_loads.cold_server_all,
+        ),
+        ("cold load → first chart (warm server, p50)", p50(ours_loads.warm), p50(floor_loads.warm)),
+        ("cold load → all charts (warm server, p50)", p50(ours_loads.warm_all), p50(floor_loads.warm_all)),
+    ]
+    width = max(len(r[0]) for r in rows) + 2
+    print()
+    print(f"Browser latency, {clicks} clicks each, headless Chromium ({time.strftime('%Y-%m-%d %H:%M')})")
+    header = f"{'':<{width}}{'ours':>11}{'floor':>11}{'ours/floor':>12}"
+    print(header)
+    print("-" * len(header))
+    for name, a, b in rows:
+        print(f"{name:<{width}}{fmt_ms(a)}{fmt_ms(b)}{a / b:11.2f}x")
+    print("-" * len(header))
+    ratio = p50(ours.settled) / p50(floor.settled)
+    verdict = (
+        "meets the goal"
+        if ratio <= GOAL_RATIO
+        else "within target"
+        if ratio <= TARGET_RATIO
+        else "OVER TARGET"
+    )
+    print(
+        f"Next step p50 (settled) ratio ours/floor: {ratio:.2f}  "
+        f"(target ≤ {TARGET_RATIO}, goal {GOAL_RATIO}): {verdict}"
+    )
+    if ours.noisy or floor.noisy:
+        print(
+            f"note: the DOM never went quiet after {ours.noisy} (ours) / {floor.noisy} (floor) clicks; "
+            "'settled' was capped"
+        )
+
+    print()
+    print("Where a Next step goes (p50 over the clicks, ms after the click):")
+    print(f"{'':<34}{'ours':>10}{'floor':>10}")
+    for name, a, b in (
+        ("request sent (browser handler)", ours.sent, floor.sent),
+        ("first reply (server answered)", ours.first_reply, floor.first_reply),
+        ("last reply (script run + transfer)", ours.last_reply, floor.last_reply),
+        ("plot updated (Plotly redraw)", ours.updated, floor.updated),
+        ("page settled", ours.settled, floor.settled),
+    ):
+        print(f"{name:<34}{p50(a):10.0f}{p50(b):10.0f}")
+    print(f"{'bytes received per click':<34}{p50(ours.bytes_in):10.0f}{p50(floor.bytes_in):10.0f}")
+    o_server = p50(ours.last_reply) - p50(ours.sent)
+    o_render = p50(ours.updated) - p50(ours.last_reply)
+    f_server = p50(floor.last_reply) - p50(floor.sent)
+    f_render = p50(floor.updated) - p50(floor.last_reply)
+    print(
+        f"→ server + transfer: ours {o_server:.0f} ms vs floor {f_server:.0f} ms; "
+        f"browser redraw after the last reply: ours {o_render:.0f} ms vs floor {f_render:.0f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clicks", type=int, default=12)
+    parser.add_argument("--loads", type=int, default=3, help="cold loads on a warm server, each app")
+    parser.add_argument(
+        "--quiet", type=float, default=300, help="ms without DOM changes that count as settled"
+    )
+    parser.add_argument(
+        "--query", default="", help="extra query string for our page, e.g. hidden=32&length=200"
+    )
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    workdir = Path(tempfile.mkdtemp(prefix="lstm-browser-latency-"))
+    (workdir / "floor_app.py").write_text(textwrap.dedent(FLOOR_APP))
+    (workdir / ".streamlit").mkdir()
+    shutil.copy(ROOT / ".streamlit" / "config.toml", workdir / ".streamlit" / "config.toml")  # same settings
+
+    ours_proc, ours_url = start_server("app.py", ROOT, workdir / "ours.log")
+    floor_proc, floor_url = start_server("floor_app.py", workdir, workdir / "floor.log")
+    try:
+        wait_healthy(ours_proc, ours_url, workdir / "ours.log")
+        wait_healthy(floor_proc, floor_url, workdir / "floor.log")
+        ours_page = f"{ours_url}/{STEP_PAGE}" + (f"?{args.query}" if args.query else "")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+            try:
+                ours_loads = measure_loads(browser, ours_page, args.loads)
+                floor_loads = measure_loads(browser, floor_url, args.loads)
+                ours = measure_clicks(browser, ours_page, args.clicks, args.quiet, use_link=True)
+                floor = measure_clicks(browser, floor_url, args.clicks, args.quiet, use_link=False)
+            finally:
+                browser.close()
+    finally:
+        stop(ours_proc)
+        stop(floor_proc)
+    print(f"our page: {ours_page}   logs: {workdir}")
+    report(ours, floor, ours_loads, floor_loads, args.clicks)
+
+
+if __name__ == "__main__":
+    main()

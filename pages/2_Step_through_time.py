@@ -1,0 +1,119 @@
+"""Step through time: every gate and both memories of one layer, following the current step t.
+
+The time controls, the step label and the figure live in a fragment, so a step reruns only them. The
+figure carries a Plotly animation frame per step: its own Play button and slider run in the browser.
+"""
+
+import streamlit as st
+
+from lstm_core import notation
+from ui import compute, controls
+from ui.figures.stepping import stepping_figure, table_help, trace_table
+from ui.text import load_text
+
+st.set_page_config(page_title="Step through time · LSTM Gate Lab", page_icon="⏯️", layout="wide")
+
+settings = controls.sidebar(page="step")
+trace = compute.trace_for(settings)
+vocabulary, variant = settings.vocabulary, settings.variant
+T, H = trace.T, settings.hidden_size
+STEP_KEY, UNIT_KEY = "step_t", "step_unit"
+
+st.title("Step through time")
+st.caption(
+    f"Follow the {notation.name('c', vocabulary)} and the {notation.name('h', vocabulary)} of every unit, "
+    "and every gate, one step at a time."
+)
+try:
+    intro = load_text("stepping", vocabulary)
+except FileNotFoundError:
+    intro = None
+if intro:
+    with st.expander("What is on the page, and what to look for", expanded=False):
+        st.markdown(intro)
+
+
+def _clamped(t: int) -> int:
+    return max(0, min(int(t), T - 1))
+
+
+def _move(delta: int) -> None:
+    """Previous / Next step: runs before the fragment redraws, so the slider shows the new step."""
+    st.session_state[STEP_KEY] = _clamped(st.session_state[STEP_KEY] + delta)
+
+
+def _unit_from_link() -> int:
+    """The unit a shared link asks for (query parameter "unit"), or 0."""
+    text = st.query_params.get("unit", "0")
+    return int(text) if text.isdigit() and int(text) < H else 0
+
+
+if STEP_KEY not in st.session_state or st.session_state[STEP_KEY] > T - 1:
+    st.session_state[STEP_KEY] = _clamped(settings.t)
+if UNIT_KEY not in st.session_state or st.session_state[UNIT_KEY] >= H:
+    st.session_state[UNIT_KEY] = _unit_from_link()
+
+
+@st.fragment
+def stepping() -> None:
+    """Buttons, slider, step label and the figure: moving t reruns only this part."""
+    t = st.session_state[STEP_KEY]
+    prev_col, next_col, slider_col, unit_col = st.columns([1, 1, 5, 2], vertical_alignment="bottom")
+    prev_col.button(
+        "Previous step", key="step_prev", on_click=_move, args=(-1,), disabled=t <= 0, width="stretch"
+    )
+    next_col.button(
+        "Next step", key="step_next", on_click=_move, args=(1,), disabled=t >= T - 1, width="stretch"
+    )
+    with slider_col:
+        if T > 1:
+            t = st.slider("Time step t", 0, T - 1, key=STEP_KEY, help="Scrub to any step of the sequence.")
+        else:
+            st.caption("The sequence has a single step, t = 0.")
+    unit = unit_col.selectbox(
+        "Unit for the line panel",
+        range(H),
+        key=UNIT_KEY,
+        help="Whose gates and memories the bottom panel follows over time.",
+    )
+    if t != controls.current_view().t:
+        controls.set_t(t)  # the address bar now opens this step
+    if unit:
+        st.query_params["unit"] = str(unit)
+    elif "unit" in st.query_params:
+        del st.query_params["unit"]
+
+    st.markdown(f"**Step {t} of {T}** · steps count from 0 to {T - 1}")
+    st.caption(
+        "▶ Play and the slider inside the figure animate it in your browser; the buttons and slider above "
+        "move this page's step (and the link)."
+    )
+    fig = stepping_figure(
+        trace, t, vocabulary, layer=settings.layer, unit=unit, feature_names=settings.sequence.feature_names
+    )
+    st.plotly_chart(fig, key="stepping_figure", theme=None, width="stretch", config={"displaylogo": False})
+
+
+stepping()
+
+with st.expander(f"Every number of layer {settings.layer + 1} as a table", expanded=False):
+    table = trace_table(trace, settings.layer, vocabulary)
+    helps = table_help(trace, vocabulary)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            heading: st.column_config.NumberColumn(heading, help=text, format="%.6g")
+            for heading, text in helps.items()
+        },
+    )
+    st.download_button(
+        "Download CSV",
+        data=lambda: trace.to_frame().to_csv(index=False),
+        file_name=f"lstm_trace_{variant}_seed{settings.seed}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        help="The whole trace, every layer, as a tidy table (layer, t, unit, quantity, value); quantities "
+        "are named by their keys in the notation table, the same in both vocabularies.",
+    )
