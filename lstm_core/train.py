@@ -90,6 +90,7 @@ class Model:
         self.W_y, self.b_y = self.params["readout.W_y"], self.params["readout.b_y"]
         self.input_size, self.hidden_size = network.input_size, H
         self.num_layers, self.output_size = network.num_layers, K
+        self.state_grads: list[dict] | None = None  # filled by backward
 
     def _layer_view(self, k: int, P):
         views = {n: self.params[f"l{k}.{n}"] for n in _layer_arrays(P)}
@@ -356,10 +357,12 @@ def train(
 ) -> TrainResult:
     """Train ``model`` in place on fresh batches of ``task`` with Adam; deterministic for a given seed.
 
-    clip: maximum global gradient norm, or None for no clipping. callback(step, loss, accuracy) is called
-    with the latest batch's loss and metric whenever ``report_every`` seconds have passed, and after the
-    last step; returning False stops training, keeping every update made so far. Pass ``optimizer`` (an
-    earlier result's ``optimizer``) to continue with its moments; otherwise a fresh Adam starts.
+    clip: maximum global gradient norm; None (or 0) switches clipping off.
+    callback(step, loss, accuracy) gets the latest batch's loss and metric (measured before that batch's
+    update) whenever ``report_every`` seconds have passed, and after the last step; returning False stops
+    training, keeping every update made so far. Pass ``optimizer`` (an earlier result's ``optimizer``) to
+    continue with its moments; otherwise a fresh Adam starts. The data stream depends on ``seed`` only,
+    so a continued run should get a new seed to see new batches.
     """
     if (model.input_size, model.output_size, model.readout) != (
         task.input_size,
@@ -381,13 +384,14 @@ def train(
     for step in range(1, steps + 1):
         x, y = task.batch(batch_size, data_rng)
         loss, acc, grad = model.loss_and_grad(task, x, y, dropout_rng)
-        norms[step - 1] = clip_grad_norm(grad, clip) if clip is not None else math.sqrt(float(grad @ grad))
+        norms[step - 1] = clip_grad_norm(grad, clip) if clip else math.sqrt(float(grad @ grad))
         adam.step(model.theta, grad)
         losses[step - 1], accuracies[step - 1], done = loss, acc, step
         now = time.perf_counter()
         if callback is not None and (now - last_report >= report_every or step == steps):
             last_report = now
-            if callback(step, loss, acc) is False:
+            go_on = callback(step, loss, acc)
+            if go_on is not None and not go_on:  # None (no return) continues; False or np.False_ stop
                 stopped = True
                 break
     return TrainResult(

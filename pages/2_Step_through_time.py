@@ -58,7 +58,7 @@ if UNIT_KEY not in st.session_state or st.session_state[UNIT_KEY] >= H:
 def stepping() -> None:
     """Buttons, slider, step label and the figure: moving t reruns only this part."""
     t = st.session_state[STEP_KEY]
-    prev_col, next_col, slider_col, unit_col = st.columns([1, 1, 5, 2], vertical_alignment="bottom")
+    prev_col, next_col, slider_col, unit_col = st.columns([1.4, 1.2, 4.4, 2], vertical_alignment="bottom")
     prev_col.button(
         "Previous step", key="step_prev", on_click=_move, args=(-1,), disabled=t <= 0, width="stretch"
     )

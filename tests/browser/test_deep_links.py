@@ -9,6 +9,7 @@ from tests.browser.helpers import settle
 from tests.browser.test_pages import (
     EXCEPTION,
     NAV_LINK,
+    SETTLE_TIMEOUT,
     STEP_PAGE,
     assert_healthy,
     main_text,
@@ -27,8 +28,7 @@ TAMPERED = "hidden=999&variant=%3Cscript%3Ealert(1)%3C/script%3E&t=-4"
 
 def variant_shown(page) -> str:
     """The variant the sidebar's Variant box shows (its key, e.g. "udacity")."""
-    box = page.locator(f'{SIDEBAR} [data-testid="stSelectbox"]', has_text="Variant").first
-    shown = box.locator('[data-baseweb="select"]').inner_text()
+    shown = page.locator(SIDEBAR).get_by_role("combobox", name="Variant", exact=True).input_value()
     matches = [v for v in VARIANTS if v in shown]
     assert len(matches) == 1, f"the Variant box shows {shown!r}"
     return matches[0]
@@ -39,7 +39,10 @@ def vocabulary_radio(page, vocabulary: str):
 
 
 def hidden_slider(page):
-    return page.locator(f'{SIDEBAR} [data-testid="stSlider"]', has_text="Hidden size").get_by_role("slider")
+    """The hidden-size slider's range input (its value is the number of units)."""
+    return page.locator(f'{SIDEBAR} [data-testid="stSlider"]', has_text="Hidden size").locator(
+        'input[type="range"]'
+    )
 
 
 def plot_labels(page) -> str:
@@ -58,7 +61,7 @@ def test_a_deep_link_restores_the_view(app_url, page):
     assert page.locator('[data-testid="stAlert"]').count() == 0, "a valid link must not show a notice"
     assert variant_shown(page) == "udacity"
     assert vocabulary_radio(page, "udacity").is_checked()
-    assert hidden_slider(page).get_attribute("aria-valuenow") == "6"
+    assert hidden_slider(page).input_value() == "6"
     assert names_of_c("udacity") in main_text(page).lower()
     labels = plot_labels(page)
     assert names_of_c("udacity") in labels and names_of_c("standard") not in labels, labels
@@ -87,7 +90,7 @@ def test_a_tampered_link_shows_a_notice_and_nothing_runs(app_url, page):
     assert page.locator("script", has_text="alert(1)").count() == 0
     # The view fell back to the defaults, and the address bar no longer carries the bad values.
     assert variant_shown(page) == "standard"
-    assert hidden_slider(page).get_attribute("aria-valuenow") == "4"
+    assert hidden_slider(page).input_value() == "4"
     assert shown_step(page)[0] == 0
     assert not {"hidden", "variant", "t"} & set(query(page)), page.url
 
@@ -109,7 +112,7 @@ def test_the_vocabulary_switch_renames_the_labels(app_url, page):
 
     vocabulary_radio(page, "udacity").check(force=True)  # the input sits under Streamlit's styled label
     page.wait_for_url("**vocabulary=udacity**", timeout=15_000)
-    settle(page)
+    settle(page, timeout=SETTLE_TIMEOUT)
     wait_for_drawn_plots(page)
     assert_healthy(page)
     labels = plot_labels(page)
@@ -124,18 +127,18 @@ def test_sidebar_settings_survive_a_page_switch(app_url, page):
     for _ in range(3):  # 4 → 7 units
         page.keyboard.press("ArrowRight")
     page.wait_for_url("**hidden=7**", timeout=15_000)
-    settle(page)
+    settle(page, timeout=SETTLE_TIMEOUT)
     vocabulary_radio(page, "udacity").check(force=True)
     page.wait_for_url("**vocabulary=udacity**", timeout=15_000)
-    settle(page)
-    assert hidden_slider(page).get_attribute("aria-valuenow") == "7"
+    settle(page, timeout=SETTLE_TIMEOUT)
+    assert hidden_slider(page).input_value() == "7"
 
     for target in ("Cell_anatomy", "Gate_lab", ""):
         page.locator(f'{NAV_LINK}[href$="/{target}"]').click()
         page.wait_for_url(f"**/{target}?**" if target else "**/?**", timeout=15_000)
-        settle(page)
+        settle(page, timeout=SETTLE_TIMEOUT)
         wait_for_drawn_plots(page)
         assert page.locator(EXCEPTION).count() == 0, f"exception after switching to /{target}"
-        assert hidden_slider(page).get_attribute("aria-valuenow") == "7", f"hidden size lost on /{target}"
+        assert hidden_slider(page).input_value() == "7", f"hidden size lost on /{target}"
         assert vocabulary_radio(page, "udacity").is_checked(), f"vocabulary lost on /{target}"
         assert query(page).get("hidden") == "7" and query(page).get("vocabulary") == "udacity", page.url

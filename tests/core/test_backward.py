@@ -129,7 +129,17 @@ def _longhand_torch(variant, w, x, h0, c0, L):
                 u, o = torch.tanh(c_new), torch.sigmoid(z["o"])
             h = o * u
             c = c_new
-            values = {"h": h, "c": c, "f": f, "i": i, "g": g, "o": o, "kept": kept, "written": written, "u": u}
+            values = {
+                "h": h,
+                "c": c,
+                "f": f,
+                "i": i,
+                "g": g,
+                "o": o,
+                "kept": kept,
+                "written": written,
+                "u": u,
+            }
             values["v"] = o
             values |= {f"z_{n}": v for n, v in z.items()}
             for name, value in values.items():
@@ -258,7 +268,9 @@ def test_every_layout_of_the_standard_variant_holds_the_same_gradient():
             np.testing.assert_array_equal(value, g[key])
     # torch has two biases that the cell adds: both get the same gradient
     for k in range(2):
-        np.testing.assert_array_equal(by_layout["torch"][f"bias_ih_l{k}"], by_layout["torch"][f"bias_hh_l{k}"])
+        np.testing.assert_array_equal(
+            by_layout["torch"][f"bias_ih_l{k}"], by_layout["torch"][f"bias_hh_l{k}"]
+        )
     # keras column block order i f c o, seed has per-gate keys: the same numbers
     H = 4
     for k in range(2):
@@ -266,7 +278,9 @@ def test_every_layout_of_the_standard_variant_holds_the_same_gradient():
             np.testing.assert_array_equal(
                 by_layout["keras"][f"kernel_l{k}"][:, j * H : (j + 1) * H], grads[f"W_x{gate}_l{k}"]
             )
-            np.testing.assert_array_equal(by_layout["keras"][f"bias_l{k}"][j * H : (j + 1) * H], grads[f"b_{gate}_l{k}"])
+            np.testing.assert_array_equal(
+                by_layout["keras"][f"bias_l{k}"][j * H : (j + 1) * H], grads[f"b_{gate}_l{k}"]
+            )
 
 
 def test_gradients_are_a_read_only_mapping_with_state_fields():

@@ -143,7 +143,9 @@ def test_weights_round_trip_and_bad_weights_are_named(kind):
     again = cls.from_weights(w).to_weights()
     assert all(np.array_equal(w[k], again[k]) for k in w)
     bad = dict(w, weight_hh_l1=np.zeros((G * 4, 5)))
-    with pytest.raises(ValueError, match=r"weight_hh_l1.*\(" + str(G * 4) + r", 4\).*\(" + str(G * 4) + ", 5\\)"):
+    with pytest.raises(
+        ValueError, match=r"weight_hh_l1.*\(" + str(G * 4) + r", 4\).*\(" + str(G * 4) + ", 5\\)"
+    ):
         cls.from_weights(bad)
     missing = {k: v for k, v in w.items() if k != "bias_ih_l1"}
     with pytest.raises(ValueError, match="bias_ih_l1"):

@@ -32,6 +32,11 @@ def _model(kind, variant, task, **options):
 # ---------------------------------------------------------------- the batched path agrees with run
 
 
+def _sequence_state(s, b):
+    """Sequence b's initial state from None, a shared (L, H) or a per-sequence (L, B, H) array."""
+    return None if s is None else (s if s.ndim == 2 else s[:, b])
+
+
 @pytest.mark.parametrize("variant", CORE_VARIANTS)
 @pytest.mark.parametrize("state", ["zero", "shared", "per-sequence"])
 def test_run_batch_equals_run_for_every_sequence(variant, state):
@@ -46,8 +51,7 @@ def test_run_batch_equals_run_for_every_sequence(variant, state):
         h0, c0 = rng.standard_normal((L, B, H)), rng.standard_normal((L, B, H))
     layers = run_batch(net, x, h0, c0)
     for b in range(B):
-        pick = (lambda s: None if s is None else (s if s.ndim == 2 else s[:, b]))  # noqa: E731
-        trace = net.run(x[b], pick(h0), pick(c0))
+        trace = net.run(x[b], _sequence_state(h0, b), _sequence_state(c0, b))
         for k in range(L):
             for name in ("x", "h_prev", "c_prev", "i", "f", "g", "o", "u", "c", "h"):
                 got, expected = layers[k][name][b], getattr(trace.layers[k], name)
@@ -143,12 +147,17 @@ def test_dropout_masks_are_recorded_and_only_between_layers():
     _, cache = model.forward(x, rng=np.random.default_rng(9))
     masks = cache["masks"]
     assert masks[0] is None and all(m.shape == (6, 4, 5) for m in masks[1:])
-    assert set(np.unique(np.concatenate([m.ravel() for m in masks[1:]]))) == {0.0, 2.0}  # kept units × 1/(1−p)
+    assert set(np.unique(np.concatenate([m.ravel() for m in masks[1:]]))) == {
+        0.0,
+        2.0,
+    }  # kept units × 1/(1−p)
     np.testing.assert_array_equal(cache["layers"][1]["x"], cache["layers"][0]["h"] * masks[1])
     # no rng: no dropout, the same numbers as the trace
     out, cache = model.forward(x)
     assert all(m is None for m in cache["masks"])
-    np.testing.assert_allclose(cache["layers"][-1]["h"][:, 2], model.network().run(x[2]).h, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        cache["layers"][-1]["h"][:, 2], model.network().run(x[2]).h, rtol=0, atol=1e-12
+    )
 
 
 # ---------------------------------------------------------------- losses, clipping, Adam vs torch
@@ -202,9 +211,13 @@ def test_train_clips_every_step_when_asked():
     Adam.step = spy
     try:
         result = train(model, task, steps=10, lr=0.01, clip=1e-3, batch_size=8, seed=0)
+        clipped = list(seen)
+        seen.clear()
+        train(model, task, steps=10, lr=0.01, clip=None, batch_size=8, seed=0)
     finally:
         Adam.step = original
-    assert max(seen) <= 1e-3 * (1 + 1e-9) and result.grad_norms.min() > 1e-3  # clipped, norms recorded before
+    assert max(clipped) <= 1e-3 * (1 + 1e-9) and result.grad_norms.min() > 1e-3  # norms recorded before
+    assert min(seen) > 1e-3  # switched off: the raw gradient reaches Adam
 
 
 def test_adam_matches_torch_optim_adam():
@@ -227,7 +240,9 @@ def test_a_few_training_steps_equal_pytorch_training_the_same_lstm():
     model = Model.for_task(task, hidden_size=6, seed=3, forget_bias=1.0)
     lstm, linear = torch.nn.LSTM(2, 6).double(), torch.nn.Linear(6, 2).double()
     lstm.load_state_dict({k: torch.from_numpy(v) for k, v in model.network().to_weights("torch").items()})
-    linear.load_state_dict({"weight": torch.from_numpy(model.W_y.T.copy()), "bias": torch.from_numpy(model.b_y.copy())})
+    linear.load_state_dict(
+        {"weight": torch.from_numpy(model.W_y.T.copy()), "bias": torch.from_numpy(model.b_y.copy())}
+    )
     params = [*lstm.parameters(), *linear.parameters()]
     optimizer = torch.optim.Adam(params, lr=0.02)
     rng = np.random.default_rng((11, 0))  # the data stream ``train`` draws for seed 11
@@ -270,7 +285,7 @@ def test_callback_sees_progress_and_can_stop_training_keeping_what_was_learnt():
 
     def callback(step, loss, accuracy):
         calls.append((step, loss, accuracy))
-        return step < 7
+        return np.bool_(step < 7)  # a NumPy False stops too
 
     result = train(model, task, steps=100, batch_size=8, callback=callback, report_every=0.0)
     assert [c[0] for c in calls] == list(range(1, 8))
@@ -319,6 +334,7 @@ def test_task_generators_are_seeded_and_their_targets_follow_the_rule(name):
     np.testing.assert_array_equal(y, y2)
     assert x.shape == (64, 12, task.input_size)
     assert len(task.explanation) > 200 and task.title
+    assert set(task.suggested) == {"hidden_size", "steps", "lr", "batch_size", "forget_bias"}
     if name == "first_bit":
         np.testing.assert_array_equal(y, (x[:, 0, 0] > 0).astype(int))
         assert (x[:, 0, 1] == 1).all() and not x[:, 1:, 1].any()

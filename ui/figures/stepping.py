@@ -41,10 +41,10 @@ from lstm_core.trace import STEP_FIELDS, LayerTrace, Trace
 
 MAX_FRAMES = 400  # animation frames at most (plus t and the last step); longer sequences skip steps
 WIDTH_PX = 1400  # the layout is planned for this width; Streamlit stretches it to the container
-MARGIN = dict(l=70, r=260, t=150, b=55)
+MARGIN = dict(l=64, r=215, t=200, b=55)
 ROW_PX = {"bars": 230, "heat": 80, "x": 140, "unit": 190}
 # The gap above each kind of row: room for its title, plus the tick labels of the row above where shown.
-GAP_PX = {"heat_after_bars": 62, "heat": 30, "x": 62, "unit": 62}
+GAP_PX = {"heat_after_bars": 72, "heat": 30, "x": 62, "unit": 62}
 GHOST_OPACITY = 0.35
 MARKER_COLOUR = "#111111"  # the current-step outline: not a quantity, so not in the notation table
 SCALE_MID = "#ffffff"
@@ -281,7 +281,7 @@ def _dynamic(lt, t, names: _Names, features, unit, ranges, gates, n_rows, frame=
             spec.update(static)
         out.append((spec, (row, col)))
 
-    def bar(key, values, width, opacity, col, offset=None, base=None, legend=True):
+    def bar(key, values, width, opacity, col, offset=None, base=None):
         spec = dict(type="bar", y=values)
         if base is None:
             spec["hovertemplate"] = f"{names.html(key)} = %{{y:.4g}}<br>unit %{{x}}, t = {t}<extra></extra>"
@@ -303,8 +303,7 @@ def _dynamic(lt, t, names: _Names, features, unit, ranges, gates, n_rows, frame=
             offset=offset,
             opacity=opacity,
             marker=dict(color=notation.colour(key), line=dict(width=0)),
-            showlegend=legend,
-            legendgroup=key,
+            showlegend=False,  # the panel titles name the bars, in their colours
             meta={"role": key},
         )
 
@@ -516,63 +515,76 @@ def _add_unit_lines(fig, lt: LayerTrace, names: _Names, unit: int, row: int) -> 
 
 
 def _style_axes(fig, plan: _Layout, ranges, T: int, H: int, n_rows: int) -> None:
+    """Every axis in one layout update (one ``update_xaxes`` call per axis costs more than the data)."""
+    common = dict(showline=True, linecolor="#bbbbbb", gridcolor="#eeeeee")
+    axes: dict[str, dict] = {}
+
+    def axis(row: int, col: int, letter: str, **props) -> None:
+        sub = fig.get_subplot(row, col)
+        name = (sub.xaxis if letter == "x" else sub.yaxis).plotly_name
+        axes[name] = dict(common, **props)
+
     unit_ticks = dict(tickmode="linear", tick0=0, dtick=1) if H <= 16 else {}
     for col, key in ((1, "c"), (2, "h"), (3, "c")):
-        fig.update_xaxes(
-            range=[-0.6, H - 0.4], title_text="unit", title_standoff=4, row=1, col=col, **unit_ticks
+        axis(
+            1,
+            col,
+            "x",
+            range=[-0.6, H - 0.4],
+            title=dict(text="unit", standoff=4),
+            zeroline=False,
+            **unit_ticks,
         )
-        fig.update_yaxes(range=ranges[key], zeroline=True, zerolinecolor="#888888", row=1, col=col)
-    time_range = [-0.5, T - 0.5]
+        axis(1, col, "y", range=ranges[key], zeroline=True, zerolinecolor="#888888", domain=plan.domains[0])
     # Every time panel shares the first heatmap's x axis: zooming one zooms them all.
     anchor = fig.get_subplot(2, 1).xaxis.plotly_name.replace("axis", "")
+    heat_ticks = dict(tickmode="linear", tick0=0, dtick=1) if H <= 5 else dict(nticks=4)
     for r in range(2, n_rows + 1):
-        last_heat = r == n_rows - 2
-        fig.update_xaxes(
-            range=time_range,
-            matches=None if r == 2 else anchor,
-            showticklabels=r >= n_rows - 2,
-            showgrid=r >= n_rows - 1,  # no grid lines across the heatmaps
-            title_text="time step t" if r in (n_rows - 2, n_rows - 1, n_rows) and not last_heat else None,
-            title_standoff=4,
-            row=r,
-            col=1,
-        )
-    for r in range(2, n_rows - 1):
-        fig.update_yaxes(
-            range=[H - 0.5, -0.5],
-            title_text="unit",
-            title_standoff=2,
-            showgrid=False,
-            zeroline=False,
-            tickmode="linear" if H <= 5 else "auto",
-            tick0=0,
-            dtick=1 if H <= 5 else None,
-            nticks=None if H <= 5 else 4,
-            row=r,
-            col=1,
-        )
-    fig.update_yaxes(range=ranges["x"], row=n_rows - 1, col=1)
-    fig.update_yaxes(range=ranges["unit"], zeroline=True, zerolinecolor="#888888", row=n_rows, col=1)
-    fig.update_xaxes(showline=True, linecolor="#bbbbbb", gridcolor="#eeeeee", zeroline=False)
-    fig.update_yaxes(showline=True, linecolor="#bbbbbb", gridcolor="#eeeeee")
-    # Rows from the pixel plan, not make_subplots' uniform spacing.
-    for r, domain in enumerate(plan.domains, start=1):
-        for col in (1, 2, 3) if r == 1 else (1,):
-            fig.get_subplot(r, col).yaxis.domain = domain
+        time_axis = dict(range=[-0.5, T - 0.5], zeroline=False, showticklabels=r >= n_rows - 2)
+        if r > 2:
+            time_axis["matches"] = anchor
+        if r >= n_rows - 1:
+            time_axis["title"] = dict(text="time step t", standoff=4)
+        else:
+            time_axis["showgrid"] = False  # no grid lines across the heatmaps
+        axis(r, 1, "x", **time_axis)
+        domain = plan.domains[r - 1]
+        if r < n_rows - 1:
+            axis(
+                r,
+                1,
+                "y",
+                range=[H - 0.5, -0.5],
+                title=dict(text="unit", standoff=2),
+                showgrid=False,
+                zeroline=False,
+                domain=domain,
+                **heat_ticks,
+            )
+    axis(n_rows - 1, 1, "y", range=ranges["x"], domain=plan.domains[n_rows - 2])
+    axis(
+        n_rows, 1, "y", range=ranges["unit"], zeroline=True, zerolinecolor="#888888", domain=plan.domains[-1]
+    )
+    fig.update_layout(axes)
 
 
 def _add_titles(fig, plan: _Layout, names: _Names, trace: Trace, layer, unit, gates) -> None:
     n = names
     bars = plan.domain("bars")
     x_domains = [fig.get_subplot(1, c).xaxis.domain for c in (1, 2, 3)]
+
+    def coloured(text: str, key: str) -> str:
+        return f'<b><span style="color:{notation.colour(key)}">{text}</span></b>'
+
     titles = [
-        (x_domains[0], bars[1], f"{n.title('c')}{SUB}faint bars: {n.html('c_prev')}</span>"),
-        (x_domains[1], bars[1], f"{n.title('h')}{SUB}faint bars: {n.html('h_prev')}</span>"),
+        (x_domains[0], bars[1], f"{coloured(n.title('c'), 'c')}{SUB}faint bars: {n.html('c_prev')}</span>"),
+        (x_domains[1], bars[1], f"{coloured(n.title('h'), 'h')}{SUB}faint bars: {n.html('h_prev')}</span>"),
         (
             x_domains[2],
             bars[1],
-            f"{n.html('c')} = {n.html('kept')} + {n.html('written')}"
-            f"{SUB}{n.html('written')} starts where {n.html('kept')} ends; tick: {n.html('c')}</span>",
+            f"{coloured(n.html('c'), 'c')} = {coloured(n.html('kept'), 'kept')} + "
+            f"{coloured(n.html('written'), 'written')}{SUB}{n.name('kept')}, then {n.name('written')}; "
+            f"the tick is {n.html('c')}</span>",
         ),
     ]
     full = fig.get_subplot(2, 1).xaxis.domain
@@ -616,8 +628,9 @@ def _add_controls(fig, steps: list[int], stride: int, t: int, T: int) -> None:
                 xanchor="left",
                 y=1.0,
                 yanchor="bottom",
-                pad=dict(t=0, b=72),
+                pad=dict(t=0, b=132),
                 showactive=False,
+                font=dict(size=13),
                 buttons=[
                     dict(
                         label="▶ Play",
@@ -650,13 +663,15 @@ def _add_controls(fig, steps: list[int], stride: int, t: int, T: int) -> None:
         sliders=[
             dict(
                 active=start,
-                x=0.16,
-                len=0.84,
+                x=0.0,
+                len=1.0,
                 xanchor="left",
                 y=1.0,
                 yanchor="bottom",
-                pad=dict(t=0, b=44),
-                currentvalue=dict(prefix="step t = ", suffix=f" of 0…{T - 1}{every}", font=dict(size=13)),
+                pad=dict(t=0, b=56, l=0, r=0),
+                currentvalue=dict(
+                    prefix="step t = ", suffix=f" of 0…{T - 1}{every}", xanchor="right", font=dict(size=13)
+                ),
                 ticklen=3,
                 font=dict(size=10),
                 steps=[
@@ -681,10 +696,9 @@ def _add_controls(fig, steps: list[int], stride: int, t: int, T: int) -> None:
 
 def _place_legends(fig, plan: _Layout) -> None:
     common = dict(
-        x=1.01, xanchor="left", yanchor="top", font=dict(size=12), tracegroupgap=2, bgcolor="rgba(0,0,0,0)"
+        x=1.01, xanchor="left", yanchor="top", font=dict(size=11), tracegroupgap=2, bgcolor="rgba(0,0,0,0)"
     )
     fig.update_layout(
-        legend=dict(common, y=plan.domain("bars")[1]),
         legend2=dict(common, y=plan.domain("x")[1]),
         legend3=dict(common, y=plan.domain("unit")[1]),
     )
