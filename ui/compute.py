@@ -17,7 +17,15 @@ def run_random(variant: str, hidden: int, layers: int, seed: int, x: np.ndarray)
     return net.run(x)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def run_weights(variant: str, layout: str, weights: dict[str, np.ndarray], x: np.ndarray) -> Trace:
+    """Loaded or trained weights run on x (T, I)."""
+    return LSTM.from_weights(weights, layout=layout, variant=variant).run(x)
+
+
 def net_for(settings) -> LSTM:
+    if settings.loaded is not None:
+        return settings.loaded.net()
     return LSTM.random(
         settings.x.shape[1], settings.hidden_size, settings.num_layers, settings.variant, seed=settings.seed
     )
@@ -25,6 +33,8 @@ def net_for(settings) -> LSTM:
 
 def trace_for(settings) -> Trace:
     """The trace every view of a page reads: the settings' network run on the settings' sequence."""
+    if (loaded := settings.loaded) is not None:
+        return run_weights(loaded.variant, loaded.layout, loaded.weights, np.asarray(settings.x))
     return run_random(
         settings.variant, settings.hidden_size, settings.num_layers, settings.seed, np.asarray(settings.x)
     )

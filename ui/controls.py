@@ -23,7 +23,9 @@ from lstm_core.sequences import (
     parse_csv,
     parse_numbers,
 )
+from ui import loaded as loaded_weights
 from ui import state
+from ui.loaded import LoadedNet
 from ui.state import MAX_HIDDEN, MAX_LAYERS, MAX_SEED, ViewState
 
 TYPED_MAX_CHARS = 100_000  # enough for 2,000 steps × 32 features at a few digits each
@@ -36,6 +38,9 @@ class Settings:
 
     view: ViewState
     sequence: Sequence
+    loaded: LoadedNet | None = (
+        None  # weights from a file or the Train page, when they replace the random ones
+    )
 
     def __getattr__(self, name):  # settings.variant, settings.seed, ... read through to the view
         return getattr(self.view, name)
@@ -97,10 +102,17 @@ def sidebar(page: str = "") -> Settings:
     for notice in st.session_state.pop("link_notices", []):
         st.warning(notice, icon="🔗")
     sb = st.sidebar
+    loaded = loaded_weights.current()
+    if loaded is not None:  # the loaded network fixes the architecture
+        st.session_state.update(
+            w_variant=loaded.variant, w_hidden=loaded.hidden_size, w_layers=loaded.num_layers
+        )
+    fixed = loaded is not None
     variant = sb.selectbox(
         "Variant",
         VARIANTS,
         key=_seeded("variant", view.variant),
+        disabled=fixed,
         help="Which LSTM cell runs. The equations of each are on the Cell anatomy page.",
     )
     sb.caption(notation.variant_title(variant, view.vocabulary))
@@ -111,9 +123,13 @@ def sidebar(page: str = "") -> Settings:
         key=_seeded("vocabulary", view.vocabulary),
         help="Names only: the numbers never change with the vocabulary.",
     )
-    hidden = sb.slider("Hidden size (units)", 1, MAX_HIDDEN, key=_seeded("hidden", view.hidden))
+    hidden = sb.slider(
+        "Hidden size (units)", 1, MAX_HIDDEN, key=_seeded("hidden", view.hidden), disabled=fixed
+    )
     c1, c2 = sb.columns(2)
-    layers = c1.number_input("Layers", 1, MAX_LAYERS, step=1, key=_seeded("layers", view.layers))
+    layers = c1.number_input(
+        "Layers", 1, MAX_LAYERS, step=1, key=_seeded("layers", view.layers), disabled=fixed
+    )
     seed = c2.number_input(
         "Seed",
         0,
@@ -133,6 +149,14 @@ def sidebar(page: str = "") -> Settings:
         )
     sb.divider()
     preset, length, sequence = _sequence_controls(sb, view, int(seed))
+    loaded_weights.panel(sb)
+    if loaded is not None and loaded.input_size != sequence.num_features:
+        sb.error(
+            f"The loaded weights read {loaded.input_size} feature(s) per step, but the sequence has "
+            f"{sequence.num_features}. Type or upload a sequence with {loaded.input_size} column(s); "
+            "until then the pages show random weights."
+        )
+        loaded = None
     new = replace(
         view,
         variant=variant,
@@ -146,7 +170,7 @@ def sidebar(page: str = "") -> Settings:
     )
     new = replace(new, t=min(new.t, sequence.length - 1))
     set_view(new)
-    return Settings(view=new, sequence=sequence)
+    return Settings(view=new, sequence=sequence, loaded=loaded)
 
 
 def _sequence_controls(sb, view: ViewState, seed: int) -> tuple[str, int, Sequence]:
@@ -221,3 +245,6 @@ def _csv_input(sb) -> None:
     if upload is not None and st.session_state.get("csv_file_id") != upload.file_id:
         st.session_state["csv_file_id"] = upload.file_id
         _accept(parse_csv, upload.getvalue(), f"Uploaded {upload.name[:40]}")
+
+
+use_trained = loaded_weights.use_trained  # the Train page hands its cell to every page through this

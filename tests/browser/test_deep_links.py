@@ -142,3 +142,16 @@ def test_sidebar_settings_survive_a_page_switch(app_url, page):
         assert hidden_slider(page).input_value() == "7", f"hidden size lost on /{target}"
         assert vocabulary_radio(page, "udacity").is_checked(), f"vocabulary lost on /{target}"
         assert query(page).get("hidden") == "7" and query(page).get("vocabulary") == "udacity", page.url
+
+
+def test_the_sidebar_variant_note_follows_the_vocabulary_switch(app_url, page):
+    """The note under the Variant box names the peephole cell's input in the current vocabulary."""
+    open_page(page, url(app_url, "Gate_lab", "variant=peephole"))
+    note = page.locator(f'{SIDEBAR} [data-testid="stCaptionContainer"]').first
+    assert names_of_c("standard") in note.inner_text().lower()
+    vocabulary_radio(page, "udacity").check(force=True)
+    page.wait_for_url("**vocabulary=udacity**", timeout=15_000)
+    settle(page, timeout=SETTLE_TIMEOUT)
+    assert names_of_c("udacity") in note.inner_text().lower(), (
+        f"the sidebar note still says {note.inner_text()!r} after switching to the Udacity vocabulary"
+    )

@@ -15,6 +15,7 @@ from lstm_core import LSTM, VARIANTS, notation
 from tests.plotly_data import decode
 from ui.figures.stepping import (
     DYNAMIC_ROLES,
+    MAX_FEATURE_LEGEND,
     TABLE_KEYS,
     frame_steps,
     gate_keys,
@@ -25,11 +26,11 @@ from ui.figures.stepping import (
 )
 
 VOCABS = ("standard", "udacity")
-T, H, I = 7, 3, 2
-BAR_FIELDS = {"c_prev": "c_prev", "c": "c", "h_prev": "h_prev", "h": "h", "kept": "kept", "written": "written"}
+T, H, INPUTS = 7, 3, 2
+BAR_FIELDS = ("c_prev", "c", "h_prev", "h", "kept", "written")  # bar roles, named as the trace fields
 
 
-def make_trace(variant="standard", layers=1, steps=T, hidden=H, inputs=I, seed=3):
+def make_trace(variant="standard", layers=1, steps=T, hidden=H, inputs=INPUTS, seed=3):
     x = np.random.default_rng(seed).normal(size=(steps, inputs))
     return LSTM.random(inputs, hidden, layers, variant, seed=seed).run(x)
 
@@ -69,10 +70,10 @@ def test_bars_are_step_t_and_ghosts_the_previous_step(variant, t):
     trace = make_trace(variant)
     lt = trace.layers[0]
     fig = stepping_figure(trace, t, "standard")
-    for role, field in BAR_FIELDS.items():
+    for role in BAR_FIELDS:
         bar = one(fig, role)
         assert bar.type == "bar"
-        np.testing.assert_array_equal(bar.y, getattr(lt, field)[t])
+        np.testing.assert_array_equal(bar.y, getattr(lt, role)[t])
         np.testing.assert_array_equal(bar.x, np.arange(H))
     np.testing.assert_array_equal(one(fig, "c_prev").y, lt.c[t - 1] if t else np.zeros(H))
     # The ghost is fainter and wider than the bar it stands behind.
@@ -137,8 +138,19 @@ def test_input_lines_are_every_feature_over_time():
     for j, tr in enumerate(lines):
         np.testing.assert_array_equal(tr.y, trace.x[:, j])
         np.testing.assert_array_equal(tr.x, np.arange(T))
+    assert all(tr.showlegend for tr in lines)
     with pytest.raises(ValueError, match="feature names"):
         stepping_figure(trace, 0, "standard", feature_names=["a"])
+
+
+def test_many_input_features_are_named_on_hover_not_in_a_legend():
+    trace = make_trace(inputs=MAX_FEATURE_LEGEND + 1)
+    fig = stepping_figure(trace, 0, "standard")
+    lines = by_role(fig, "input")
+    assert len(lines) == MAX_FEATURE_LEGEND + 1 and not any(tr.showlegend for tr in lines)
+    assert [tr.name for tr in lines] == [f"{notation.short('x', 'standard')}[{j}]" for j in range(len(lines))]
+    assert all(tr.name in tr.hovertemplate for tr in lines)
+    assert any("hover a line for its name" in a.text for a in fig.layout.annotations)
 
 
 @pytest.mark.parametrize("unit", [0, H - 1])
@@ -184,8 +196,8 @@ def test_a_frame_per_step_carrying_that_steps_numbers(variant):
         assert list(frame.traces) == dynamic
         assert all(d.type in ("bar", "scatter") for d in frame.data)  # light: no heatmap, no static line
         shown = {fig.data[i].meta["role"]: d for i, d in zip(frame.traces, frame.data, strict=True)}
-        for role, field in BAR_FIELDS.items():
-            np.testing.assert_array_equal(shown[role].y, getattr(lt, field)[k])
+        for role in BAR_FIELDS:
+            np.testing.assert_array_equal(shown[role].y, getattr(lt, role)[k])
         np.testing.assert_array_equal(np.asarray(shown["written"].base, dtype=float), lt.kept[k])
         np.testing.assert_array_equal(shown["c_tick"].y, lt.c[k])
         markers = [(fig.data[i].meta, d) for i, d in zip(frame.traces, frame.data, strict=True)]
@@ -293,7 +305,11 @@ def test_hover_shows_four_significant_digits_unit_and_step():
         template = one(fig, role).hovertemplate
         assert ":.4g}" in template and "unit %{x}" in template and "t = 4<" in template
     for hm in by_role(fig, "heatmap"):
-        assert "%{z:.4g}" in hm.hovertemplate and "unit %{y}" in hm.hovertemplate and "t = %{x}" in hm.hovertemplate
+        assert (
+            "%{z:.4g}" in hm.hovertemplate
+            and "unit %{y}" in hm.hovertemplate
+            and "t = %{x}" in hm.hovertemplate
+        )
     for tr in by_role(fig, "unit_line") + by_role(fig, "input"):
         assert "%{y:.4g}" in tr.hovertemplate and "t = %{x}" in tr.hovertemplate
 

@@ -46,6 +46,7 @@ ROW_PX = {"bars": 230, "heat": 80, "x": 140, "unit": 190}
 # The gap above each kind of row: room for its title, plus the tick labels of the row above where shown.
 GAP_PX = {"heat_after_bars": 72, "heat": 30, "x": 62, "unit": 62}
 GHOST_OPACITY = 0.35
+MAX_FEATURE_LEGEND = 6  # more input features than fit beside their panel: hover names them instead
 MARKER_COLOUR = "#111111"  # the current-step outline: not a quantity, so not in the notation table
 SCALE_MID = "#ffffff"
 FONT = dict(size=13, color="#222222")
@@ -486,7 +487,7 @@ def _add_input_lines(fig, lt: LayerTrace, features, row: int) -> None:
                 line=dict(color=notation.colour("x"), width=2, dash=dashes[j % len(dashes)]),
                 hovertemplate=f"{label} = %{{y:.4g}}<br>t = %{{x}}<extra></extra>",
                 legend="legend2",
-                showlegend=len(features) <= 12,
+                showlegend=len(features) <= MAX_FEATURE_LEGEND,
                 meta={"role": "input", "feature": j},
             ),
             row=row,
@@ -594,7 +595,8 @@ def _add_titles(fig, plan: _Layout, names: _Names, trace: Trace, layer, unit, ga
             text += f" (≡ 1: the {trace.variant} cell has no {n.name('f')})"
         titles.append((full, plan.domain(f"heat:{key}")[1], text))
     x_title = n.title("x") if layer == 0 else f"{n.title('x')} = {n.html('h')} of layer {layer}"
-    titles.append((full, plan.domain("x")[1], f"{x_title}, every feature"))
+    more = "; hover a line for its name" if _n_inputs(fig) > MAX_FEATURE_LEGEND else ""
+    titles.append((full, plan.domain("x")[1], f"{x_title}, every feature{more}"))
     titles.append((full, plan.domain("unit")[1], f"unit {unit} over time"))
     for (x0, _), y, text in titles:
         fig.add_annotation(
@@ -610,6 +612,10 @@ def _add_titles(fig, plan: _Layout, names: _Names, trace: Trace, layer, unit, ga
             align="left",
             font=TITLE_FONT,
         )
+
+
+def _n_inputs(fig) -> int:
+    return sum(1 for tr in fig.data if tr.meta and tr.meta.get("role") == "input")
 
 
 def _add_controls(fig, steps: list[int], stride: int, t: int, T: int) -> None:

@@ -1,0 +1,153 @@
+"""Training figures: the loss/accuracy curve and the gradient flow through time. Pure: data in, figure out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lstm_core import notation
+
+CELL_COLOURS = {
+    "LSTM": notation.OKABE_ITO["blue"],
+    "RNN": notation.OKABE_ITO["vermillion"],
+    "GRU": notation.OKABE_ITO["green"],
+}
+_DASH = {"dh": "solid", "dc": "dash"}
+
+
+def _series(result_like, name: str) -> np.ndarray:
+    value = result_like.get(name) if isinstance(result_like, Mapping) else getattr(result_like, name, None)
+    return np.asarray([] if value is None else value, dtype=float)
+
+
+def loss_curve_figure(
+    result_like,
+    chance: float | None = None,
+    title: str = "Training",
+    metric_name: str = "accuracy",
+    total_steps: int | None = None,
+) -> go.Figure:
+    """Loss (top) and accuracy (bottom) against the training step.
+
+    result_like: a ``TrainResult`` or a mapping with "losses" and "accuracies" (step k is index k - 1).
+    chance: the accuracy of the best input-blind guess, drawn as a dotted line.
+    total_steps: fixes the x range (so a live chart does not rescale while it grows).
+    """
+    losses, accuracies = _series(result_like, "losses"), _series(result_like, "accuracies")
+    steps = np.arange(1, losses.size + 1)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.55, 0.45])
+    fig.add_trace(
+        go.Scatter(x=steps, y=losses, name="loss (batch)", mode="lines", line=dict(color="#000000")),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=steps,
+            y=accuracies,
+            name=f"{metric_name} (batch)",
+            mode="lines",
+            line=dict(color=notation.OKABE_ITO["blue"]),
+        ),
+        row=2,
+        col=1,
+    )
+    if chance is not None:
+        fig.add_hline(
+            y=chance,
+            line=dict(color=notation.OKABE_ITO["grey"], dash="dot"),
+            annotation_text=f"chance {chance:.0%}",
+            annotation_position="bottom right",
+            row=2,
+            col=1,
+        )
+    positive = losses[np.isfinite(losses)]
+    fig.update_yaxes(
+        title_text="loss", type="log" if positive.size and positive.min() > 0 else "linear", row=1
+    )
+    fig.update_yaxes(title_text=metric_name, range=[0, 1.02], tickformat=".0%", row=2)
+    fig.update_xaxes(title_text="training step", row=2)
+    if total_steps:
+        fig.update_xaxes(range=[0, max(int(total_steps), 1)])
+    fig.update_layout(
+        title=title,
+        height=480,
+        margin=dict(l=60, r=20, t=60, b=50),
+        legend=dict(orientation="h", y=1.08, x=0),
+        template="plotly_white",
+    )
+    return fig
+
+
+def gradient_flow_figure(
+    norms_by_cell: Mapping[str, Mapping[str, np.ndarray] | np.ndarray],
+    quantity: str | tuple[str, ...] = ("dh", "dc"),
+    vocabulary: str = "standard",
+    title: str = "Gradient flow back through time",
+) -> go.Figure:
+    """‖∂Loss/∂h_t‖ (and ‖∂Loss/∂c_t‖ where a cell has one) against the distance T - 1 - t from the loss.
+
+    norms_by_cell: cell name ("LSTM", "RNN", "GRU") -> either a (T,) array of norms of ``quantity`` or a
+    mapping {"dh": (T,), "dc": (T,) or None}. One line per cell and quantity, on a log y-axis.
+    """
+    quantities = (quantity,) if isinstance(quantity, str) else tuple(quantity)
+    fig = go.Figure()
+    for cell, entry in norms_by_cell.items():
+        per_q = entry if isinstance(entry, Mapping) else {quantities[0]: entry}
+        for q in quantities:
+            norms = per_q.get(q)
+            if norms is None:
+                continue
+            norms = np.asarray(norms, dtype=float).ravel()
+            T = norms.size
+            distance = T - 1 - np.arange(T)
+            order = np.argsort(distance)
+            state = q[1:]  # "dh" -> "h"
+            label = (
+                f"{cell}: ‖∂Loss/∂{notation.short(state, vocabulary)}‖ ({notation.name(state, vocabulary)})"
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=distance[order],
+                    y=norms[order],
+                    name=label,
+                    mode="lines+markers",
+                    marker=dict(size=4),
+                    line=dict(color=CELL_COLOURS.get(cell, "#000000"), dash=_DASH.get(q, "solid")),
+                    meta=dict(cell=cell, quantity=q),
+                )
+            )
+    fig.update_yaxes(type="log", title_text="gradient norm (log scale)", exponentformat="power")
+    fig.update_xaxes(title_text="distance from the loss, T − 1 − t (steps back in time)")
+    fig.update_layout(
+        title=title,
+        height=440,
+        margin=dict(l=60, r=20, t=60, b=50),
+        legend=dict(orientation="v"),
+        template="plotly_white",
+    )
+    return fig
+
+
+def grad_norm_steps_figure(series: Mapping[str, np.ndarray], title: str = "Gradient norm per training step"):
+    """The whole-model gradient norm (before clipping) at each training step, one line per run, log y."""
+    fig = go.Figure()
+    colours = [notation.OKABE_ITO[c] for c in ("vermillion", "blue", "green", "purple")]
+    for k, (name, norms) in enumerate(series.items()):
+        norms = np.asarray(norms, dtype=float)
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(1, norms.size + 1),
+                y=norms,
+                name=name,
+                mode="lines",
+                line=dict(color=colours[k % len(colours)]),
+            )
+        )
+    fig.update_yaxes(type="log", title_text="‖gradient‖ before clipping (log scale)", exponentformat="power")
+    fig.update_xaxes(title_text="training step")
+    fig.update_layout(title=title, height=380, margin=dict(l=60, r=20, t=60, b=50), template="plotly_white")
+    return fig
