@@ -139,8 +139,7 @@ if train_clicked or more_clicked:
     run["result"] = result
     run["held_out"] = evaluate(run["model"], task)
     st.session_state[RUN] = run
-    progress.empty()
-    chart_slot.empty()
+    st.rerun()  # redraw the whole page from the kept run: metrics, chart, enabled buttons
 
 run = st.session_state.get(RUN)
 if run is None:

@@ -97,3 +97,14 @@ def test_a_loaded_network_with_the_wrong_input_width_says_so_and_falls_back():
     at.run()
     assert not at.exception
     assert "read 3 feature(s) per step, but the sequence has 2" in " ".join(e.value for e in at.sidebar.error)
+
+
+@pytest.mark.parametrize(
+    ("name", "sizes"),
+    [("remember_first_bit.safetensors", (2, 8, 1)), ("pytorch_export.safetensors", (2, 4, 1))],
+)
+def test_the_shipped_examples_load_through_the_upload_path(name, sizes):
+    path = ROOT / "assets" / "weights" / name
+    net = read_upload(name, path.read_bytes())
+    assert (net.input_size, net.hidden_size, net.num_layers) == sizes
+    assert np.isfinite(net.run(make_preset("remember_first", 20, 0).x).h).all()
