@@ -39,6 +39,21 @@ def _suggest() -> None:
     st.session_state["tr_lr"] = float(s.get("lr", 0.01))
 
 
+def _inspect(net, task, seed: int, steps: int) -> None:
+    """Runs before the sidebar is drawn, so the shared sequence widgets can still be set."""
+    x = task.batch(1, np.random.default_rng(seed))[0][0]
+    if hasattr(controls, "use_trained"):
+        controls.use_trained(net, x, f"trained on {task.title} ({steps} steps)")
+        st.session_state["tr_go_inspect"] = True
+    else:
+        st.session_state["tr_no_inspect"] = True
+
+
+if st.session_state.pop("tr_go_inspect", False):
+    st.switch_page("pages/2_Step_through_time.py")
+if st.session_state.pop("tr_no_inspect", False):
+    st.warning("Inspecting a trained cell is not available in this version yet.")
+
 if "tr_task" not in st.session_state:
     st.session_state["tr_task"] = "first_bit"
     _suggest()
@@ -51,21 +66,18 @@ vocabulary = settings.vocabulary
 st.title("Train a cell")
 st.caption(
     "Pick a task and a cell, press Train, and watch the loss fall. Training runs here in NumPy: "
-    "a fresh batch every step, Adam, and (optionally) gradient clipping."
+    "a fresh batch every step, Adam, and (optionally) gradient clipping. Of the sidebar only the "
+    "vocabulary and the seed apply here: the cell, its size and its input are chosen below."
 )
 
 c = st.columns(4)
 task_name = c[0].selectbox("Task", tuple(TASKS), format_func=TASKS.get, key="tr_task", on_change=_suggest)
 cell = c[1].selectbox("Cell", tuple(CELLS), format_func=CELLS.get, key="tr_cell")
 hidden = c[2].slider("Hidden size", 1, 32, key="tr_hidden")
-length = c[3].number_input(
-    "Sequence length", 2 if task_name == "adding" else 1, 200, step=1, key="tr_length"
-)
+length = c[3].number_input("Sequence length", 2 if task_name == "adding" else 1, 200, step=1, key="tr_length")
 c = st.columns(4, vertical_alignment="bottom")
 steps = c[0].number_input("Training steps", 1, MAX_STEPS, step=50, key="tr_steps")
-lr = c[1].select_slider(
-    "Learning rate", options=(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1), key="tr_lr"
-)
+lr = c[1].select_slider("Learning rate", options=(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1), key="tr_lr")
 clip_on = c[2].toggle("Clip gradients (norm 1)", key="tr_clip")
 train_clicked = c[3].button("Train", type="primary", width="stretch", key="tr_train")
 
@@ -74,8 +86,9 @@ with st.expander("What the task asks", expanded=False):
     st.markdown(task.explanation)
     s = task.suggested
     st.caption(
-        f"Suggested for an LSTM: hidden size {s['hidden_size']}, {s['steps']} steps, learning rate {s['lr']}, "
-        f"batch {s['batch_size']}, forget-gate bias +{s['forget_bias']} at the start. "
+        f"Suggested for an LSTM: hidden size {s['hidden_size']}, {s['steps']} steps, "
+        f"learning rate {s['lr']}, batch {s['batch_size']}, forget-gate bias "
+        f"+{s['forget_bias']} at the start. "
         f"Chance level: {task.chance:.0%}."
     )
 
@@ -101,13 +114,21 @@ if train_clicked or more_clicked:
         variant = cell if kind == "lstm" else "standard"
         forget_bias = float(task.suggested.get("forget_bias", 0.0)) if kind == "lstm" else 0.0
         model = Model.for_task(
-            task, kind=kind, hidden_size=int(hidden), variant=variant, seed=settings.seed, forget_bias=forget_bias
+            task,
+            kind=kind,
+            hidden_size=int(hidden),
+            variant=variant,
+            seed=settings.seed,
+            forget_bias=forget_bias,
         )
-        run = dict(config=config, model=model, optimizer=None, losses=[], accuracies=[], grad_norms=[], chunks=0)
+        run = dict(
+            config=config, model=model, optimizer=None, losses=[], accuracies=[], grad_norms=[], chunks=0
+        )
     history = {"losses": list(run["losses"]), "accuracies": list(run["accuracies"])}
     total = len(history["losses"]) + int(steps)
     progress = st.progress(0.0, text="Training…")
     last_draw = [0.0]
+
     def _report(step: int, loss: float, acc: float) -> None:
         history["losses"].append(loss)
         history["accuracies"].append(acc)
@@ -190,13 +211,12 @@ else:
 d[0].download_button("Download .safetensors", st_bytes, f"{stem}.safetensors", key="tr_dl_st")
 d[1].download_button("Download .npz", npz_bytes, f"{stem}.npz", key="tr_dl_npz")
 if model.kind == "lstm":
-    if d[2].button("Inspect the trained cell", key="tr_inspect", help="Open it on Step through time."):
-        x = shown_task.batch(1, np.random.default_rng(settings.seed))[0][0]
-        label = f"trained on {shown_task.title} ({len(run['losses'])} steps)"
-        if hasattr(controls, "use_trained"):
-            controls.use_trained(net, x, label)
-            st.switch_page("pages/2_Step_through_time.py")
-        else:
-            st.warning("Inspecting a trained cell is not available in this version yet.")
+    d[2].button(
+        "Inspect the trained cell",
+        key="tr_inspect",
+        on_click=_inspect,
+        args=(net, shown_task, settings.seed, len(run["losses"])),
+        help="Open it on Step through time, running on one sequence of its task.",
+    )
 else:
     d[2].caption("The Step-through-time page shows LSTM cells; RNN and GRU weights can be downloaded.")

@@ -108,14 +108,6 @@ def sidebar(page: str = "") -> Settings:
             w_variant=loaded.variant, w_hidden=loaded.hidden_size, w_layers=loaded.num_layers
         )
     fixed = loaded is not None
-    variant = sb.selectbox(
-        "Variant",
-        VARIANTS,
-        key=_seeded("variant", view.variant),
-        disabled=fixed,
-        help="Which LSTM cell runs. The equations of each are on the Cell anatomy page.",
-    )
-    sb.caption(notation.variant_title(variant, view.vocabulary))
     vocabulary = sb.radio(
         "Vocabulary",
         VOCABULARIES,
@@ -123,6 +115,14 @@ def sidebar(page: str = "") -> Settings:
         key=_seeded("vocabulary", view.vocabulary),
         help="Names only: the numbers never change with the vocabulary.",
     )
+    variant = sb.selectbox(
+        "Variant",
+        VARIANTS,
+        key=_seeded("variant", view.variant),
+        disabled=fixed,
+        help="Which LSTM cell runs. The equations of each are on the Cell anatomy page.",
+    )
+    sb.caption(notation.variant_title(variant, vocabulary))
     hidden = sb.slider(
         "Hidden size (units)", 1, MAX_HIDDEN, key=_seeded("hidden", view.hidden), disabled=fixed
     )

@@ -77,5 +77,5 @@ def test_layer_and_vocabulary_follow_the_sidebar():
 
 def test_texts_are_shown():
     at = open_page()
-    labels = [e.label for e in at.expander]
+    labels = [e.label for e in at.main.expander]
     assert len(labels) == 2

@@ -1,0 +1,77 @@
+"""pages/6_Gradient_flow.py under streamlit.testing: RNN vs LSTM vs GRU gradient norms, and clipping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lstm_core import notation
+from tests.plotly_data import chart_specs, decode
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "6_Gradient_flow.py")
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_page(length: int = 20, **params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = str(value)
+    run(at)
+    at.slider(key="gf_length").set_value(length)
+    at.number_input(key="gf_explode_steps").set_value(20)
+    return run(at)
+
+
+def cells(spec: dict) -> list[tuple[str, str]]:
+    return [(t["meta"]["cell"], t["meta"]["quantity"]) for t in spec["data"]]
+
+
+@pytest.mark.parametrize("vocabulary", ["standard", "udacity"])
+def test_initial_flow_has_three_cells(vocabulary):
+    at = open_page(vocabulary=vocabulary)
+    init = chart_specs(at)[0]
+    assert cells(init) == [("LSTM", "dh"), ("LSTM", "dc"), ("RNN", "dh"), ("GRU", "dh")]
+    assert init["layout"]["yaxis"]["type"] == "log"
+    for trace in init["data"]:
+        x, y = decode(trace["x"]), decode(trace["y"])
+        np.testing.assert_array_equal(x, np.arange(20))
+        assert y.shape == (20,) and (y >= 0).all()
+        assert notation.name(trace["meta"]["quantity"][1:], vocabulary) in trace["name"]
+    assert any("clipping" in m.value.lower() for m in at.markdown)  # the explanation text loaded
+
+
+def test_rnn_gradient_fades_faster_than_lstm_memory():
+    at = open_page(length=40)
+    init = {(t["meta"]["cell"], t["meta"]["quantity"]): decode(t["y"]) for t in chart_specs(at)[0]["data"]}
+    far_rnn = init[("RNN", "dh")][-1] / init[("RNN", "dh")][0]
+    far_lstm = init[("LSTM", "dc")][-1] / init[("LSTM", "dc")][0]
+    assert far_rnn < far_lstm
+
+
+def test_train_all_three_adds_an_after_chart():
+    at = open_page(length=10)
+    before = len(chart_specs(at))
+    at.number_input(key="gf_steps").set_value(10)
+    at.button(key="gf_train").click()
+    run(at)
+    specs = chart_specs(at)
+    assert len(specs) == before + 1
+    assert {c for c, _ in cells(specs[1])} == {"LSTM", "RNN", "GRU"}
+
+
+def test_exploding_section_compares_clipping():
+    at = open_page()
+    norms = [s for s in chart_specs(at) if s["layout"]["yaxis"].get("type") == "log" and len(s["data"]) == 2]
+    assert [t["name"] for t in norms[0]["data"]] == ["clipping off", "clipping on (norm 1)"]
+    off, on = (decode(t["y"]) for t in norms[0]["data"])
+    assert off.size == on.size == 20
+    assert off[0] == pytest.approx(on[0])  # the same first batch and weights: clipping acts after the norm

@@ -1,0 +1,79 @@
+"""ui/figures/training.py: the figures carry exactly the numbers they are given, labelled from notation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_core import notation
+from lstm_core.tasks import make_task
+from lstm_core.train import Model, train
+from tests.plotly_data import decode
+from ui.figures.training import grad_norm_steps_figure, gradient_flow_figure, loss_curve_figure
+
+
+def test_loss_curve_holds_the_losses_and_accuracies():
+    losses, accs = [0.9, 0.7, 0.5, 0.2], [0.5, 0.5, 0.75, 1.0]
+    fig = loss_curve_figure({"losses": losses, "accuracies": accs}, chance=0.5)
+    loss_trace, acc_trace = fig.data
+    np.testing.assert_array_equal(decode(loss_trace.y), losses)
+    np.testing.assert_array_equal(decode(acc_trace.y), accs)
+    np.testing.assert_array_equal(decode(loss_trace.x), [1, 2, 3, 4])
+    assert fig.layout.yaxis.type == "log"
+    assert any(shape.y0 == 0.5 for shape in fig.layout.shapes)  # the chance line
+
+
+def test_loss_curve_accepts_a_train_result():
+    task = make_task("first_bit", 5)
+    result = train(Model.for_task(task, hidden_size=4), task, steps=7, batch_size=8)
+    fig = loss_curve_figure(result, chance=task.chance, total_steps=20)
+    np.testing.assert_allclose(decode(fig.data[0].y), result.losses)
+    np.testing.assert_allclose(decode(fig.data[1].y), result.accuracies)
+    assert tuple(fig.layout.xaxis2.range) == (0, 20)
+
+
+def test_loss_curve_of_an_empty_history():
+    fig = loss_curve_figure({"losses": [], "accuracies": []})
+    assert decode(fig.data[0].y).size == 0
+
+
+@pytest.mark.parametrize("vocabulary", ["standard", "udacity"])
+def test_gradient_flow_lines_per_cell_and_quantity(vocabulary):
+    T = 6
+    rng = np.random.default_rng(0)
+    norms = {
+        "LSTM": {"dh": rng.random(T), "dc": rng.random(T)},
+        "RNN": {"dh": rng.random(T), "dc": None},
+        "GRU": {"dh": rng.random(T), "dc": None},
+    }
+    fig = gradient_flow_figure(norms, ("dh", "dc"), vocabulary, title="flow")
+    assert fig.layout.yaxis.type == "log"
+    assert [(t.meta["cell"], t.meta["quantity"]) for t in fig.data] == [
+        ("LSTM", "dh"),
+        ("LSTM", "dc"),
+        ("RNN", "dh"),
+        ("GRU", "dh"),
+    ]
+    for trace in fig.data:
+        given = norms[trace.meta["cell"]][trace.meta["quantity"]]
+        x, y = decode(trace.x), decode(trace.y)
+        np.testing.assert_array_equal(x, np.arange(T))  # distance from the loss, nearest first
+        np.testing.assert_array_equal(y, given[::-1])  # distance d is step T - 1 - d
+        state = trace.meta["quantity"][1:]
+        assert notation.short(state, vocabulary) in trace.name
+        assert notation.name(state, vocabulary) in trace.name
+        assert trace.meta["cell"] in trace.name
+
+
+def test_gradient_flow_accepts_plain_arrays():
+    fig = gradient_flow_figure({"RNN": np.array([1e-6, 1e-3, 1.0])}, "dh", "udacity")
+    (trace,) = fig.data
+    np.testing.assert_array_equal(decode(trace.y), [1.0, 1e-3, 1e-6])
+    assert "STM" in trace.name
+
+
+def test_grad_norm_steps_figure():
+    fig = grad_norm_steps_figure({"off": [1.0, 100.0], "on": [1.0, 2.0]})
+    assert fig.layout.yaxis.type == "log"
+    assert [t.name for t in fig.data] == ["off", "on"]
+    np.testing.assert_array_equal(decode(fig.data[0].y), [1.0, 100.0])
