@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,19 +10,15 @@ from streamlit.testing.v1 import AppTest
 
 from lstm_core import LSTM, VARIANTS, notation
 from lstm_core.sequences import make_preset
+from tests.app.pages import open_page as open_app_page
 from ui.equations import equations, substituted
 from ui.state import ViewState
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "1_Cell_anatomy.py")
+PAGE = "pages/1_Cell_anatomy.py"
 
 
 def open_page(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    for name, value in params.items():
-        at.query_params[name] = str(value)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app_page(PAGE, **params)
 
 
 def expected_trace(variant: str, hidden: int = 4):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,20 +9,16 @@ from streamlit.testing.v1 import AppTest
 from lstm_core import VARIANTS, notation
 from lstm_core.experiments import run_matched
 from lstm_core.sequences import make_preset
+from tests.app.pages import open_page as open_app_page
 from tests.plotly_data import chart_specs, decode
 from ui.equations import equations
 from ui.state import ViewState
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "4_Compare_variants.py")
+PAGE = "pages/4_Compare_variants.py"
 
 
 def open_page(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    for name, value in params.items():
-        at.query_params[name] = str(value)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app_page(PAGE, **params)
 
 
 def test_four_variant_sections():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,19 +9,15 @@ from streamlit.testing.v1 import AppTest
 from lstm_core import VARIANTS, notation
 from lstm_core.experiments import GATES, PRESETS, describe_half_life, memory_half_life, run_settings
 from lstm_core.sequences import make_preset
+from tests.app.pages import open_page as open_app_page
 from tests.plotly_data import chart_specs, decode
 from ui.state import ViewState
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "3_Gate_lab.py")
+PAGE = "pages/3_Gate_lab.py"
 
 
 def open_page(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    for name, value in params.items():
-        at.query_params[name] = str(value)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app_page(PAGE, **params)
 
 
 def readout(at: AppTest) -> list[str]:
