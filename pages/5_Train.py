@@ -42,17 +42,12 @@ def _suggest() -> None:
 def _inspect(net, task, seed: int, steps: int) -> None:
     """Runs before the sidebar is drawn, so the shared sequence widgets can still be set."""
     x = task.batch(1, np.random.default_rng(seed))[0][0]
-    if hasattr(controls, "use_trained"):
-        controls.use_trained(net, x, f"trained on {task.title} ({steps} steps)")
-        st.session_state["tr_go_inspect"] = True
-    else:
-        st.session_state["tr_no_inspect"] = True
+    controls.use_trained(net, x, f"trained on {task.title} ({steps} steps)")
+    st.session_state["tr_go_inspect"] = True
 
 
 if st.session_state.pop("tr_go_inspect", False):
     st.switch_page("pages/2_Step_through_time.py")
-if st.session_state.pop("tr_no_inspect", False):
-    st.warning("Inspecting a trained cell is not available in this version yet.")
 
 if "tr_task" not in st.session_state:
     st.session_state["tr_task"] = "first_bit"
