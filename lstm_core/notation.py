@@ -176,6 +176,18 @@ _VARIANT_NAMES = {
     ("udacity", "u", "standard"): Names("use gate, tanh part", "u", "u<sub>t</sub>", "u_t"),
 }
 
+_VARIANT_DESCRIPTIONS = {
+    ("udacity", "u"): (
+        "the use gate's own tanh layer: it reads the old memory after forgetting, W_u (f ⊙ c_prev) + b_u"
+    ),
+}
+
+
+def description(key: str, variant: str | None = None) -> str:
+    """What ``key`` is, in one line; the Udacity cell's U gets its own, since it is not tanh(c)."""
+    return _VARIANT_DESCRIPTIONS.get((variant, key)) or quantity(key).description
+
+
 GATE_KEYS = ("f", "i", "g", "o", "u")
 STATE_KEYS = ("c", "h")
 

@@ -37,7 +37,7 @@ def vocabulary_table(variant: str | None = None) -> pd.DataFrame:
                 "Udacity-style": notation.name(k, "udacity", variant)
                 + " "
                 + notation.short(k, "udacity", variant),
-                "what it is": notation.quantity(k).description,
+                "what it is": notation.description(k, variant),
             }
             for k in VOCABULARY_ROWS
         ]

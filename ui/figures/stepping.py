@@ -732,7 +732,7 @@ def table_help(trace: Trace, vocabulary: str) -> dict[str, str]:
     """Column heading of ``trace_table`` → the quantity's name and description, for tooltips."""
     return {
         notation.short(k, vocabulary, trace.variant): (
-            f"{notation.name(k, vocabulary, trace.variant)}: {notation.quantity(k).description}"
+            f"{notation.name(k, vocabulary, trace.variant)}: {notation.description(k, trace.variant)}"
         )
         for k in TABLE_KEYS
     }
