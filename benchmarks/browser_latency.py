@@ -12,8 +12,9 @@ Each click is timed inside the page with ``performance.now()``:
   settled  click → the last DOM change in the app (MutationObserver), once nothing has changed for
            ``--quiet`` ms.
 No fixed sleeps: the page is polled on every DOM mutation. The WebSocket is wrapped to show where the time
-goes: click → request sent (browser), → first reply (server starts answering), → last reply (script run
-and transfer), → updated (Plotly redraw), and how many bytes each click receives.
+goes: click → request sent (browser), → first reply (the server started the run), → the figure's message
+(script run and transfer), → updated (React and Plotly redraw), plus the bytes each click receives and the
+page's main-thread long tasks (PerformanceObserver "longtask").
 
 Cold first load: navigation start → the first chart has drawn marks, in a fresh browser context; once
 right after the server started (nothing imported or cached yet) and ``--loads`` times on a warm server.
@@ -132,6 +133,9 @@ CLICK_JS = (
     const sleep = ms => new Promise(r => setTimeout(r, ms));
     let last = performance.now(), dirty = false;
     const obs = new MutationObserver(() => { last = performance.now(); dirty = true; });
+    const longTasks = [];  // main-thread work over 50 ms (React, Plotly drawing), while nothing else runs
+    const lto = new PerformanceObserver(list => longTasks.push(...list.getEntries()));
+    lto.observe({type: 'longtask'});
     for (const sel of ['[data-testid="stMain"]', '[data-testid="stSidebar"]']) {
         const el = document.querySelector(sel);
         if (el) obs.observe(el, {subtree: true, childList: true, attributes: true, characterData: true});
@@ -152,14 +156,18 @@ CLICK_JS = (
     }
     if (updated === null) {
         obs.disconnect();
+        lto.disconnect();
         return {error: `no update to step ${wanted} within ${timeoutMs} ms (shows ${shownStep()})`};
     }
     const cap = performance.now() + 10 * quietMs;
     while (performance.now() - last < quietMs && performance.now() < cap) await sleep(5);
     obs.disconnect();
+    lto.takeRecords().forEach(e => longTasks.push(e));
+    lto.disconnect();
+    const busy = longTasks.filter(e => e.startTime >= t0).reduce((sum, e) => sum + e.duration, 0);
     const ws = window.__wslog.slice(wsMark).filter(([, at]) => at >= t0).map(([k, at, n]) => [k, at - t0, n]);
     const settled = Math.max(last, updated) - t0;
-    return {updated: updated - t0, settled: settled, ws: ws, noisy: performance.now() >= cap};
+    return {updated: updated - t0, settled: settled, ws: ws, busy: busy, noisy: performance.now() >= cap};
 }"""
 )
 
@@ -190,8 +198,10 @@ class Clicks:
     settled: list[float] = field(default_factory=list)
     sent: list[float] = field(default_factory=list)  # click → first message sent
     first_reply: list[float] = field(default_factory=list)  # click → first message received
-    last_reply: list[float] = field(default_factory=list)  # click → last message received before "updated"
+    chart_msg: list[float] = field(default_factory=list)  # click → the largest message (the new figure)
     bytes_in: list[int] = field(default_factory=list)
+    chart_bytes: list[int] = field(default_factory=list)
+    busy: list[float] = field(default_factory=list)  # main-thread long tasks after the click, summed
     noisy: int = 0
 
 
@@ -323,10 +333,13 @@ def measure_clicks(browser, address: str, clicks: int, quiet_ms: float, use_link
             before = [m for m in r["ws"] if m[1] <= r["updated"]]
             sends = [at for kind, at, _ in before if kind == "send"]
             recvs = [(at, n) for kind, at, n in before if kind == "recv"]
+            biggest = max(recvs, key=lambda m: m[1], default=(float("nan"), 0))
             result.sent.append(sends[0] if sends else float("nan"))
             result.first_reply.append(recvs[0][0] if recvs else float("nan"))
-            result.last_reply.append(recvs[-1][0] if recvs else float("nan"))
+            result.chart_msg.append(biggest[0])
+            result.chart_bytes.append(biggest[1])
             result.bytes_in.append(sum(n for kind, _, n in r["ws"] if kind == "recv"))
+            result.busy.append(r["busy"])
         return result
     finally:
         context.close()
@@ -357,7 +370,11 @@ def report(ours: Clicks, floor: Clicks, ours_loads: Loads, floor_loads: Loads, c
     ]
     width = max(len(r[0]) for r in rows) + 2
     print()
-    print(f"Browser latency, {clicks} clicks each, headless Chromium ({time.strftime('%Y-%m-%d %H:%M')})")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"Browser latency, {clicks} clicks each, headless Chromium, {os.cpu_count()} CPUs, load {load} "
+        f"({time.strftime('%Y-%m-%d %H:%M')})"
+    )
     header = f"{'':<{width}}{'ours':>11}{'floor':>11}{'ours/floor':>12}"
     print(header)
     print("-" * len(header))
@@ -384,23 +401,29 @@ def report(ours: Clicks, floor: Clicks, ours_loads: Loads, floor_loads: Loads, c
 
     print()
     print("Where a Next step goes (p50 over the clicks, ms after the click):")
-    print(f"{'':<34}{'ours':>10}{'floor':>10}")
+    print(f"{'':<44}{'ours':>10}{'floor':>10}")
     for name, a, b in (
         ("request sent (browser handler)", ours.sent, floor.sent),
-        ("first reply (server answered)", ours.first_reply, floor.first_reply),
-        ("last reply (script run + transfer)", ours.last_reply, floor.last_reply),
-        ("plot updated (Plotly redraw)", ours.updated, floor.updated),
-        ("page settled", ours.settled, floor.settled),
+        ("first reply (server started the run)", ours.first_reply, floor.first_reply),
+        ("figure message in (server run + transfer)", ours.chart_msg, floor.chart_msg),
+        ("plot updated (React + Plotly redraw)", ours.updated, floor.updated),
+        ("page settled (last DOM change)", ours.settled, floor.settled),
+        ("main-thread long tasks, summed", ours.busy, floor.busy),
     ):
-        print(f"{name:<34}{p50(a):10.0f}{p50(b):10.0f}")
-    print(f"{'bytes received per click':<34}{p50(ours.bytes_in):10.0f}{p50(floor.bytes_in):10.0f}")
-    o_server = p50(ours.last_reply) - p50(ours.sent)
-    o_render = p50(ours.updated) - p50(ours.last_reply)
-    f_server = p50(floor.last_reply) - p50(floor.sent)
-    f_render = p50(floor.updated) - p50(floor.last_reply)
+        print(f"{name:<44}{p50(a):10.0f}{p50(b):10.0f}")
+    print(f"{'bytes received per click':<44}{p50(ours.bytes_in):10.0f}{p50(floor.bytes_in):10.0f}")
+    print(f"{'  of which the figure message':<44}{p50(ours.chart_bytes):10.0f}{p50(floor.chart_bytes):10.0f}")
+    o_server, f_server = p50(ours.chart_msg) - p50(ours.sent), p50(floor.chart_msg) - p50(floor.sent)
+    o_draw, f_draw = p50(ours.updated) - p50(ours.chart_msg), p50(floor.updated) - p50(floor.chart_msg)
+    o_tail, f_tail = p50(ours.settled) - p50(ours.updated), p50(floor.settled) - p50(floor.updated)
     print(
-        f"→ server + transfer: ours {o_server:.0f} ms vs floor {f_server:.0f} ms; "
-        f"browser redraw after the last reply: ours {o_render:.0f} ms vs floor {f_render:.0f} ms"
+        f"→ server until the figure arrives: ours {o_server:.0f} ms vs floor {f_server:.0f} ms; "
+        f"redraw: ours {o_draw:.0f} vs {f_draw:.0f} ms; after the update until quiet: ours {o_tail:.0f} vs "
+        f"{f_tail:.0f} ms"
+    )
+    print(
+        "  (message times are when the page's main thread got to them: while Plotly draws, later "
+        "messages wait, so only the first ones measure the server)"
     )
 
 

@@ -89,10 +89,13 @@ def set_t(t: int) -> None:
 
 
 def _seeded(key: str, value) -> str:
-    """A widget key whose value starts from the view whenever the widget is (re)drawn."""
+    """A widget key whose value starts from the view whenever the widget is (re)drawn.
+
+    Assigning the value again on every run is Streamlit's documented way to keep a widget's value
+    when the learner switches pages; without it the widget would start over from its default.
+    """
     widget_key = f"w_{key}"
-    if widget_key not in st.session_state:
-        st.session_state[widget_key] = value
+    st.session_state[widget_key] = st.session_state.get(widget_key, value)
     return widget_key
 
 

@@ -80,3 +80,14 @@ def test_bad_typed_numbers_show_the_message_and_keep_the_last_sequence():
     at.sidebar.button[0].click().run()
     assert not at.sidebar.error
     assert chart_z(at, 0).shape[1] == 3
+
+
+def test_sidebar_settings_survive_switching_pages():
+    at = home()
+    at.sidebar.slider[0].set_value(7).run()
+    at.sidebar.radio[0].set_value("udacity").run()
+    for page in ("pages/1_Cell_anatomy.py", "pages/3_Gate_lab.py", "pages/2_Step_through_time.py", "app.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert at.sidebar.slider[0].value == 7, page
+        assert at.sidebar.radio[0].value == "udacity", page
