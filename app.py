@@ -30,9 +30,8 @@ st.markdown(load_text("vocabularies"))
 st.dataframe(vocabulary_table(settings.variant), hide_index=True, width="stretch")
 
 st.subheader("Where next")
-cols = st.columns(4)
-for col, (page, label, blurb) in zip(
-    cols,
+cols = st.columns(3)
+for k, (page, label, blurb) in enumerate(
     (
         ("pages/1_Cell_anatomy.py", "Cell anatomy", "one step as a diagram, with the equations and numbers"),
         ("pages/2_Step_through_time.py", "Step through time", "play the sequence and watch every gate move"),
@@ -42,10 +41,15 @@ for col, (page, label, blurb) in zip(
             "Compare variants",
             "the 1997 cell, peepholes and the Udacity use gate",
         ),
+        ("pages/5_Train.py", "Train", "teach a cell to remember, then step through how it does it"),
+        (
+            "pages/6_Gradient_flow.py",
+            "Gradient flow",
+            "why a plain RNN forgets: vanishing and exploding gradients",
+        ),
     ),
-    strict=True,
 ):
-    with col:
+    with cols[k % 3]:
         st.page_link(page, label=f"**{label} →**")
         st.caption(blurb)
 

@@ -103,7 +103,7 @@ def sidebar(page: str = "") -> Settings:
     """Draw the shared controls in the sidebar and return the settings they describe."""
     view = current_view()
     for notice in st.session_state.pop("link_notices", []):
-        st.warning(notice, icon="🔗")
+        st.warning(notice)
     sb = st.sidebar
     loaded = loaded_weights.current()
     if loaded is not None:  # the loaded network fixes the architecture

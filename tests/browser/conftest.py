@@ -70,6 +70,7 @@ def app_url(tmp_path_factory):
         "run",
         "app.py",
         "--server.headless=true",
+        "--server.fileWatcherType=none",  # a file saved mid-run must not pop a "Rerun" prompt
         f"--server.port={port}",
         "--server.address=127.0.0.1",
         "--browser.gatherUsageStats=false",

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.browser.helpers import settle
+from ui.state import ViewState
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -210,7 +211,7 @@ def wait_for_step(page, t: int, timeout: float = 15) -> None:
 def test_next_and_previous_step_move_the_plot_and_the_link(app_url, page, js_errors, server_log):
     open_page(page, url(app_url, STEP_PAGE))
     t0, T = shown_step(page)
-    assert (t0, T) == (0, 20)
+    assert (t0, T) == (0, ViewState().length)
     before = plot_signature(page)
 
     click_button(page, "Next step")
