@@ -25,22 +25,19 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from tests.browser.helpers import settle  # noqa: E402
+from tests.browser.helpers import free_port, healthy, settle  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -211,20 +208,6 @@ class Loads:
     cold_server_all: float = 0.0
     warm: list[float] = field(default_factory=list)  # fresh contexts on a warm server
     warm_all: list[float] = field(default_factory=list)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-            return resp.status == 200 and resp.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def start_server(script: str, cwd: Path, log_path: Path) -> tuple[subprocess.Popen, str]:

@@ -23,14 +23,6 @@ def run_weights(variant: str, layout: str, weights: dict[str, np.ndarray], x: np
     return LSTM.from_weights(weights, layout=layout, variant=variant).run(x)
 
 
-def net_for(settings) -> LSTM:
-    if settings.loaded is not None:
-        return settings.loaded.net()
-    return LSTM.random(
-        settings.x.shape[1], settings.hidden_size, settings.num_layers, settings.variant, seed=settings.seed
-    )
-
-
 def trace_for(settings) -> Trace:
     """The trace every view of a page reads: the settings' network run on the settings' sequence."""
     if (loaded := settings.loaded) is not None:

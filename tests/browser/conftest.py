@@ -9,16 +9,15 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.browser.helpers import free_port, healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 60  # seconds for /_stcore/health to answer "ok"
@@ -43,24 +42,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-            return resp.status == 200 and resp.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """Start ``streamlit run app.py`` on a free loopback port; yield its base URL."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     cmd = [
@@ -86,7 +71,7 @@ def app_url(tmp_path_factory):
         )
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not _healthy(url):
+        while not healthy(url):
             if proc.poll() is not None or time.monotonic() > deadline:
                 reason = f"exited with code {proc.returncode}" if proc.poll() is not None else "timed out"
                 tail = log_path.read_text(errors="replace")[-3000:]

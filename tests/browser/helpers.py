@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 import time
+import urllib.error
+import urllib.request
 
 # Present while a script run is in progress: the "Running... / Stop" widget (shown ~0.5 s after a run
 # starts, and only when client.toolbarMode is not "minimal"), loading skeletons, and elements left from
@@ -43,3 +46,19 @@ def settle(page, timeout: float = 20, quiet: float = 1.5) -> None:
         if now > deadline:
             raise TimeoutError(f"Streamlit still running after {timeout} s at {page.url}")
         page.wait_for_timeout(100)
+
+
+def free_port() -> int:
+    """A loopback port nobody is listening on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    """True when the Streamlit server at ``url`` answers its health check with "ok"."""
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return resp.status == 200 and resp.read().decode().strip() == "ok"
+    except (urllib.error.URLError, OSError):
+        return False
