@@ -1,8 +1,9 @@
 """Our full-trace forward pass against torch.nn.LSTM's forward, side by side in one process.
 
 Usage: python benchmarks/core_vs_torch.py [--repeats 15]
-float64, one thread each, best of N. Ours records every intermediate (gates, pre-activations, states);
-torch computes only the outputs, so a ratio ≤ 1 means the trace costs nothing extra in wall time.
+float64, one thread each, best of N, ours and torch run alternately. Ours records every intermediate
+(gates, pre-activations, states); torch computes only the
+outputs, so a ratio ≤ 1 means the trace costs nothing extra in wall time.
 """
 
 from __future__ import annotations
@@ -25,14 +26,21 @@ import torch  # noqa: E402
 from lstm_core import LSTM  # noqa: E402
 
 
-def best_of(fn, repeats: int) -> float:
-    fn()  # warm-up: allocations, torch's kernel selection
-    times = []
+def best_of_each(fns, repeats: int) -> list[float]:
+    """Best wall time of each function, run in turn within every repeat.
+
+    Alternating puts both under the same machine state (CPU clock, other processes), where running one
+    for all repeats and then the other lets a drift in between decide the ratio.
+    """
+    for fn in fns:
+        fn()  # warm-up: allocations, torch's kernel selection
+    best = [float("inf")] * len(fns)
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+        for k, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            fn()
+            best[k] = min(best[k], time.perf_counter() - t0)
+    return best
 
 
 def measure(T: int, I: int, H: int, repeats: int) -> tuple[float, float]:  # noqa: E741
@@ -42,8 +50,7 @@ def measure(T: int, I: int, H: int, repeats: int) -> tuple[float, float]:  # noq
     x = np.random.default_rng(0).standard_normal((T, I))
     x_torch = torch.from_numpy(x)
     with torch.no_grad():
-        ours = best_of(lambda: net.run(x), repeats)
-        theirs = best_of(lambda: module(x_torch), repeats)
+        ours, theirs = best_of_each([lambda: net.run(x), lambda: module(x_torch)], repeats)
         gap = np.abs(module(x_torch)[0].numpy() - net.run(x).h).max()
     assert gap < 1e-12, f"outputs differ by {gap}"
     return ours, theirs
@@ -54,7 +61,10 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=15)
     args = ap.parse_args()
     torch.set_num_threads(1)
-    print(f"numpy {np.__version__}, torch {torch.__version__}, float64, 1 thread, best of {args.repeats}")
+    print(
+        f"numpy {np.__version__}, torch {torch.__version__}, float64, 1 thread, best of {args.repeats} "
+        f"(ours and torch alternate); load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"{'case':26} {'T':>6} {'I':>4} {'H':>4} {'ours ms':>9} {'torch ms':>9} {'ours/torch':>11}")
     cases = [("headline (goal ≤ 0.8)", 1000, 16, 64)]
     cases += [("growth in T", T, 16, 64) for T in (100, 1_000, 10_000)]

@@ -79,7 +79,8 @@ def run_layer(
 ) -> dict[str, np.ndarray]:
     """Run one layer over x (T, I_k) from h0, c0 (H,); return every intermediate as a (T, H) array.
 
-    Keys: f, i, g, o, u, v, c, h, and the gates' pre-activations as z_<gate>.
+    Keys: the names of ``trace.STEP_FIELDS`` (c_prev, h_prev, f, i, g, o, kept, written, c, u, v, h)
+    and the gates' pre-activations as z_<gate>. The arrays are views into the loop's buffers.
     clamp: gate -> constant that replaces the gate's activation at every step (a what-if experiment);
     the pre-activations are still recorded as the weights compute them.
     """
@@ -110,102 +111,217 @@ def _apply(row: np.ndarray, clamps: list[tuple[slice, float]]) -> None:
         row[where] = value
 
 
-def _input_part(params: LayerParams, x: np.ndarray) -> np.ndarray:
-    """W_x x_t + b for every t at once: (T, G*H)."""
-    return x @ params.W_x + (params.b_x + params.b_h)
+def _recurrence(P: LayerParams, x: np.ndarray, h0: np.ndarray, n_sigmoid: int, n_extra: int):
+    """The stacked input of every step and the stacked weights, shaped so one product gives z_t.
+
+    R (T+1, H+I+1): row t is [h_{t-1}, x_t, 1]; the loop writes h_t into row t+1, so rows 0..T of
+    R[:, :H] are h_0 (= h0), h_1 … h_T. W (H+I+1, G*H) is [W_h; W_x; b_x + b_h], so R[t] @ W = z_t.
+    The first ``n_sigmoid`` gate blocks of W are halved: tanh(R[t] @ W) then holds tanh(z/2) for the
+    sigmoid gates, and σ(z) = ½ + ½·tanh(z/2) squashes all gates with one tanh call per step.
+    Halving is exact in floating point, so doubling those columns of Z afterwards gives back z.
+    Returns R, W, Z (T, G*H), A (T, G*H) for the pre-activations and activations, and ``n_extra``
+    more (T, H) buffers.
+    """
+    T, I, H = len(x), x.shape[1], P.hidden_size  # noqa: E741 (the symbol I)
+    W = np.vstack([P.W_h, P.W_x, P.b_x + P.b_h])
+    W[:, : n_sigmoid * H] *= 0.5
+    R, Z, A, *extra = _buffers([(T + 1, H + I + 1), (T, W.shape[1]), (T, W.shape[1])] + [(T, H)] * n_extra)
+    R[0, :H] = h0
+    R[:T, H : H + I] = x
+    R[:, H + I] = 1.0
+    return R, W, Z, A, *extra
+
+
+def _buffers(shapes: list[tuple[int, int]]) -> list[np.ndarray]:
+    """Arrays of these shapes carved from one allocation.
+
+    One block of several MB is backed by huge pages (numpy asks the kernel for them above 4 MB), where
+    separate arrays would each take thousands of 4 KB page faults on every run.
+    """
+    flat = np.empty(sum(rows * cols for rows, cols in shapes))
+    out, start = [], 0
+    for rows, cols in shapes:
+        out.append(flat[start : start + rows * cols].reshape(rows, cols))
+        start += rows * cols
+    return out
+
+
+def _blocks(M: np.ndarray, H: int) -> list[np.ndarray]:
+    """The (T, H) column blocks of a stacked (T, G*H) array, as views."""
+    return [M[:, k * H : (k + 1) * H] for k in range(M.shape[1] // H)]
+
+
+def _squash(a: np.ndarray) -> None:
+    """tanh(z/2) → σ(z) in place."""
+    a *= 0.5
+    a += 0.5
+
+
+def _cell_states(c0: np.ndarray, T: int) -> np.ndarray:
+    """(T+1, H) with row 0 = c0; the loop writes c_t into row t+1, so row t is c_{t-1} at step t."""
+    c = np.empty((T + 1, len(c0)))
+    c[0] = c0
+    return c
+
+
+def _record(c, h, Z, n_sigmoid, H, **fields) -> dict[str, np.ndarray]:
+    """The loop's buffers as the per-step fields of ``trace.STEP_FIELDS`` plus z_<gate>; no copies."""
+    Z[:, : n_sigmoid * H] *= 2.0  # undo the halving: the recorded z is the one inside σ(·)
+    return dict(c_prev=c[:-1], c=c[1:], h_prev=h[:-1], h=h[1:], **fields)
 
 
 def _standard(P: LayerParams, x, h0, c0, clamps):
     T, H = len(x), P.hidden_size
-    Z = _input_part(P, x)  # becomes the full pre-activation z_t = W_x x_t + W_h h_{t-1} + b, blocks i f o g
-    A = np.empty_like(Z)  # the activations σ(z_i), σ(z_f), σ(z_o), tanh(z_g)
-    C, tanh_C, Hs = np.empty((T, H)), np.empty((T, H)), np.empty((T, H))
-    h_prev, c_prev = h0, c0
+    R, W, Z, A, kept, written, tanh_c = _recurrence(P, x, h0, n_sigmoid=3, n_extra=3)
+    i, f, o, g = _blocks(A, H)
+    sig = A[:, : 3 * H]
+    c, h = _cell_states(c0, T), R[:, :H]
     for t in range(T):
-        z = Z[t]
-        z += h_prev @ P.W_h
-        sigmoid(z[: 3 * H], out=A[t, : 3 * H])
-        np.tanh(z[3 * H :], out=A[t, 3 * H :])
-        _apply(A[t], clamps)
-        i, f, o, g = A[t, :H], A[t, H : 2 * H], A[t, 2 * H : 3 * H], A[t, 3 * H :]
-        c = np.multiply(f, c_prev, out=C[t])
-        c += i * g  # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
-        h = np.multiply(o, np.tanh(c, out=tanh_C[t]), out=Hs[t])  # h_t = o_t ⊙ tanh(c_t)
-        h_prev, c_prev = h, c
-    i, f, o, g = (A[:, k * H : (k + 1) * H] for k in range(4))
-    zi, zf, zo, zg = (Z[:, k * H : (k + 1) * H] for k in range(4))
-    return dict(i=i, f=f, g=g, o=o, u=tanh_C, v=o, c=C, h=Hs, z_i=zi, z_f=zf, z_g=zg, z_o=zo)
+        np.tanh(np.dot(R[t], W, out=Z[t]), out=A[t])
+        _squash(sig[t])
+        if clamps:
+            _apply(A[t], clamps)
+        np.multiply(f[t], c[t], out=kept[t])
+        np.multiply(i[t], g[t], out=written[t])
+        np.add(kept[t], written[t], out=c[t + 1])  # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
+        np.multiply(o[t], np.tanh(c[t + 1], out=tanh_c[t]), out=h[t + 1])  # h_t = o_t ⊙ tanh(c_t)
+    z_i, z_f, z_o, z_g = _blocks(Z, H)
+    return _record(
+        c,
+        h,
+        Z,
+        3,
+        H,
+        i=i,
+        f=f,
+        g=g,
+        o=o,
+        u=tanh_c,
+        v=o,
+        kept=kept,
+        written=written,
+        z_i=z_i,
+        z_f=z_f,
+        z_g=z_g,
+        z_o=z_o,
+    )
 
 
 def _no_forget(P: LayerParams, x, h0, c0, clamps):
     T, H = len(x), P.hidden_size
-    Z = _input_part(P, x)  # blocks i o g
-    A = np.empty_like(Z)
-    C, tanh_C, Hs = np.empty((T, H)), np.empty((T, H)), np.empty((T, H))
-    h_prev, c_prev = h0, c0
+    R, W, Z, A, written, tanh_c = _recurrence(P, x, h0, n_sigmoid=2, n_extra=2)
+    i, o, g = _blocks(A, H)
+    sig = A[:, : 2 * H]
+    c, h = _cell_states(c0, T), R[:, :H]
     for t in range(T):
-        z = Z[t]
-        z += h_prev @ P.W_h
-        sigmoid(z[: 2 * H], out=A[t, : 2 * H])
-        np.tanh(z[2 * H :], out=A[t, 2 * H :])
-        _apply(A[t], clamps)
-        i, o, g = A[t, :H], A[t, H : 2 * H], A[t, 2 * H :]
-        c = np.add(c_prev, i * g, out=C[t])  # c_t = c_{t-1} + i_t ⊙ g_t: nothing is ever forgotten
-        h = np.multiply(o, np.tanh(c, out=tanh_C[t]), out=Hs[t])
-        h_prev, c_prev = h, c
-    i, o, g = (A[:, k * H : (k + 1) * H] for k in range(3))
-    zi, zo, zg = (Z[:, k * H : (k + 1) * H] for k in range(3))
-    return dict(i=i, f=np.ones((T, H)), g=g, o=o, u=tanh_C, v=o, c=C, h=Hs, z_i=zi, z_g=zg, z_o=zo)
+        np.tanh(np.dot(R[t], W, out=Z[t]), out=A[t])
+        _squash(sig[t])
+        if clamps:
+            _apply(A[t], clamps)
+        np.multiply(i[t], g[t], out=written[t])
+        np.add(c[t], written[t], out=c[t + 1])  # c_t = c_{t-1} + i_t ⊙ g_t: nothing is ever forgotten
+        np.multiply(o[t], np.tanh(c[t + 1], out=tanh_c[t]), out=h[t + 1])
+    z_i, z_o, z_g = _blocks(Z, H)
+    return _record(
+        c,
+        h,
+        Z,
+        2,
+        H,
+        i=i,
+        f=np.ones((T, H)),
+        g=g,
+        o=o,
+        u=tanh_c,
+        v=o,
+        kept=c[:-1],
+        written=written,
+        z_i=z_i,
+        z_g=z_g,
+        z_o=z_o,
+    )
 
 
 def _peephole(P: LayerParams, x, h0, c0, clamps):
     T, H = len(x), P.hidden_size
-    p_i, p_f, p_o = P.p
-    Z = _input_part(P, x)  # blocks i f o g, before the peephole terms
-    A = np.empty_like(Z)
-    C, tanh_C, Hs = np.empty((T, H)), np.empty((T, H)), np.empty((T, H))
-    h_prev, c_prev = h0, c0
+    R, W, Z, A, kept, written, tanh_c = _recurrence(P, x, h0, n_sigmoid=3, n_extra=3)
+    p_i, p_f, p_o = 0.5 * P.p  # halved like the sigmoid gates' weights
+    i, f, o, g = _blocks(A, H)
+    z_i, z_f, z_o, z_g = _blocks(Z, H)
+    c, h = _cell_states(c0, T), R[:, :H]
     for t in range(T):
-        z = Z[t]
-        z += h_prev @ P.W_h
-        z_i, z_f, z_o, z_g = z[:H], z[H : 2 * H], z[2 * H : 3 * H], z[3 * H :]
-        z_i += p_i * c_prev  # the input and forget gates peek at c_{t-1}
-        z_f += p_f * c_prev
-        sigmoid(z[: 2 * H], out=A[t, : 2 * H])
-        i, f = A[t, :H], A[t, H : 2 * H]
-        g = np.tanh(z_g, out=A[t, 3 * H :])
-        _apply(A[t], clamps)  # o is clamped too, then overwritten below unless clamped again
-        c = np.multiply(f, c_prev, out=C[t])
-        c += i * g
-        z_o += p_o * c  # the output gate peeks at the new c_t
-        o = sigmoid(z_o, out=A[t, 2 * H : 3 * H])
-        _apply(A[t], clamps)
-        h = np.multiply(o, np.tanh(c, out=tanh_C[t]), out=Hs[t])
-        h_prev, c_prev = h, c
-    i, f, o, g = (A[:, k * H : (k + 1) * H] for k in range(4))
-    zi, zf, zo, zg = (Z[:, k * H : (k + 1) * H] for k in range(4))
-    return dict(i=i, f=f, g=g, o=o, u=tanh_C, v=o, c=C, h=Hs, z_i=zi, z_f=zf, z_g=zg, z_o=zo)
+        np.dot(R[t], W, out=Z[t])
+        z_i[t] += p_i * c[t]  # the input and forget gates peek at c_{t-1}
+        z_f[t] += p_f * c[t]
+        np.tanh(Z[t], out=A[t])  # o is finished below, once c_t is known
+        _squash(A[t, : 2 * H])
+        if clamps:
+            _apply(A[t], clamps)
+        np.multiply(f[t], c[t], out=kept[t])
+        np.multiply(i[t], g[t], out=written[t])
+        np.add(kept[t], written[t], out=c[t + 1])
+        z_o[t] += p_o * c[t + 1]  # the output gate peeks at the new c_t
+        _squash(np.tanh(z_o[t], out=o[t]))
+        if clamps:
+            _apply(A[t], clamps)
+        np.multiply(o[t], np.tanh(c[t + 1], out=tanh_c[t]), out=h[t + 1])
+    return _record(
+        c,
+        h,
+        Z,
+        3,
+        H,
+        i=i,
+        f=f,
+        g=g,
+        o=o,
+        u=tanh_c,
+        v=o,
+        kept=kept,
+        written=written,
+        z_i=z_i,
+        z_f=z_f,
+        z_g=z_g,
+        z_o=z_o,
+    )
 
 
 def _udacity(P: LayerParams, x, h0, c0, clamps):
     T, H = len(x), P.hidden_size
-    Z = _input_part(P, x)  # W [STM_{t-1}, E_t] + b, blocks i f v n
-    A = np.empty_like(Z)
-    C, Z_u, U, STM = np.empty((T, H)), np.empty((T, H)), np.empty((T, H)), np.empty((T, H))
+    # R[t] @ W = W [STM_{t-1}, E_t] + b, blocks i f v n
+    R, W, Z, A, kept, written, z_u, U = _recurrence(P, x, h0, n_sigmoid=3, n_extra=4)
+    i, f, v, n = _blocks(A, H)
+    sig = A[:, : 3 * H]
+    ltm, stm = _cell_states(c0, T), R[:, :H]
     W_u_T = P.W_u.T
-    stm_prev, ltm_prev = h0, c0
     for t in range(T):
-        z = Z[t]
-        z += stm_prev @ P.W_h
-        sigmoid(z[: 3 * H], out=A[t, : 3 * H])
-        np.tanh(z[3 * H :], out=A[t, 3 * H :])
-        _apply(A[t], clamps)
-        i, f, v, n = A[t, :H], A[t, H : 2 * H], A[t, 2 * H : 3 * H], A[t, 3 * H :]
-        kept = ltm_prev * f  # forget gate output LTM_{t-1} ⊙ f_t
-        ltm = np.add(kept, n * i, out=C[t])  # remember gate: LTM_t = LTM_{t-1} ⊙ f_t + N_t ⊙ i_t
-        z_u = np.add(kept @ W_u_T, P.b_u, out=Z_u[t])  # the use gate reads the *forgotten-into* old LTM
-        stm = np.multiply(np.tanh(z_u, out=U[t]), v, out=STM[t])  # STM_t = U_t ⊙ V_t
-        stm_prev, ltm_prev = stm, ltm
-    i, f, v, n = (A[:, k * H : (k + 1) * H] for k in range(4))
-    zi, zf, zv, zn = (Z[:, k * H : (k + 1) * H] for k in range(4))
-    return dict(i=i, f=f, g=n, o=v, u=U, v=v, c=C, h=STM, z_i=zi, z_f=zf, z_g=zn, z_o=zv, z_u=Z_u)
+        np.tanh(np.dot(R[t], W, out=Z[t]), out=A[t])
+        _squash(sig[t])
+        if clamps:
+            _apply(A[t], clamps)
+        np.multiply(ltm[t], f[t], out=kept[t])  # forget gate output LTM_{t-1} ⊙ f_t
+        np.multiply(n[t], i[t], out=written[t])
+        np.add(kept[t], written[t], out=ltm[t + 1])  # remember gate: LTM_t = LTM_{t-1} ⊙ f_t + N_t ⊙ i_t
+        np.add(kept[t] @ W_u_T, P.b_u, out=z_u[t])  # the use gate reads the *forgotten-into* old LTM
+        np.multiply(np.tanh(z_u[t], out=U[t]), v[t], out=stm[t + 1])  # STM_t = U_t ⊙ V_t
+    z_i, z_f, z_v, z_n = _blocks(Z, H)
+    return _record(
+        ltm,
+        stm,
+        Z,
+        3,
+        H,
+        i=i,
+        f=f,
+        g=n,
+        o=v,
+        u=U,
+        v=v,
+        kept=kept,
+        written=written,
+        z_i=z_i,
+        z_f=z_f,
+        z_g=z_n,
+        z_o=z_v,
+        z_u=z_u,
+    )

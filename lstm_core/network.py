@@ -102,7 +102,7 @@ class LSTM:
         traces, inp = [], x
         for k, params in enumerate(self.layers):
             out = run_layer(params, inp, h0[k], c0[k], clamp)
-            traces.append(LayerTrace.from_run(self.variant, inp, h0[k], c0[k], out))
+            traces.append(LayerTrace.from_run(self.variant, inp, out))
             inp = traces[-1].h
         return Trace(variant=self.variant, x=traces[0].x, layers=tuple(traces))
 

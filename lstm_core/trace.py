@@ -17,7 +17,8 @@ STEP_FIELDS = ("c_prev", "h_prev", "f", "i", "g", "o", "kept", "written", "c", "
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
-    a = np.ascontiguousarray(a, dtype=np.float64)
+    """A read-only float64 view: the loop's buffers are kept as they are (strided views, no copies)."""
+    a = np.asarray(a, dtype=np.float64).view()
     a.setflags(write=False)
     return a
 
@@ -82,20 +83,13 @@ class LayerTrace:
     pre: Mapping[str, np.ndarray]
 
     @classmethod
-    def from_run(cls, variant: str, x: np.ndarray, h0: np.ndarray, c0: np.ndarray, out: dict) -> LayerTrace:
-        """Assemble the record from one layer's loop output (see ``cell.run_layer``)."""
-        c_prev = np.vstack([c0, out["c"][:-1]])
-        h_prev = np.vstack([h0, out["h"][:-1]])
-        pre = {k[2:]: _frozen(v) for k, v in out.items() if k.startswith("z_")}
+    def from_run(cls, variant: str, x: np.ndarray, out: dict) -> LayerTrace:
+        """Assemble the record from one layer's loop output (see ``cell.run_layer``), without copying."""
         return cls(
             variant=variant,
             x=_frozen(x),
-            c_prev=_frozen(c_prev),
-            h_prev=_frozen(h_prev),
-            kept=_frozen(out["f"] * c_prev),
-            written=_frozen(out["i"] * out["g"]),
-            pre=pre,
-            **{k: _frozen(out[k]) for k in ("f", "i", "g", "o", "c", "u", "v", "h")},
+            pre={k[2:]: _frozen(v) for k, v in out.items() if k.startswith("z_")},
+            **{name: _frozen(out[name]) for name in STEP_FIELDS},
         )
 
     @property
