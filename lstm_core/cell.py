@@ -111,25 +111,28 @@ def _apply(row: np.ndarray, clamps: list[tuple[slice, float]]) -> None:
         row[where] = value
 
 
-def _recurrence(P: LayerParams, x: np.ndarray, h0: np.ndarray, n_sigmoid: int, n_extra: int):
+def _recurrence(P: LayerParams, x: np.ndarray, h0: np.ndarray, c0: np.ndarray, n_extra: int):
     """The stacked input of every step and the stacked weights, shaped so one product gives z_t.
 
     R (T+1, H+I+1): row t is [h_{t-1}, x_t, 1]; the loop writes h_t into row t+1, so rows 0..T of
     R[:, :H] are h_0 (= h0), h_1 … h_T. W (H+I+1, G*H) is [W_h; W_x; b_x + b_h], so R[t] @ W = z_t.
-    The first ``n_sigmoid`` gate blocks of W are halved: tanh(R[t] @ W) then holds tanh(z/2) for the
-    sigmoid gates, and σ(z) = ½ + ½·tanh(z/2) squashes all gates with one tanh call per step.
+    The sigmoid gates' blocks of W (all but the last, the tanh one) are halved: tanh(R[t] @ W) then
+    holds tanh(z/2) for them, and σ(z) = ½ + ½·tanh(z/2) squashes all gates with one tanh call per step.
     Halving is exact in floating point, so doubling those columns of Z afterwards gives back z.
-    Returns R, W, Z (T, G*H), A (T, G*H) for the pre-activations and activations, and ``n_extra``
-    more (T, H) buffers.
+    Returns R, W, Z (T, G*H) and A (T, G*H) for the pre-activations and activations, c (T+1, H) with
+    row 0 = c0 (the loop writes c_t into row t+1, so row t is c_{t-1} at step t), and ``n_extra`` more
+    (T, H) buffers.
     """
     T, I, H = len(x), x.shape[1], P.hidden_size  # noqa: E741 (the symbol I)
     W = np.vstack([P.W_h, P.W_x, P.b_x + P.b_h])
-    W[:, : n_sigmoid * H] *= 0.5
-    R, Z, A, *extra = _buffers([(T + 1, H + I + 1), (T, W.shape[1]), (T, W.shape[1])] + [(T, H)] * n_extra)
+    W[:, :-H] *= 0.5
+    G_H = W.shape[1]
+    R, Z, A, c, *extra = _buffers([(T + 1, H + I + 1), (T, G_H), (T, G_H), (T + 1, H)] + [(T, H)] * n_extra)
     R[0, :H] = h0
+    c[0] = c0
     R[:T, H : H + I] = x
     R[:, H + I] = 1.0
-    return R, W, Z, A, *extra
+    return R, W, Z, A, c, *extra
 
 
 def _buffers(shapes: list[tuple[int, int]]) -> list[np.ndarray]:
@@ -157,25 +160,27 @@ def _squash(a: np.ndarray) -> None:
     a += 0.5
 
 
-def _cell_states(c0: np.ndarray, T: int) -> np.ndarray:
-    """(T+1, H) with row 0 = c0; the loop writes c_t into row t+1, so row t is c_{t-1} at step t."""
-    c = np.empty((T + 1, len(c0)))
-    c[0] = c0
-    return c
+def _record(P: LayerParams, Z, A, c, h, **fields) -> dict[str, np.ndarray]:
+    """The loop's buffers under the keys of ``run_layer``: views, no copies.
 
-
-def _record(c, h, Z, n_sigmoid, H, **fields) -> dict[str, np.ndarray]:
-    """The loop's buffers as the per-step fields of ``trace.STEP_FIELDS`` plus z_<gate>; no copies."""
-    Z[:, : n_sigmoid * H] *= 2.0  # undo the halving: the recorded z is the one inside σ(·)
-    return dict(c_prev=c[:-1], c=c[1:], h_prev=h[:-1], h=h[1:], **fields)
+    The gates get the trace's names (udacity's N is g, V is o) and their pre-activations z_<gate>.
+    """
+    H = P.hidden_size
+    Z[:, :-H] *= 2.0  # undo the halving: the recorded z is the one inside σ(·)
+    out = dict(c_prev=c[:-1], c=c[1:], h_prev=h[:-1], h=h[1:], **fields)
+    for gate, a, z in zip(GATE_ORDER[P.variant], _blocks(A, H), _blocks(Z, H), strict=True):
+        key = {"n": "g", "v": "o"}.get(gate, gate)
+        out[key], out[f"z_{key}"] = a, z
+    out["v"] = out["o"]
+    return out
 
 
 def _standard(P: LayerParams, x, h0, c0, clamps):
     T, H = len(x), P.hidden_size
-    R, W, Z, A, kept, written, tanh_c = _recurrence(P, x, h0, n_sigmoid=3, n_extra=3)
+    R, W, Z, A, c, kept, written, tanh_c = _recurrence(P, x, h0, c0, n_extra=3)
     i, f, o, g = _blocks(A, H)
-    sig = A[:, : 3 * H]
-    c, h = _cell_states(c0, T), R[:, :H]
+    sig = A[:, :-H]
+    h = R[:, :H]
     for t in range(T):
         np.tanh(np.dot(R[t], W, out=Z[t]), out=A[t])
         _squash(sig[t])
@@ -185,34 +190,15 @@ def _standard(P: LayerParams, x, h0, c0, clamps):
         np.multiply(i[t], g[t], out=written[t])
         np.add(kept[t], written[t], out=c[t + 1])  # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
         np.multiply(o[t], np.tanh(c[t + 1], out=tanh_c[t]), out=h[t + 1])  # h_t = o_t ⊙ tanh(c_t)
-    z_i, z_f, z_o, z_g = _blocks(Z, H)
-    return _record(
-        c,
-        h,
-        Z,
-        3,
-        H,
-        i=i,
-        f=f,
-        g=g,
-        o=o,
-        u=tanh_c,
-        v=o,
-        kept=kept,
-        written=written,
-        z_i=z_i,
-        z_f=z_f,
-        z_g=z_g,
-        z_o=z_o,
-    )
+    return _record(P, Z, A, c, h, u=tanh_c, kept=kept, written=written)
 
 
 def _no_forget(P: LayerParams, x, h0, c0, clamps):
     T, H = len(x), P.hidden_size
-    R, W, Z, A, written, tanh_c = _recurrence(P, x, h0, n_sigmoid=2, n_extra=2)
+    R, W, Z, A, c, written, tanh_c = _recurrence(P, x, h0, c0, n_extra=2)
     i, o, g = _blocks(A, H)
-    sig = A[:, : 2 * H]
-    c, h = _cell_states(c0, T), R[:, :H]
+    sig = A[:, :-H]
+    h = R[:, :H]
     for t in range(T):
         np.tanh(np.dot(R[t], W, out=Z[t]), out=A[t])
         _squash(sig[t])
@@ -221,34 +207,16 @@ def _no_forget(P: LayerParams, x, h0, c0, clamps):
         np.multiply(i[t], g[t], out=written[t])
         np.add(c[t], written[t], out=c[t + 1])  # c_t = c_{t-1} + i_t ⊙ g_t: nothing is ever forgotten
         np.multiply(o[t], np.tanh(c[t + 1], out=tanh_c[t]), out=h[t + 1])
-    z_i, z_o, z_g = _blocks(Z, H)
-    return _record(
-        c,
-        h,
-        Z,
-        2,
-        H,
-        i=i,
-        f=np.ones((T, H)),
-        g=g,
-        o=o,
-        u=tanh_c,
-        v=o,
-        kept=c[:-1],
-        written=written,
-        z_i=z_i,
-        z_g=z_g,
-        z_o=z_o,
-    )
+    return _record(P, Z, A, c, h, f=np.ones((T, H)), u=tanh_c, kept=c[:-1], written=written)
 
 
 def _peephole(P: LayerParams, x, h0, c0, clamps):
     T, H = len(x), P.hidden_size
-    R, W, Z, A, kept, written, tanh_c = _recurrence(P, x, h0, n_sigmoid=3, n_extra=3)
+    R, W, Z, A, c, kept, written, tanh_c = _recurrence(P, x, h0, c0, n_extra=3)
     p_i, p_f, p_o = 0.5 * P.p  # halved like the sigmoid gates' weights
     i, f, o, g = _blocks(A, H)
     z_i, z_f, z_o, z_g = _blocks(Z, H)
-    c, h = _cell_states(c0, T), R[:, :H]
+    h = R[:, :H]
     for t in range(T):
         np.dot(R[t], W, out=Z[t])
         z_i[t] += p_i * c[t]  # the input and forget gates peek at c_{t-1}
@@ -265,34 +233,16 @@ def _peephole(P: LayerParams, x, h0, c0, clamps):
         if clamps:
             _apply(A[t], clamps)
         np.multiply(o[t], np.tanh(c[t + 1], out=tanh_c[t]), out=h[t + 1])
-    return _record(
-        c,
-        h,
-        Z,
-        3,
-        H,
-        i=i,
-        f=f,
-        g=g,
-        o=o,
-        u=tanh_c,
-        v=o,
-        kept=kept,
-        written=written,
-        z_i=z_i,
-        z_f=z_f,
-        z_g=z_g,
-        z_o=z_o,
-    )
+    return _record(P, Z, A, c, h, u=tanh_c, kept=kept, written=written)
 
 
 def _udacity(P: LayerParams, x, h0, c0, clamps):
     T, H = len(x), P.hidden_size
     # R[t] @ W = W [STM_{t-1}, E_t] + b, blocks i f v n
-    R, W, Z, A, kept, written, z_u, U = _recurrence(P, x, h0, n_sigmoid=3, n_extra=4)
+    R, W, Z, A, ltm, kept, written, z_u, U = _recurrence(P, x, h0, c0, n_extra=4)
     i, f, v, n = _blocks(A, H)
-    sig = A[:, : 3 * H]
-    ltm, stm = _cell_states(c0, T), R[:, :H]
+    sig = A[:, :-H]
+    stm = R[:, :H]
     W_u_T = P.W_u.T
     for t in range(T):
         np.tanh(np.dot(R[t], W, out=Z[t]), out=A[t])
@@ -304,24 +254,4 @@ def _udacity(P: LayerParams, x, h0, c0, clamps):
         np.add(kept[t], written[t], out=ltm[t + 1])  # remember gate: LTM_t = LTM_{t-1} ⊙ f_t + N_t ⊙ i_t
         np.add(kept[t] @ W_u_T, P.b_u, out=z_u[t])  # the use gate reads the *forgotten-into* old LTM
         np.multiply(np.tanh(z_u[t], out=U[t]), v[t], out=stm[t + 1])  # STM_t = U_t ⊙ V_t
-    z_i, z_f, z_v, z_n = _blocks(Z, H)
-    return _record(
-        ltm,
-        stm,
-        Z,
-        3,
-        H,
-        i=i,
-        f=f,
-        g=n,
-        o=v,
-        u=U,
-        v=v,
-        kept=kept,
-        written=written,
-        z_i=z_i,
-        z_f=z_f,
-        z_g=z_n,
-        z_o=z_v,
-        z_u=z_u,
-    )
+    return _record(P, Z, A, ltm, stm, u=U, kept=kept, written=written, z_u=z_u)
