@@ -1,8 +1,9 @@
 """The forward pass of one layer, one loop per variant, written after the equations of DESIGN.md §2.
 
-Each loop runs a whole sequence through one layer and records every intermediate of every step.
-The input half of every pre-activation (W_x x_t + b) is computed for all steps in one matrix product
-before the loop, because it does not depend on the recurrence; only W_h h_{t-1} is left per step.
+Each loop runs a whole sequence through one layer and records every intermediate of every step,
+writing straight into preallocated (T, H) buffers that become the trace (no copies afterwards). A step
+costs one matrix product, [h_{t-1}, x_t, 1] @ [W_h; W_x; b], and one tanh over all gates (the sigmoid
+gates' weights are pre-halved, see ``_recurrence``), then a handful of element-wise products.
 """
 
 from __future__ import annotations
