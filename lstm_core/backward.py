@@ -102,83 +102,38 @@ def _blocks(A: np.ndarray, G: int) -> list[np.ndarray]:
 
 def _standard(P, F, dH, D, record):
     """h = o ⊙ u, u = tanh(c), c = f ⊙ c_prev + i ⊙ g; blocks i f o g."""
-    T, B, H = dH.shape
     A, U, c_prev = F["A"], F["u"], F["c_prev"]
     i, f, o, g = _blocks(A, 4)
     D_i, D_f, D_o, D_g = _blocks(D, 4)
-    M = np.concatenate([g * D_i, c_prev * D_f, U * D_o, i * D_g], axis=-1).reshape(T, B, 4, H)
-    o_slope = o * (1.0 - U * U)  # ∂h/∂c through u = tanh(c)
-    dZ = np.empty((T, B, 4, H))
-    DH, DC = np.empty((T, B, H)), np.empty((T, B, H))
-    dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
-    W_h_T = P.W_h.T
-    for t in range(T - 1, -1, -1):
-        dh = np.add(dH[t], dh_next, out=DH[t])
-        dc = np.multiply(dh, o_slope[t], out=DC[t])
-        dc += dc_next
-        dz = np.multiply(M[t], dc[:, None, :], out=dZ[t])
-        np.multiply(M[t, :, 2], dh, out=dz[:, 2])  # o was scaled by dh, not dc
-        dh_next = np.dot(dz.reshape(B, 4 * H), W_h_T)  # h_{t-1} fed every gate of step t
-        dc_next = dc * f[t]  # c_{t-1} reached c_t through f_t ⊙ c_{t-1}
-    states = dict(dZ=dZ.reshape(T, B, 4 * H), dh=DH, dc=DC, dh0=dh_next, dc0=dc_next)
-    if record:
-        states |= dict(di=DC * g, df=DC * c_prev, dg=DC * i, do=DH * U, du=DH * o)
-    return states, {}
+    M = [g * D_i, c_prev * D_f, U * D_o, i * D_g]
+    states = _through_time(P, dH, M, o_block=2, o_slope=o * (1.0 - U * U), f_slope=f)
+    return states | (_gate_grads(states, i, g, c_prev, U, o) if record else {}), {}
 
 
 def _no_forget(P, F, dH, D, record):
     """As standard with f ≡ 1; blocks i o g. df is still reported (∂Loss/∂f as if f could move)."""
-    T, B, H = dH.shape
     A, U, c_prev = F["A"], F["u"], F["c_prev"]
     i, o, g = _blocks(A, 3)
     D_i, D_o, D_g = _blocks(D, 3)
-    M = np.concatenate([g * D_i, U * D_o, i * D_g], axis=-1).reshape(T, B, 3, H)
-    o_slope = o * (1.0 - U * U)
-    dZ = np.empty((T, B, 3, H))
-    DH, DC = np.empty((T, B, H)), np.empty((T, B, H))
-    dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
-    W_h_T = P.W_h.T
-    for t in range(T - 1, -1, -1):
-        dh = np.add(dH[t], dh_next, out=DH[t])
-        dc = np.multiply(dh, o_slope[t], out=DC[t])
-        dc += dc_next
-        dz = np.multiply(M[t], dc[:, None, :], out=dZ[t])
-        np.multiply(M[t, :, 1], dh, out=dz[:, 1])
-        dh_next = np.dot(dz.reshape(B, 3 * H), W_h_T)
-        dc_next = dc  # c_t = c_{t-1} + i ⊙ g: the gradient passes back undamped
-    states = dict(dZ=dZ.reshape(T, B, 3 * H), dh=DH, dc=DC, dh0=dh_next, dc0=dc_next.copy())
-    if record:
-        states |= dict(di=DC * g, df=DC * c_prev, dg=DC * i, do=DH * U, du=DH * o)
-    return states, {}
+    M = [g * D_i, U * D_o, i * D_g]
+    # c_t = c_{t-1} + i ⊙ g: the gradient passes back undamped
+    states = _through_time(P, dH, M, o_block=1, o_slope=o * (1.0 - U * U), f_slope=np.ones_like(U))
+    return states | (_gate_grads(states, i, g, c_prev, U, o) if record else {}), {}
 
 
 def _peephole(P, F, dH, D, record):
     """Standard plus z_i += p_i ⊙ c_prev, z_f += p_f ⊙ c_prev, z_o += p_o ⊙ c; blocks i f o g."""
-    T, B, H = dH.shape
     A, U, c_prev = F["A"], F["u"], F["c_prev"]
     p_i, p_f, p_o = P.p
     i, f, o, g = _blocks(A, 4)
     D_i, D_f, D_o, D_g = _blocks(D, 4)
-    M_i, M_f, M_o = g * D_i, c_prev * D_f, U * D_o
-    M = np.concatenate([M_i, M_f, M_o, i * D_g], axis=-1).reshape(T, B, 4, H)
+    M = [g * D_i, c_prev * D_f, U * D_o, i * D_g]
     # c_t reaches h_t through u and through o's peephole; c_{t-1} reaches c_t through f and the i, f
     # peepholes. Both sums are known before the loop.
-    o_slope = o * (1.0 - U * U) + p_o * M_o
-    f_slope = f + p_i * M_i + p_f * M_f
-    dZ = np.empty((T, B, 4, H))
-    DH, DC = np.empty((T, B, H)), np.empty((T, B, H))
-    dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
-    W_h_T = P.W_h.T
-    for t in range(T - 1, -1, -1):
-        dh = np.add(dH[t], dh_next, out=DH[t])
-        dc = np.multiply(dh, o_slope[t], out=DC[t])
-        dc += dc_next
-        dz = np.multiply(M[t], dc[:, None, :], out=dZ[t])
-        np.multiply(M[t, :, 2], dh, out=dz[:, 2])
-        dh_next = np.dot(dz.reshape(B, 4 * H), W_h_T)
-        dc_next = dc * f_slope[t]
-    dZ = dZ.reshape(T, B, 4 * H)
-    dz_i, dz_f, dz_o, _ = _blocks(dZ, 4)
+    o_slope = o * (1.0 - U * U) + p_o * M[2]
+    f_slope = f + p_i * M[0] + p_f * M[1]
+    states = _through_time(P, dH, M, o_block=2, o_slope=o_slope, f_slope=f_slope)
+    dz_i, dz_f, dz_o, _ = _blocks(states["dZ"], 4)
     dp = np.stack(
         [
             np.einsum("tbh,tbh->h", dz_i, c_prev),
@@ -186,10 +141,37 @@ def _peephole(P, F, dH, D, record):
             np.einsum("tbh,tbh->h", dz_o, F["c"]),
         ]
     )
-    states = dict(dZ=dZ, dh=DH, dc=DC, dh0=dh_next, dc0=dc_next)
-    if record:
-        states |= dict(di=DC * g, df=DC * c_prev, dg=DC * i, do=DH * U, du=DH * o)
-    return states, {"p": dp}
+    return states | (_gate_grads(states, i, g, c_prev, U, o) if record else {}), {"p": dp}
+
+
+def _through_time(P, dH, M, o_block, o_slope, f_slope) -> dict[str, np.ndarray]:
+    """The backward loop shared by the cells whose h_t = o_t ⊙ tanh(c_t) (standard, no_forget, peephole).
+
+    M: the gate blocks' "multiplier ⊙ slope" (T, B, H) each; the o block is scaled by dh, the others by dc.
+    o_slope = ∂h_t/∂c_t and f_slope = ∂c_t/∂c_{t-1} along the direct paths, (T, B, H) each.
+    """
+    T, B, H = dH.shape
+    G = len(M)
+    M = np.concatenate(M, axis=-1).reshape(T, B, G, H)
+    dZ = np.empty((T, B, G, H))
+    DH, DC = np.empty((T, B, H)), np.empty((T, B, H))
+    dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
+    W_h_T = P.W_h.T
+    for t in range(T - 1, -1, -1):
+        dh = np.add(dH[t], dh_next, out=DH[t])
+        dc = np.multiply(dh, o_slope[t], out=DC[t])
+        dc += dc_next
+        dz = np.multiply(M[t], dc[:, None, :], out=dZ[t])
+        np.multiply(M[t, :, o_block], dh, out=dz[:, o_block])  # o was scaled by dh, not dc
+        dh_next = np.dot(dz.reshape(B, G * H), W_h_T)  # h_{t-1} fed every gate of step t
+        dc_next = dc * f_slope[t]  # c_{t-1} reached c_t through f_t ⊙ c_{t-1}
+    return dict(dZ=dZ.reshape(T, B, G * H), dh=DH, dc=DC, dh0=dh_next, dc0=dc_next)
+
+
+def _gate_grads(states, i, g, c_prev, U, o) -> dict[str, np.ndarray]:
+    """∂Loss/∂(each gate's output) for the cells with h = o ⊙ u, u = tanh(c), c = f ⊙ c_prev + i ⊙ g."""
+    DH, DC = states["dh"], states["dc"]
+    return dict(di=DC * g, df=DC * c_prev, dg=DC * i, do=DH * U, du=DH * o)
 
 
 def _udacity(P, F, dH, D, record):
