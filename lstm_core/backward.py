@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import layouts
 from .cell import GATE_ORDER, LayerParams, sigmoid
-from .trace import LayerTrace, Trace
+from .trace import LayerTrace, Trace, read_only, tidy_frame
 
 # Default layout of the gradient dict: the variant's own per-gate names (issue 5); standard can also ask
 # for torch or keras.
@@ -246,12 +246,6 @@ def clamped_gates(lt: LayerTrace) -> tuple[str, ...]:
 # ---------------------------------------------------------------- what a backward pass returns
 
 
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a = np.ascontiguousarray(a, dtype=np.float64)
-    a.setflags(write=False)
-    return a
-
-
 @dataclass(frozen=True)
 class LayerGradients:
     """The gradients of one layer, each (T, H) unless noted, named d<forward name> (see ``LayerTrace``).
@@ -311,7 +305,7 @@ class Gradients(Mapping):
     """
 
     def __init__(self, weights: dict[str, np.ndarray], layout: str, layers: tuple, converter=None):
-        self._weights = {k: _frozen(v) for k, v in weights.items()}
+        self._weights = {k: read_only(v) for k, v in weights.items()}
         self.layout = layout
         self.layers = tuple(layers)
         self._converter = converter
@@ -371,23 +365,9 @@ class Gradients(Mapping):
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy table, one row per number: layer, t, unit, quantity (d-names), value."""
-        frames = []
-        for k, lg in enumerate(self.layers):
-            names = [q for q in _frame_fields(lg) if getattr(lg, q, None) is not None]
-            values = np.stack([getattr(lg, q) for q in names])  # (Q, T, H)
-            Q, T, H = values.shape
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "layer": np.full(Q * T * H, k),
-                        "t": np.tile(np.repeat(np.arange(T), H), Q),
-                        "unit": np.tile(np.arange(H), Q * T),
-                        "quantity": pd.Categorical(np.repeat(names, T * H), categories=names),
-                        "value": values.ravel(),
-                    }
-                )
-            )
-        return pd.concat(frames, ignore_index=True)
+        return tidy_frame(
+            self.layers, lambda lg: [q for q in _frame_fields(lg) if getattr(lg, q, None) is not None]
+        )
 
 
 def _frame_fields(lg) -> tuple[str, ...]:
@@ -464,17 +444,17 @@ def _layer_gradients(variant: str, lt: LayerTrace, grads, states) -> LayerGradie
     order = GATE_ORDER[variant]
     trace_name = {"n": "g", "v": "o"}
     dZ = states["dZ"][:, 0, :]
-    dpre = {trace_name.get(gate, gate): _frozen(dZ[:, k * H : (k + 1) * H]) for k, gate in enumerate(order)}
+    dpre = {trace_name.get(gate, gate): read_only(dZ[:, k * H : (k + 1) * H]) for k, gate in enumerate(order)}
     if variant == "udacity":
-        dpre["u"] = _frozen(states["dz_u"][:, 0, :])
+        dpre["u"] = read_only(states["dz_u"][:, 0, :])
     # c = kept + written passes dc to both unchanged; udacity's kept also feeds U, so it has its own
     states = {"dkept": states["dc"], "dwritten": states["dc"], "dv": states["do"]} | states
     fields = ("dh", "dc", "df", "di", "dg", "do", "dkept", "dwritten", "du", "dv", "dx")
     return LayerGradients(
         variant=variant,
         dpre=MappingProxyType(dpre),
-        dh0=_frozen(states["dh0"][0]),
-        dc0=_frozen(states["dc0"][0]),
+        dh0=read_only(states["dh0"][0]),
+        dc0=read_only(states["dc0"][0]),
         params=grad_params(variant, grads, two_biases=False),
-        **{name: _frozen(states[name][:, 0, :]) for name in fields},
+        **{name: read_only(states[name][:, 0, :]) for name in fields},
     )

@@ -26,6 +26,8 @@ import pandas as pd
 
 from .backward import Gradients, check_dh
 from .cell import sigmoid
+from .network import LayerStack
+from .trace import read_only, tidy_frame
 
 KINDS = ("rnn", "gru")
 GATES = {"rnn": ("h",), "gru": ("r", "z", "n")}  # row blocks of the torch matrices
@@ -175,12 +177,6 @@ def _gru_backward(P, F, dH):
 # ---------------------------------------------------------------- traces
 
 
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a = np.ascontiguousarray(a, dtype=np.float64)
-    a.setflags(write=False)
-    return a
-
-
 class _TidyFrame:
     FRAME_FIELDS: tuple[str, ...] = ()
 
@@ -247,27 +243,7 @@ class CellTrace:
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: layer, t, unit, quantity, value (as ``Trace.to_frame``)."""
-        return _tidy(self.layers)
-
-
-def _tidy(layers) -> pd.DataFrame:
-    frames = []
-    for k, lt in enumerate(layers):
-        names = lt.FRAME_FIELDS
-        values = np.stack([getattr(lt, q) for q in names])
-        Q, T, H = values.shape
-        frames.append(
-            pd.DataFrame(
-                {
-                    "layer": np.full(Q * T * H, k),
-                    "t": np.tile(np.repeat(np.arange(T), H), Q),
-                    "unit": np.tile(np.arange(H), Q * T),
-                    "quantity": pd.Categorical(np.repeat(names, T * H), categories=names),
-                    "value": values.ravel(),
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
+        return tidy_frame(self.layers, lambda lt: lt.FRAME_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -321,7 +297,7 @@ def _fmt(shape) -> str:
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-class _CellNetwork:
+class _CellNetwork(LayerStack):
     """A stack of RNN or GRU layers with the LSTM's API: random, from_weights, to_weights, run, backward.
 
     The object is immutable, like ``LSTM``; only the torch layout exists for these cells.
@@ -336,18 +312,6 @@ class _CellNetwork:
     @property
     def variant(self) -> str:
         return self.kind
-
-    @property
-    def input_size(self) -> int:
-        return self.layers[0].input_size
-
-    @property
-    def hidden_size(self) -> int:
-        return self.layers[0].hidden_size
-
-    @property
-    def num_layers(self) -> int:
-        return len(self.layers)
 
     def __repr__(self) -> str:
         return (
@@ -441,23 +405,13 @@ class _CellNetwork:
 
     def run(self, x: np.ndarray, h0: np.ndarray | None = None) -> CellTrace:
         """Run x (T, input_size) from h0 (num_layers, H), zeros by default; record every intermediate."""
-        x = np.array(x, dtype=np.float64)
-        if x.ndim == 1 and self.input_size == 1:
-            x = x[:, None]
-        if x.ndim != 2 or x.shape[1] != self.input_size or x.shape[0] < 1:
-            raise ValueError(f"x must have shape (T, {self.input_size}) with T ≥ 1, got shape {x.shape}")
-        if not np.isfinite(x).all():
-            raise ValueError("x contains NaN or infinite values; every input must be a finite number")
-        shape = (self.num_layers, self.hidden_size)
-        h0 = np.zeros(shape) if h0 is None else np.asarray(h0, dtype=np.float64)
-        if h0.shape != shape:
-            raise ValueError(f"h0 must have shape {shape} (num_layers, hidden_size), got shape {h0.shape}")
+        x, h0 = self._check_input(x), self._check_state(h0, "h0")
         layers, inp = [], x
         for k, P in enumerate(self.layers):
             cache = forward_layer(P, inp[:, None, :], h0[k][None, :])
             layers.append(self._layer_trace(cache))
             inp = layers[-1].h
-        return CellTrace(kind=self.kind, x=_frozen(x), layers=tuple(layers))
+        return CellTrace(kind=self.kind, x=read_only(x), layers=tuple(layers))
 
     def backward(self, trace: CellTrace, dh: np.ndarray, layout: str | None = None) -> Gradients:
         """Backpropagate dh (T, H) = ∂Loss/∂h_t of the top layer through ``trace``; a ``Gradients``
@@ -507,18 +461,18 @@ class RNN(_CellNetwork):
     @staticmethod
     def _layer_trace(cache) -> RNNLayerTrace:
         return RNNLayerTrace(
-            x=_frozen(cache["x"][:, 0]),
-            h_prev=_frozen(cache["h_prev"][:, 0]),
-            h=_frozen(cache["h"][:, 0]),
-            pre=MappingProxyType({"h": _frozen(cache["a"][:, 0])}),
+            x=read_only(cache["x"][:, 0]),
+            h_prev=read_only(cache["h_prev"][:, 0]),
+            h=read_only(cache["h"][:, 0]),
+            pre=MappingProxyType({"h": read_only(cache["a"][:, 0])}),
         )
 
     def _layer_gradients(self, grads, states) -> RNNLayerGradients:
         return RNNLayerGradients(
-            dh=_frozen(states["dh"][:, 0]),
-            dpre=MappingProxyType({"h": _frozen(states["da"][:, 0])}),
-            dx=_frozen(states["dx"][:, 0]),
-            dh0=_frozen(states["dh0"][0]),
+            dh=read_only(states["dh"][:, 0]),
+            dpre=MappingProxyType({"h": read_only(states["da"][:, 0])}),
+            dx=read_only(states["dx"][:, 0]),
+            dh0=read_only(states["dh0"][0]),
             params=CellParams(self.kind, **grads),
         )
 
@@ -530,13 +484,13 @@ class GRU(_CellNetwork):
 
     @staticmethod
     def _layer_trace(cache) -> GRULayerTrace:
-        one = {k: _frozen(cache[k][:, 0]) for k in ("x", "h_prev", "r", "z", "n", "hn", "h")}
-        pre = MappingProxyType({g: _frozen(cache[f"a_{g}"][:, 0]) for g in ("r", "z", "n")})
+        one = {k: read_only(cache[k][:, 0]) for k in ("x", "h_prev", "r", "z", "n", "hn", "h")}
+        pre = MappingProxyType({g: read_only(cache[f"a_{g}"][:, 0]) for g in ("r", "z", "n")})
         return GRULayerTrace(pre=pre, **one)
 
     def _layer_gradients(self, grads, states) -> GRULayerGradients:
-        one = {k: _frozen(states[k][:, 0]) for k in ("dh", "dr", "dz", "dn", "dhn", "dx")}
-        dpre = MappingProxyType({g: _frozen(states[f"da_{g}"][:, 0]) for g in ("r", "z", "n")})
+        one = {k: read_only(states[k][:, 0]) for k in ("dh", "dr", "dz", "dn", "dhn", "dx")}
+        dpre = MappingProxyType({g: read_only(states[f"da_{g}"][:, 0]) for g in ("r", "z", "n")})
         return GRULayerGradients(
-            dpre=dpre, dh0=_frozen(states["dh0"][0]), params=CellParams(self.kind, **grads), **one
+            dpre=dpre, dh0=read_only(states["dh0"][0]), params=CellParams(self.kind, **grads), **one
         )

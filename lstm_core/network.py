@@ -13,17 +13,10 @@ from .cell import GATE_ORDER, LayerParams, check_variant, run_layer
 from .trace import LayerTrace, Trace
 
 
-class LSTM:
-    """An LSTM of ``num_layers`` layers of ``hidden_size`` units, in one of the four ``VARIANTS``.
+class LayerStack:
+    """What every stack of layers shares (LSTM, RNN, GRU): its sizes and the checks on x, h0 and c0."""
 
-    Build one with ``LSTM.random`` or ``LSTM.from_weights``; ``run`` returns a ``Trace`` holding every
-    intermediate. The object is immutable: weights go in through a constructor and out through
-    ``to_weights``.
-    """
-
-    def __init__(self, layers: tuple[LayerParams, ...]):
-        self.layers = tuple(layers)
-        self.variant = self.layers[0].variant
+    layers: tuple
 
     @property
     def input_size(self) -> int:
@@ -36,6 +29,42 @@ class LSTM:
     @property
     def num_layers(self) -> int:
         return len(self.layers)
+
+    def _check_input(self, x) -> np.ndarray:
+        x = np.array(x, dtype=np.float64)  # a copy: the trace freezes it, the caller's array stays writable
+        if x.ndim == 1 and self.input_size == 1:
+            x = x[:, None]
+        if x.ndim != 2 or x.shape[1] != self.input_size or x.shape[0] < 1:
+            raise ValueError(f"x must have shape (T, {self.input_size}) with T ≥ 1, got shape {x.shape}")
+        if not np.isfinite(x).all():
+            raise ValueError("x contains NaN or infinite values; every input must be a finite number")
+        return x
+
+    def _check_state(self, s, label) -> np.ndarray:
+        shape = (self.num_layers, self.hidden_size)
+        if s is None:
+            return np.zeros(shape)
+        s = np.asarray(s, dtype=np.float64)
+        if s.shape != shape:
+            raise ValueError(
+                f"{label} must have shape {shape} (num_layers, hidden_size), got shape {s.shape}"
+            )
+        if not np.isfinite(s).all():
+            raise ValueError(f"{label} contains NaN or infinite values")
+        return s
+
+
+class LSTM(LayerStack):
+    """An LSTM of ``num_layers`` layers of ``hidden_size`` units, in one of the four ``VARIANTS``.
+
+    Build one with ``LSTM.random`` or ``LSTM.from_weights``; ``run`` returns a ``Trace`` holding every
+    intermediate. The object is immutable: weights go in through a constructor and out through
+    ``to_weights``.
+    """
+
+    def __init__(self, layers: tuple[LayerParams, ...]):
+        self.layers = tuple(layers)
+        self.variant = self.layers[0].variant
 
     def __repr__(self) -> str:
         return (
@@ -114,29 +143,6 @@ class LSTM:
         ``.layers[k].dh``, ``.dc``, … See ``lstm_core.backward``.
         """
         return backward_pass.backward(self, trace, dh, layout)
-
-    def _check_input(self, x) -> np.ndarray:
-        x = np.array(x, dtype=np.float64)  # a copy: the trace freezes it, the caller's array stays writable
-        if x.ndim == 1 and self.input_size == 1:
-            x = x[:, None]
-        if x.ndim != 2 or x.shape[1] != self.input_size or x.shape[0] < 1:
-            raise ValueError(f"x must have shape (T, {self.input_size}) with T ≥ 1, got shape {x.shape}")
-        if not np.isfinite(x).all():
-            raise ValueError("x contains NaN or infinite values; every input must be a finite number")
-        return x
-
-    def _check_state(self, s, label) -> np.ndarray:
-        shape = (self.num_layers, self.hidden_size)
-        if s is None:
-            return np.zeros(shape)
-        s = np.asarray(s, dtype=np.float64)
-        if s.shape != shape:
-            raise ValueError(
-                f"{label} must have shape {shape} (num_layers, hidden_size), got shape {s.shape}"
-            )
-        if not np.isfinite(s).all():
-            raise ValueError(f"{label} contains NaN or infinite values")
-        return s
 
     def gate_names(self) -> tuple[str, ...]:
         """The gates that have weights in this variant, in the core's stacking order."""

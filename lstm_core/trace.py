@@ -16,7 +16,7 @@ import pandas as pd
 STEP_FIELDS = ("c_prev", "h_prev", "f", "i", "g", "o", "kept", "written", "c", "u", "v", "h")
 
 
-def _frozen(a: np.ndarray) -> np.ndarray:
+def read_only(a: np.ndarray) -> np.ndarray:
     """A read-only float64 view: the loop's buffers are kept as they are (strided views, no copies)."""
     a = np.asarray(a, dtype=np.float64).view()
     a.setflags(write=False)
@@ -87,9 +87,9 @@ class LayerTrace:
         """Assemble the record from one layer's loop output (see ``cell.run_layer``), without copying."""
         return cls(
             variant=variant,
-            x=_frozen(x),
-            pre={k[2:]: _frozen(v) for k, v in out.items() if k.startswith("z_")},
-            **{name: _frozen(out[name]) for name in STEP_FIELDS},
+            x=read_only(x),
+            pre={k[2:]: read_only(v) for k, v in out.items() if k.startswith("z_")},
+            **{name: read_only(out[name]) for name in STEP_FIELDS},
         )
 
     @property
@@ -152,19 +152,29 @@ class Trace:
 
         Quantities are the (T, H) fields of ``STEP_FIELDS``; keys as in the notation table.
         """
-        T, H, Q = self.T, self.hidden_size, len(STEP_FIELDS)
-        frames = []
-        for k, lt in enumerate(self.layers):
-            values = np.stack([getattr(lt, q) for q in STEP_FIELDS])  # (Q, T, H)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "layer": np.full(Q * T * H, k),
-                        "t": np.tile(np.repeat(np.arange(T), H), Q),
-                        "unit": np.tile(np.arange(H), Q * T),
-                        "quantity": pd.Categorical(np.repeat(STEP_FIELDS, T * H), categories=STEP_FIELDS),
-                        "value": values.ravel(),
-                    }
-                )
+        return tidy_frame(self.layers, lambda lt: STEP_FIELDS)
+
+
+def tidy_frame(layers, names_of) -> pd.DataFrame:
+    """One row per number of every layer: layer, t, unit, quantity, value.
+
+    names_of(layer) gives the layer's (T, H) fields to include, in order; they become the categories
+    of the quantity column.
+    """
+    frames = []
+    for k, layer in enumerate(layers):
+        names = list(names_of(layer))
+        values = np.stack([getattr(layer, q) for q in names])  # (Q, T, H)
+        Q, T, H = values.shape
+        frames.append(
+            pd.DataFrame(
+                {
+                    "layer": np.full(Q * T * H, k),
+                    "t": np.tile(np.repeat(np.arange(T), H), Q),
+                    "unit": np.tile(np.arange(H), Q * T),
+                    "quantity": pd.Categorical(np.repeat(names, T * H), categories=names),
+                    "value": values.ravel(),
+                }
             )
-        return pd.concat(frames, ignore_index=True)
+        )
+    return pd.concat(frames, ignore_index=True)
