@@ -27,7 +27,7 @@ import pandas as pd
 from .backward import Gradients, check_dh
 from .cell import sigmoid
 from .network import LayerStack
-from .trace import read_only, tidy_frame
+from .trace import StackedRecord, read_only, tidy_frame
 
 KINDS = ("rnn", "gru")
 GATES = {"rnn": ("h",), "gru": ("r", "z", "n")}  # row blocks of the torch matrices
@@ -217,29 +217,12 @@ class GRULayerTrace(_TidyFrame):
 
 
 @dataclass(frozen=True)
-class CellTrace:
+class CellTrace(StackedRecord):
     """A forward pass of an RNN or GRU: ``layers[k]`` bottom first, ``x`` (T, I) the input."""
 
     kind: str
     x: np.ndarray
     layers: tuple
-
-    @property
-    def h(self) -> np.ndarray:
-        """(T, H) the top layer's hidden state: the network's output."""
-        return self.layers[-1].h
-
-    @property
-    def T(self) -> int:
-        return self.x.shape[0]
-
-    @property
-    def hidden_size(self) -> int:
-        return self.layers[0].hidden_size
-
-    @property
-    def num_layers(self) -> int:
-        return len(self.layers)
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: layer, t, unit, quantity, value (as ``Trace.to_frame``)."""

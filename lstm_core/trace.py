@@ -114,23 +114,16 @@ class LayerTrace:
         return StepRecord(t=t, pre={k: v[t] for k, v in self.pre.items()}, **rows)
 
 
-@dataclass(frozen=True)
-class Trace:
-    """A whole forward pass: ``layers[k]`` for each layer, bottom first; ``x`` (T, I) the input."""
+class StackedRecord:
+    """What the record of a whole forward pass has, whatever the cell: ``layers``, bottom first, and ``x``."""
 
-    variant: str
     x: np.ndarray
-    layers: tuple[LayerTrace, ...]
+    layers: tuple
 
     @property
     def h(self) -> np.ndarray:
         """(T, H) short-term memory / hidden state of the top layer: the network's output."""
         return self.layers[-1].h
-
-    @property
-    def c(self) -> np.ndarray:
-        """(T, H) long-term memory / cell state of the top layer."""
-        return self.layers[-1].c
 
     @property
     def T(self) -> int:
@@ -143,6 +136,20 @@ class Trace:
     @property
     def num_layers(self) -> int:
         return len(self.layers)
+
+
+@dataclass(frozen=True)
+class Trace(StackedRecord):
+    """A whole forward pass: ``layers[k]`` for each layer, bottom first; ``x`` (T, I) the input."""
+
+    variant: str
+    x: np.ndarray
+    layers: tuple[LayerTrace, ...]
+
+    @property
+    def c(self) -> np.ndarray:
+        """(T, H) long-term memory / cell state of the top layer."""
+        return self.layers[-1].c
 
     def step(self, t: int, layer: int = -1) -> StepRecord:
         return self.layers[layer].step(t)
