@@ -117,3 +117,25 @@ def assert_layer_matches(layer_trace, reference: dict, atol: float, where: str =
         )
         diff = float(np.max(np.abs(got - expected))) if expected.size else 0.0
         assert diff <= atol, f"{where} field {name}: max abs diff {diff:.3e} > {atol:.0e}"
+
+
+def run_longhand(step_of_layer, x, num_layers, hidden, h0=None, c0=None):
+    """Stack ``num_layers`` longhand layers over x (T, I); one dict of (T, H) arrays per layer.
+
+    step_of_layer(k) returns layer k's step(x_t, h_prev, c_prev) -> {name: value} with at least "h"
+    and "c"; the starting state of every step is recorded as c_prev and h_prev.
+    """
+    layers, layer_input = [], x
+    for k in range(num_layers):
+        step = step_of_layer(k)
+        h = np.zeros(hidden) if h0 is None else h0[k]
+        c = np.zeros(hidden) if c0 is None else c0[k]
+        rec = {}
+        for x_t in layer_input:
+            values = step(x_t, h, c) | {"c_prev": c, "h_prev": h}
+            for name, value in values.items():
+                rec.setdefault(name, []).append(value)
+            h, c = values["h"], values["c"]
+        layers.append({name: np.array(vals) for name, vals in rec.items()})
+        layer_input = layers[-1]["h"]
+    return layers

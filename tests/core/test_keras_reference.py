@@ -16,6 +16,7 @@ from tests.core.helpers import (
     random_input,
     random_layout_weights,
     random_state,
+    run_longhand,
     sigmoid,
 )
 
@@ -35,36 +36,24 @@ def _ids(sizes):
 
 def keras_longhand(w, x, h0=None, c0=None):
     """z = x_t @ kernel + h_{t-1} @ recurrent_kernel + bias; columns i, f, c, o."""
-    num_layers = num_layers_of(w, "kernel")
-    layers = []
-    layer_input = x
-    for k in range(num_layers):
-        kernel = w[f"kernel_l{k}"]
-        recurrent = w[f"recurrent_kernel_l{k}"]
-        bias = w[f"bias_l{k}"]
+
+    def layer(k):
+        kernel, recurrent, bias = w[f"kernel_l{k}"], w[f"recurrent_kernel_l{k}"], w[f"bias_l{k}"]
         hs = recurrent.shape[0]
-        h = np.zeros(hs) if h0 is None else h0[k]
-        c = np.zeros(hs) if c0 is None else c0[k]
-        rec = {name: [] for name in ("i", "f", "g", "o", "c", "h", "c_prev", "h_prev")}
-        for t in range(layer_input.shape[0]):
-            z = layer_input[t] @ kernel + h @ recurrent + bias
+
+        def step(x_t, h, c):
+            z = x_t @ kernel + h @ recurrent + bias
             i = sigmoid(z[0 * hs : 1 * hs])
             f = sigmoid(z[1 * hs : 2 * hs])
             g = np.tanh(z[2 * hs : 3 * hs])  # keras calls this column block "c"
             o = sigmoid(z[3 * hs : 4 * hs])
             c_new = f * c + i * g
-            h_new = o * np.tanh(c_new)
-            for name, val in zip(
-                ("i", "f", "g", "o", "c", "h", "c_prev", "h_prev"),
-                (i, f, g, o, c_new, h_new, c, h),
-                strict=True,
-            ):
-                rec[name].append(val)
-            h, c = h_new, c_new
-        arrays = {name: np.array(vals) for name, vals in rec.items()}
-        layers.append(arrays)
-        layer_input = arrays["h"]
-    return layers
+            return dict(i=i, f=f, g=g, o=o, c=c_new, h=o * np.tanh(c_new))
+
+        return step
+
+    hidden = w["recurrent_kernel_l0"].shape[0]
+    return run_longhand(layer, x, num_layers_of(w, "kernel"), hidden, h0, c0)
 
 
 @pytest.mark.parametrize(("input_size", "hidden_size", "num_layers"), SIZES, ids=_ids(SIZES))
@@ -113,10 +102,8 @@ def seed_longhand(w, x, variant, h0=None, c0=None):
     no_forget: f ≡ 1 (no f keys), c_t = c_{t-1} + i ⊙ g
     peephole:  p_i, p_f read c_{t-1} inside i and f; p_o reads c_t inside o
     """
-    num_layers = num_layers_of(w, "W_xi")
-    layers = []
-    layer_input = x
-    for k in range(num_layers):
+
+    def layer(k):
         W_xi, W_hi, b_i = w[f"W_xi_l{k}"], w[f"W_hi_l{k}"], w[f"b_i_l{k}"]
         W_xo, W_ho, b_o = w[f"W_xo_l{k}"], w[f"W_ho_l{k}"], w[f"b_o_l{k}"]
         W_xg, W_hg, b_g = w[f"W_xg_l{k}"], w[f"W_hg_l{k}"], w[f"b_g_l{k}"]
@@ -124,12 +111,8 @@ def seed_longhand(w, x, variant, h0=None, c0=None):
             W_xf, W_hf, b_f = w[f"W_xf_l{k}"], w[f"W_hf_l{k}"], w[f"b_f_l{k}"]
         if variant == "peephole":
             p_i, p_f, p_o = w[f"p_i_l{k}"], w[f"p_f_l{k}"], w[f"p_o_l{k}"]
-        hs = b_i.shape[0]
-        h = np.zeros(hs) if h0 is None else h0[k]
-        c = np.zeros(hs) if c0 is None else c0[k]
-        rec = {name: [] for name in ("i", "f", "g", "o", "c", "h", "c_prev", "h_prev")}
-        for t in range(layer_input.shape[0]):
-            x_t = layer_input[t]
+
+        def step(x_t, h, c):
             if variant == "standard":
                 i = sigmoid(W_xi.T @ x_t + W_hi.T @ h + b_i)
                 f = sigmoid(W_xf.T @ x_t + W_hf.T @ h + b_f)
@@ -138,7 +121,7 @@ def seed_longhand(w, x, variant, h0=None, c0=None):
                 o = sigmoid(W_xo.T @ x_t + W_ho.T @ h + b_o)
             elif variant == "no_forget":
                 i = sigmoid(W_xi.T @ x_t + W_hi.T @ h + b_i)
-                f = np.ones(hs)
+                f = np.ones_like(b_i)
                 g = np.tanh(W_xg.T @ x_t + W_hg.T @ h + b_g)
                 c_new = c + i * g
                 o = sigmoid(W_xo.T @ x_t + W_ho.T @ h + b_o)
@@ -150,18 +133,11 @@ def seed_longhand(w, x, variant, h0=None, c0=None):
                 o = sigmoid(W_xo.T @ x_t + W_ho.T @ h + p_o * c_new + b_o)
             else:  # pragma: no cover - test bug
                 raise AssertionError(variant)
-            h_new = o * np.tanh(c_new)
-            for name, val in zip(
-                ("i", "f", "g", "o", "c", "h", "c_prev", "h_prev"),
-                (i, f, g, o, c_new, h_new, c, h),
-                strict=True,
-            ):
-                rec[name].append(val)
-            h, c = h_new, c_new
-        arrays = {name: np.array(vals) for name, vals in rec.items()}
-        layers.append(arrays)
-        layer_input = arrays["h"]
-    return layers
+            return dict(i=i, f=f, g=g, o=o, c=c_new, h=o * np.tanh(c_new))
+
+        return step
+
+    return run_longhand(layer, x, num_layers_of(w, "W_xi"), w["b_i_l0"].shape[0], h0, c0)
 
 
 @pytest.mark.parametrize("variant", ["standard", "no_forget", "peephole"])

@@ -23,29 +23,22 @@ from tests.core.helpers import (
     random_input,
     random_layout_weights,
     random_state,
+    run_longhand,
     sigmoid,
 )
 
 TOL = 1e-12
-NAMES = ("n", "i", "f", "c", "u", "v", "h", "o", "g", "c_prev", "h_prev")
 
 
 def udacity_longhand(w, events, stm0=None, ltm0=None):
-    num_layers = num_layers_of(w, "W_n")
-    layers = []
-    layer_input = events
-    for k in range(num_layers):
+    def layer(k):
         W_n, b_n = w[f"W_n_l{k}"], w[f"b_n_l{k}"]
         W_i, b_i = w[f"W_i_l{k}"], w[f"b_i_l{k}"]
         W_f, b_f = w[f"W_f_l{k}"], w[f"b_f_l{k}"]
         W_u, b_u = w[f"W_u_l{k}"], w[f"b_u_l{k}"]
         W_v, b_v = w[f"W_v_l{k}"], w[f"b_v_l{k}"]
-        hs = b_n.shape[0]
-        stm = np.zeros(hs) if stm0 is None else stm0[k]
-        ltm = np.zeros(hs) if ltm0 is None else ltm0[k]
-        rec = {name: [] for name in NAMES}
-        for t in range(layer_input.shape[0]):
-            E_t = layer_input[t]
+
+        def step(E_t, stm, ltm):
             stm_e = np.concatenate([stm, E_t])  # [STM_{t-1}, E_t]
             N_t = np.tanh(W_n @ stm_e + b_n)
             i_t = sigmoid(W_i @ stm_e + b_i)
@@ -54,26 +47,11 @@ def udacity_longhand(w, events, stm0=None, ltm0=None):
             U_t = np.tanh(W_u @ (ltm * f_t) + b_u)
             V_t = sigmoid(W_v @ stm_e + b_v)
             stm_new = U_t * V_t
-            values = {
-                "n": N_t,
-                "g": N_t,
-                "i": i_t,
-                "f": f_t,
-                "c": ltm_new,
-                "u": U_t,
-                "v": V_t,
-                "o": V_t,
-                "h": stm_new,
-                "c_prev": ltm,
-                "h_prev": stm,
-            }
-            for name in NAMES:
-                rec[name].append(values[name])
-            stm, ltm = stm_new, ltm_new
-        arrays = {name: np.array(vals) for name, vals in rec.items()}
-        layers.append(arrays)
-        layer_input = arrays["h"]
-    return layers
+            return dict(n=N_t, g=N_t, i=i_t, f=f_t, c=ltm_new, u=U_t, v=V_t, o=V_t, h=stm_new)
+
+        return step
+
+    return run_longhand(layer, events, num_layers_of(w, "W_n"), w["b_n_l0"].shape[0], stm0, ltm0)
 
 
 SIZES = [(1, 1, 1), (3, 4, 1), (2, 5, 1), (3, 4, 2), (5, 2, 2)]
