@@ -32,6 +32,22 @@ def test_loss_curve_accepts_a_train_result():
     assert tuple(fig.layout.xaxis2.range) == (0, 20)
 
 
+def test_loss_curve_marks_where_training_stopped():
+    history = {"losses": np.linspace(1.0, 0.1, 50), "accuracies": np.linspace(0.5, 1.0, 50)}
+    fig = loss_curve_figure(history, chance=0.5, marks=[(20, "stopped"), (35, "interrupted")])
+    lines = [(s.x0, s.x1, s.xref, s.line.dash) for s in fig.layout.shapes if s.x0 == s.x1]
+    assert sorted(lines) == [
+        (20, 20, "x", "dash"),
+        (20, 20, "x2", "dash"),
+        (35, 35, "x", "dash"),
+        (35, 35, "x2", "dash"),
+    ]  # through the loss and the accuracy panel
+    labels = {a.text: a.x for a in fig.layout.annotations if a.text in ("stopped", "interrupted")}
+    assert labels == {"stopped": 20, "interrupted": 35}  # labelled once, in the top panel
+    assert len(fig.layout.annotations) == 3  # the two marks and the chance line
+    np.testing.assert_allclose(decode(fig.data[0].y), history["losses"])  # the curve itself unchanged
+
+
 def test_loss_curve_of_an_empty_history():
     fig = loss_curve_figure({"losses": [], "accuracies": []})
     assert decode(fig.data[0].y).size == 0

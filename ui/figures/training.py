@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -29,12 +29,15 @@ def loss_curve_figure(
     title: str = "Training",
     metric_name: str = "accuracy",
     total_steps: int | None = None,
+    marks: Sequence[tuple[int, str]] = (),
 ) -> go.Figure:
     """Loss (top) and accuracy (bottom) against the training step.
 
     result_like: a ``TrainResult`` or a mapping with "losses" and "accuracies" (step k is index k - 1).
     chance: the accuracy of the best input-blind guess, drawn as a dotted line.
     total_steps: fixes the x range (so a live chart does not rescale while it grows).
+    marks: (step, label) pairs drawn as dashed vertical lines through both panels, labelled in the top
+    one, e.g. where a run was stopped and later continued.
     """
     losses, accuracies = _series(result_like, "losses"), _series(result_like, "accuracies")
     steps = np.arange(1, losses.size + 1)
@@ -64,6 +67,10 @@ def loss_curve_figure(
             row=2,
             col=1,
         )
+    for step, label in marks:
+        line = dict(color=notation.OKABE_ITO["vermillion"], dash="dash", width=1)
+        fig.add_vline(x=step, line=line, annotation_text=label, annotation_position="top left", row=1, col=1)
+        fig.add_vline(x=step, line=line, row=2, col=1)
     positive = losses[np.isfinite(losses)]
     fig.update_yaxes(
         title_text="loss", type="log" if positive.size and positive.min() > 0 else "linear", row=1
