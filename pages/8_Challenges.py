@@ -98,7 +98,7 @@ if result is not None:
     elif verdict.passed:
         st.success("**Solved!** " + text)
     else:
-        st.error("**Not yet.** " + text)
+        st.warning("**Not yet.** " + text)
     st.progress(verdict.score, text=f"How close: {verdict.score:.0%}")
 
 before, after = challenge.run(challenge.start()), challenge.run(values)

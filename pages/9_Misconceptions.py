@@ -120,7 +120,7 @@ else:
     if q.is_right(chosen):
         st.success(f"**Right.** The myth: “{q.myth}” — it is not so.")
     else:
-        st.error(f"**Not quite.** The answer is: {right_text}  \nThe myth: “{q.myth}” — it is not so.")
+        st.warning(f"**Not quite.** The answer is: {right_text}  \nThe myth: “{q.myth}” — it is not so.")
     text, plot = st.columns([1, 1.3])
     fig, numbers = figure_and_numbers(q.key, settings, compute.trace_for(settings))
     with text:

@@ -63,7 +63,7 @@ def after_curve(at: AppTest):
 def test_each_challenge_detects_success(key):
     at = pick(open_page(), key)
     press_check(set_values(at, key, GOOD[key]))
-    assert not at.error
+    assert not at.warning
     (success,) = at.success
     assert success.value.startswith("**Solved!**")
     assert check(CHALLENGES[key], GOOD[key]).headline in success.value
@@ -78,7 +78,7 @@ def test_each_challenge_detects_failure_and_says_how_close(key):
     at = pick(open_page(), key)
     press_check(set_values(at, key, BAD[key]))
     assert not at.success
-    (error,) = at.error
+    (error,) = at.warning
     verdict = check(CHALLENGES[key], BAD[key])
     assert not verdict.passed
     assert error.value == f"**Not yet.** {verdict.headline}  \n{verdict.hint}"
@@ -89,12 +89,12 @@ def test_each_challenge_detects_failure_and_says_how_close(key):
 def test_failure_numbers_on_the_page():
     at = open_page()
     press_check(set_values(at, "hold", BAD["hold"]))
-    assert "held for **1 of 20 steps**" in at.error[0].value
-    assert "raise $b_{f}$" in at.error[0].value
+    assert "held for **1 of 20 steps**" in at.warning[0].value
+    assert "raise $b_{f}$" in at.warning[0].value
     pick(at, "forget")
     press_check(set_values(at, "forget", BAD["forget"]))
-    assert "**10 of 20 steps** forgot everything" in at.error[0].value
-    assert "Lower $W_{xf}$" in at.error[0].value
+    assert "**10 of 20 steps** forgot everything" in at.warning[0].value
+    assert "Lower $W_{xf}$" in at.warning[0].value
 
 
 def test_moving_a_number_after_a_check_asks_for_a_new_check():
@@ -103,14 +103,14 @@ def test_moving_a_number_after_a_check_asks_for_a_new_check():
     set_values(at, "hold", dict(b_f=2.0))
     assert not at.success and "press **Check** again" in at.info[0].value
     press_check(at)
-    assert at.error and "raise $b_{f}$" in at.error[0].value
+    assert at.warning and "raise $b_{f}$" in at.warning[0].value
 
 
 def test_numbers_and_results_survive_switching_challenges():
     at = press_check(set_values(open_page(), "hold", GOOD["hold"]))
     pick(at, "count")
     assert [s.value for s in at.slider if s.key.startswith("ch_count")] == [0.0, 0.0, 0.0, 0.0]
-    assert not at.success and not at.error
+    assert not at.success and not at.warning
     pick(at, "hold")
     assert at.slider(key="ch_hold_b_f").value == 10.0 and at.success
     assert at.radio(key="ch_pick").options[0].startswith("✓ ")

@@ -72,7 +72,7 @@ def test_a_right_answer_scores_and_explains_with_the_learners_own_cell():
 def test_a_wrong_answer_does_not_score_and_shows_the_right_one():
     at = answer(open_page(), 0, 0)
     assert shown_score(at) == "0 / 5"
-    error = at.error[0].value
+    error = at.warning[0].value
     assert error.startswith("**Not quite.**") and QUESTIONS[0].choices("standard")[1] in error
 
 

@@ -28,7 +28,6 @@ def _page_order(script: Path) -> tuple[float, str]:
 SCRIPTS = sorted((ROOT / "pages").glob("*.py"), key=_page_order)
 PAGES = ("", *(re.sub(r"^\d+[_ -]*", "", script.stem) for script in SCRIPTS))
 # Pages that draw their chart only after an action: the button to press first.
-PRESS_FIRST = {"Train": "Train"}
 STEP_PAGE = "Step_through_time"
 STEP_TEXT = re.compile(r"Step\s+(\d+)\s+of\s+(\d+)")
 EXCEPTION = '[data-testid="stException"]'
@@ -171,7 +170,7 @@ def test_every_page_opens_and_draws_its_charts(app_url, page, js_errors, server_
         page.goto(url(app_url, path))
         settle(page, timeout=SETTLE_TIMEOUT)
         assert_healthy(page)
-        click_button(page, PRESS_FIRST[path])
+        PRESS_FIRST[path](page)
         page.wait_for_selector(PLOTLY, timeout=SETTLE_TIMEOUT * 1000)
         settle(page, timeout=SETTLE_TIMEOUT)
         wait_for_drawn_plots(page)
@@ -190,6 +189,17 @@ def test_every_page_opens_and_draws_its_charts(app_url, page, js_errors, server_
 
 def click_button(page, label: str) -> None:
     page.get_by_role("button", name=label, exact=True).click()
+
+
+def _answer_first_question(page) -> None:
+    """The quiz draws its plot only once an answer is given (a plot first would give the answer away)."""
+    page.locator('[data-testid="stMain"] [data-testid="stRadioOption"]').first.click()
+    settle(page, timeout=SETTLE_TIMEOUT)
+    click_button(page, "Answer")
+
+
+# Pages whose charts appear only after the visitor acts.
+PRESS_FIRST = {"Train": lambda page: click_button(page, "Train"), "Misconceptions": _answer_first_question}
 
 
 def wait_for_step(page, t: int, timeout: float = 15) -> None:
