@@ -47,6 +47,9 @@ for k, (page, label, blurb) in enumerate(
             "Gradient flow",
             "why a plain RNN forgets: vanishing and exploding gradients",
         ),
+        ("pages/7_Lessons.py", "Lessons", "eight short lessons: predict the next step, then reveal it"),
+        ("pages/8_Challenges.py", "Challenges", "set gates to hit a goal; the app says how close you got"),
+        ("pages/9_Misconceptions.py", "Misconceptions", "a five-question quiz on what people get wrong"),
     ),
 ):
     with cols[k % 3]:

@@ -17,10 +17,11 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def load_text(name: str, vocabulary: str | None = None) -> str:
-    """``name.<vocabulary>.md`` when the text exists in both vocabularies, else ``name.md``."""
-    path = TEXT_DIR / f"{name}.{vocabulary}.md"
-    return _read(path if vocabulary and path.exists() else TEXT_DIR / f"{name}.md")
+def load_text(name: str, vocabulary: str | None = None, directory: Path = TEXT_DIR) -> str:
+    """``name.<vocabulary>.md`` when the text exists in both vocabularies, else ``name.md``; both looked
+    up in ``directory`` (``assets/text`` by default; the lessons keep theirs in ``assets/lessons``)."""
+    path = directory / f"{name}.{vocabulary}.md"
+    return _read(path if vocabulary and path.exists() else directory / f"{name}.md")
 
 
 VOCABULARY_ROWS = ("x", "h", "c", "f", "i", "g", "o", "u", "kept", "written")

@@ -1,0 +1,281 @@
+"""The prepared states of the lessons: a cell, the sequence it reads, and the step the learner predicts.
+
+A :class:`Scene` runs its cell through the core three ways: the whole sequence (``trace``), the steps
+before the predicted one (``before``: what the learner may look at) and up to and including it
+(``after``: what the reveal shows). The cell is causal, so ``before`` and ``after`` are exactly the first
+t and t + 1 steps of ``trace``: hiding the answer needs no special drawing, only a shorter run.
+
+Every builder here is deterministic and cached: the same scene, the same numbers, in every session.
+NumPy and the core only; no Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+
+import numpy as np
+
+from lstm_core import LSTM, Trace
+from lstm_core.experiments import PRESETS, Gate, GateSettings, build_net, matched_nets
+from lstm_core.sequences import make_preset
+from lstm_core.tasks import make_task
+from lstm_core.train import Model
+
+WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "weights"
+TRAINED_FILE = WEIGHTS_DIR / "remember_first_bit.safetensors"
+
+
+@dataclass(frozen=True, eq=False)
+class Scene:
+    """A cell at a prepared step.
+
+    net: the cell (any variant, any number of layers). x: (T, I) the sequence it reads. t: the step the
+    learner predicts, 1 ≤ t < T (step 0 would leave nothing to look at before it). unit, layer: the unit
+    and layer the questions are about. label: how the cell is named when a full page shows it.
+    feature_names: names of the I input features, or None.
+    """
+
+    net: LSTM
+    x: np.ndarray
+    t: int
+    unit: int = 0
+    layer: int = 0
+    label: str = ""
+    feature_names: tuple[str, ...] | None = None
+
+    def __post_init__(self):
+        x = np.asarray(self.x, dtype=np.float64)
+        object.__setattr__(self, "x", x[:, None] if x.ndim == 1 else x)
+        T = self.x.shape[0]
+        if not 1 <= self.t < T:
+            raise ValueError(f"t must be in 1..{T - 1}, got {self.t}")
+        if not 0 <= self.layer < self.net.num_layers or not 0 <= self.unit < self.net.hidden_size:
+            raise ValueError(f"layer {self.layer} / unit {self.unit} is outside the cell")
+
+    @property
+    def T(self) -> int:
+        return self.x.shape[0]
+
+    @cached_property
+    def trace(self) -> Trace:
+        """The whole sequence: what the full pages show."""
+        return self.net.run(self.x)
+
+    @cached_property
+    def before(self) -> Trace:
+        """Steps 0 … t − 1: everything the learner may see before predicting step t."""
+        return self.net.run(self.x[: self.t])
+
+    @cached_property
+    def after(self) -> Trace:
+        """Steps 0 … t: the reveal."""
+        return self.net.run(self.x[: self.t + 1])
+
+    def shown(self, revealed: bool) -> Trace:
+        return self.after if revealed else self.before
+
+    @property
+    def lt(self):
+        """The watched layer's trace over the whole sequence."""
+        return self.trace.layers[self.layer]
+
+    def value(self, key: str, t: int | None = None, unit: int | None = None) -> float:
+        """One number of the watched layer: quantity ``key`` of the watched unit (or ``unit``) at step t
+        (default: the predicted step). For ``key`` "x", ``unit`` picks the input feature (default 0)."""
+        t = self.t if t is None else t
+        if key == "x":
+            return float(self.lt.x[t, 0 if unit is None else unit])
+        return float(getattr(self.lt, key)[t, self.unit if unit is None else unit])
+
+    def pre_terms(self, gate: str, t: int | None = None) -> tuple[float, float, float]:
+        """(input term, recurrent term, bias) of a gate's pre-activation for the watched unit at step t:
+        W_x·x_t, W_h·h_{t−1} and b, whose sum is the number inside σ(·) or tanh(·).
+
+        Read from the weights in the seed layout (standard, no_forget and peephole cells; a peephole's
+        own term is not included).
+        """
+        t = self.t if t is None else t
+        w = self.net.to_weights("seed")
+        k, j = self.layer, self.unit
+        x_term = float(self.lt.x[t] @ w[f"W_x{gate}_l{k}"][:, j])
+        h_term = float(self.lt.h_prev[t] @ w[f"W_h{gate}_l{k}"][:, j])
+        return x_term, h_term, float(w[f"b_{gate}_l{k}"][j])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The cells of the lessons
+# ---------------------------------------------------------------------------------------------------------
+
+# Lessons 1 and 3: the Gate lab's "write once then hold" preset on a one-unit cell: the ignore/input gate
+# opens only for an event near 1, the forget gate stays near 1.
+WRITE_ONCE = PRESETS["write_once"]
+# Lesson 2: the same switch for writing, but a forget gate that keeps only about 92 % per step.
+LEAKY = GateSettings(
+    i=Gate(bias=-10.0, weight=20.0),
+    f=Gate(bias=2.0, weight=0.0),
+    g=Gate(bias=0.0, weight=3.0),
+    o=Gate(bias=2.0, weight=0.0),
+    description="writes when the event is near 1, then keeps about 92 % of the memory per step",
+)
+# The same cell with a forget gate stuck near 1, drawn beside it for comparison.
+HOLDING = LEAKY.with_gate("f", bias=10.0)
+
+
+def _one_unit(settings: GateSettings) -> LSTM:
+    return build_net(settings, input_size=1, hidden_size=1, variant="standard", seed=0)
+
+
+@cache
+def two_memories() -> Scene:
+    """A one-unit latch: an event of 1 at t = 2 is written, small events after it are not."""
+    x = np.array([0.0, 0.0, 1.0, 0.3, -0.2, -0.4, 0.2, 0.0, 0.1, 0.0])
+    return Scene(_one_unit(WRITE_ONCE), x, t=5, label="Lesson 1's cell (write once, then hold)")
+
+
+@cache
+def forget_half_life() -> Scene:
+    """A one-unit cell that writes at t = 1 and then forgets a little at every step."""
+    x = np.zeros(14)
+    x[1] = 1.0
+    return Scene(_one_unit(LEAKY), x, t=6, label="Lesson 2's cell (a leaky memory)")
+
+
+@cache
+def holding_twin() -> Scene:
+    """Lesson 2's cell with its forget gate near 1, on the same sequence."""
+    s = forget_half_life()
+    return Scene(_one_unit(HOLDING), s.x, t=s.t, label="Lesson 2's cell with f ≈ 1")
+
+
+@cache
+def learn_and_ignore() -> Scene:
+    """The latch again: small events are ignored, the event of 1 at t = 4 is written."""
+    x = np.array([0.0, 0.3, 0.0, -0.3, 1.0, 0.0, 0.2, 0.0])
+    return Scene(_one_unit(WRITE_ONCE), x, t=4, label="Lesson 3's cell (write once, then hold)")
+
+
+@cache
+def keep_and_write() -> Scene:
+    """A random two-unit cell on two sine waves, at a step where it both keeps and writes a lot."""
+    seq = make_preset("sine", 16, 0)
+    net = LSTM.random(seq.num_features, 2, 1, "standard", seed=3)
+    return Scene(net, seq.x, t=6, label="Lesson 4's cell (random, seed 3)", feature_names=seq.feature_names)
+
+
+@dataclass(frozen=True, eq=False)
+class UseGateScene:
+    """Lesson 5: the standard cell and the Udacity cell with the same weights (``matched_nets``), same
+    input. The Udacity cell's W_u is the identity and b_u = 0, so its U_t is tanh(LTM_{t−1} ⊙ f_t)."""
+
+    standard: Scene
+    udacity: Scene
+
+
+@cache
+def use_gate() -> UseGateScene:
+    seq = make_preset("step", 16, 0)
+    nets = matched_nets(seq.num_features, 2, 1, seed=1)
+    scenes = {
+        v: Scene(nets[v], seq.x, t=8, label=f"Lesson 5's {v} cell", feature_names=seq.feature_names)
+        for v in ("standard", "udacity")
+    }
+    return UseGateScene(**scenes)
+
+
+@cache
+def units_and_layers() -> Scene:
+    """A random stack of two layers of three units; the questions watch the upper layer."""
+    seq = make_preset("sine", 12, 0)
+    net = LSTM.random(seq.num_features, 3, 2, "standard", seed=0)
+    return Scene(
+        net,
+        seq.x,
+        t=5,
+        layer=1,
+        label="Lesson 6's cell (2 layers × 3 units)",
+        feature_names=seq.feature_names,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class GradientScene:
+    """Lesson 7: mean gradient norms over ``examples`` sequences of "remember the first bit", at
+    initialisation, for a plain RNN and an LSTM whose forget gate bias starts at ``forget_bias``.
+
+    norms: cell ("RNN", "LSTM") → {"dh": (T,), "dc": (T,) or None}; ``distance`` is how many steps
+    back from the loss the questions look; ``shown`` steps (nearest the loss) are drawn before the reveal.
+    """
+
+    norms: dict = field(repr=False)
+    length: int
+    distance: int
+    shown: int
+    hidden: int
+    forget_bias: float
+    examples: int
+    mean_f: float
+
+    def norm(self, cell: str, quantity: str, distance: int) -> float:
+        """The mean norm of ``quantity`` ("dh" or "dc") ``distance`` steps before the last one."""
+        return float(self.norms[cell][quantity][self.length - 1 - distance])
+
+
+@cache
+def vanishing_gradient() -> GradientScene:
+    length, hidden, forget_bias, examples, seed = 30, 8, 2.0, 16, 0
+    task = make_task("first_bit", length)
+    x, y = task.batch(examples, np.random.default_rng((seed, 7)))
+    norms, f_values = {}, []
+    for label, kind in (("RNN", "rnn"), ("LSTM", "lstm")):
+        bias = forget_bias if kind == "lstm" else 0.0
+        model = Model.for_task(task, kind=kind, hidden_size=hidden, seed=seed, forget_bias=bias)
+        dh, dc = [], []
+        for b in range(examples):
+            sg = model.sequence_gradients(task, x[b], y[b])
+            dh.append(sg.grads.norms("dh")[-1])
+            if kind == "lstm":
+                dc.append(sg.grads.norms("dc")[-1])
+                f_values.append(sg.trace.layers[-1].f)
+        norms[label] = {"dh": np.mean(dh, axis=0), "dc": np.mean(dc, axis=0) if dc else None}
+    return GradientScene(
+        norms, length, distance=20, shown=5, hidden=hidden, forget_bias=forget_bias,
+        examples=examples, mean_f=float(np.mean(f_values)),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class TrainedScene:
+    """Lesson 8: the shipped trained cell on one sequence of its task; ``scene.unit`` is the unit whose
+    final memory depends most on the first bit (found by flipping the bit), ``first_bit`` is ±1.
+    flipped: the same sequence with the first bit flipped, run through the same cell."""
+
+    scene: Scene
+    first_bit: float
+    flipped: Trace = field(repr=False)
+
+    @property
+    def difference(self) -> np.ndarray:
+        """(H,) |c_T − c_T(first bit flipped)| per unit: how much each unit's final memory owes the bit."""
+        return np.abs(self.scene.trace.c[-1] - self.flipped.c[-1])
+
+
+@cache
+def trained_first_bit() -> TrainedScene:
+    net = LSTM.load(TRAINED_FILE)
+    task = make_task("first_bit", 20)
+    x = task.batch(1, np.random.default_rng(0))[0][0]
+    x_flipped = x.copy()
+    x_flipped[0, 0] = -x_flipped[0, 0]
+    flipped = net.run(x_flipped)
+    unit = int(np.argmax(np.abs(net.run(x).c[-1] - flipped.c[-1])))
+    scene = Scene(
+        net,
+        x,
+        t=6,
+        unit=unit,
+        label="Lesson 8's trained cell (remember the first bit)",
+        feature_names=("bit", "first-step marker"),
+    )
+    return TrainedScene(scene, float(x[0, 0]), flipped)
