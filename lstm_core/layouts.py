@@ -151,8 +151,7 @@ def validate(weights, layout: str, variant: str) -> tuple[dict[str, np.ndarray],
     """
     check_layout(layout, variant)
     w = as_float_arrays(weights)
-    layer_ids = [int(m.group(2)) for m in map(_LAYER_SUFFIX.match, w) if m]
-    num_layers = max(layer_ids, default=0) + 1
+    num_layers = _num_layers(w)
     template = expected_shapes(layout, variant, "I", "H", num_layers)
     sizes = _sizes(layout, variant, w) if _input_key(layout) in w else None
     if sizes:  # the messages can give numbers instead of symbols
@@ -180,6 +179,25 @@ def validate(weights, layout: str, variant: str) -> tuple[dict[str, np.ndarray],
     if problems:
         raise ValueError(_problems(layout, variant, problems))
     return w, *sizes, num_layers
+
+
+def _num_layers(w) -> int:
+    """1 + the highest layer suffix among the keys ("_l2" -> 3)."""
+    return max((int(m.group(2)) for m in map(_LAYER_SUFFIX.match, w) if m), default=0) + 1
+
+
+def sizes(weights, layout: str, variant: str) -> tuple[int, int, int] | None:
+    """(input_size, hidden_size, num_layers) that a weight set claims, from layer 0's shapes and the
+    highest layer suffix, before anything else is checked; None when layer 0's input key is missing.
+
+    Lets an app refuse a network that is too big by its size, instead of by a list of missing keys or
+    of arrays too large to hold.
+    """
+    check_layout(layout, variant)
+    w = as_float_arrays(weights)
+    if _input_key(layout) not in w:
+        return None
+    return *_sizes(layout, variant, w), _num_layers(w)
 
 
 def _key_list(spec) -> str:

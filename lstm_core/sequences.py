@@ -29,6 +29,8 @@ import pandas as pd
 
 __all__ = [
     "DEFAULT_LENGTH",
+    "MAX_ABS_VALUE",
+    "MAX_CSV_BYTES",
     "MAX_FEATURES",
     "MAX_STEPS",
     "MAX_TEXT_CHARS",
@@ -55,6 +57,10 @@ __all__ = [
 MAX_STEPS = 2000
 MAX_FEATURES = 32
 MAX_TEXT_CHARS = 1_500_000  # a 2000 × 32 table at full precision is about 1.2 million characters
+MAX_CSV_BYTES = 4 * MAX_TEXT_CHARS  # even 4-byte characters could not fit MAX_TEXT_CHARS beyond this
+# Largest |value| the app takes from a learner (parse_* with max_abs=MAX_ABS_VALUE): beyond it every gate
+# is saturated anyway, and values near 1e308 overflow W x to inf in the pre-activations.
+MAX_ABS_VALUE = 1e6
 DEFAULT_LENGTH = 20
 
 # The text preset: short, familiar, with a repeated letter ("l", "o") so memory has something to do.
@@ -377,8 +383,9 @@ def _to_float(cell: str, decimal_comma: bool = False) -> float | None:
     return None
 
 
-def _cell_value(cell: str, where: str, decimal_comma: bool = False) -> float:
-    """The finite number in ``cell`` at ``where`` (e.g. "Row 3, column 2"), or a SequenceError."""
+def _cell_value(cell: str, where: str, decimal_comma: bool = False, max_abs: float | None = None) -> float:
+    """The finite number in ``cell`` at ``where`` (e.g. "Row 3, column 2"), or a SequenceError; with
+    ``max_abs`` also one whose size is at most ``max_abs``."""
     if not cell.strip():
         raise SequenceError(f"{where} is empty; every cell needs a number.")
     value = _to_float(cell, decimal_comma)
@@ -386,6 +393,10 @@ def _cell_value(cell: str, where: str, decimal_comma: bool = False) -> float:
         raise SequenceError(f"{where}: {_quote(cell.strip())} is not a number.")
     if not math.isfinite(value):
         raise SequenceError(f"{where} is not a finite number ({_quote(cell.strip())}).")
+    if max_abs is not None and abs(value) > max_abs:
+        raise SequenceError(
+            f"{where} is {value:g}, too large: values must lie between {-max_abs:,.0f} and {max_abs:,.0f}."
+        )
     return value
 
 
@@ -430,12 +441,13 @@ def _split_typed(line: str) -> list[str]:
     return _TYPED_SEPARATOR.split(stripped)
 
 
-def parse_numbers(text: str) -> np.ndarray:
+def parse_numbers(text: str, max_abs: float | None = None) -> np.ndarray:
     """Numbers typed into a text box, as a (T, I) float64 array.
 
     One time step per line; the features of a step are separated by commas, semicolons, spaces or tabs.
     A single line is a 1-feature sequence with one value per step ("1, 2, 3" -> shape (3, 1)). Blank
-    lines are skipped; "." is the decimal point. Errors name the 1-based line and value number.
+    lines are skipped; "." is the decimal point. Errors name the 1-based line and value number. With
+    ``max_abs`` (the app passes MAX_ABS_VALUE) a value larger than that in size is an error too.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_numbers expects str, got {type(text).__name__}")
@@ -447,7 +459,7 @@ def parse_numbers(text: str) -> np.ndarray:
         n, cells = lines[0]
         if len(cells) > MAX_STEPS:
             raise _too_long(len(cells), "values (time steps) on one line")
-        values = [_cell_value(c, f"Line {n}, value {j}") for j, c in enumerate(cells, 1)]
+        values = [_cell_value(c, f"Line {n}, value {j}", max_abs=max_abs) for j, c in enumerate(cells, 1)]
         return validate_sequence(np.array(values)[:, None])
     if len(lines) > MAX_STEPS:
         raise _too_long(len(lines), "lines (time steps)")
@@ -462,7 +474,7 @@ def parse_numbers(text: str) -> np.ndarray:
                 f"Line {n} has {_count(len(cells))}, but line {first_line} has {width}. "
                 "Every line needs the same number of values (one per feature)."
             )
-        rows.append([_cell_value(c, f"Line {n}, value {j}") for j, c in enumerate(cells, 1)])
+        rows.append([_cell_value(c, f"Line {n}, value {j}", max_abs=max_abs) for j, c in enumerate(cells, 1)])
     return validate_sequence(np.array(rows))
 
 
@@ -481,9 +493,10 @@ _WIDE_MARK = "\x00wide:"
 
 def _decode(data: bytes) -> str:
     """Upload bytes as text, or a SequenceError that says why they are not UTF-8 CSV."""
-    if len(data) > 4 * MAX_TEXT_CHARS:  # even 4-byte characters could not fit the limit
+    if len(data) > MAX_CSV_BYTES:
         raise SequenceError(
-            f"The file has {len(data)} bytes; at most {MAX_TEXT_CHARS} characters are allowed."
+            f"The file is {len(data) / 1e6:.1f} MB; a CSV file of at most {MAX_CSV_BYTES / 1e6:g} MB "
+            f"({MAX_TEXT_CHARS} characters) is allowed."
         )
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise SequenceError(
@@ -517,6 +530,32 @@ def _field_count(line: str, sep: str) -> int:
     if sep == r"\s+":
         return len(line.split())
     return len(next(csv.reader([line], delimiter=sep, skipinitialspace=True), []))
+
+
+def _check_quotes(lines: list[str], sep: str, first_row: int) -> None:
+    """Every row must be one line. pandas reads a quote that is not closed on its line on to the end of
+    the file and silently drops the rows after it; name the row that opens it instead.
+
+    ``first_row`` is the 1-based row number of ``lines[0]``. Files split on runs of spaces have no quoting.
+    """
+    if sep == r"\s+" or not any('"' in line for line in lines):
+        return
+    reader = csv.reader(lines, delimiter=sep, skipinitialspace=True, strict=True)
+    done = 0  # lines read as complete rows so far
+    try:
+        for _ in reader:
+            if reader.line_num - done > 1:
+                break
+            done = reader.line_num
+        else:
+            return
+    except csv.Error:
+        pass
+    raise SequenceError(
+        f'The file could not be read as CSV: row {first_row + done} has a quote (") that opens a value '
+        "and does not close at its end, so the rows below would be read into it. Close the quote or remove "
+        "it (every row must be one line)."
+    )
 
 
 def _trim(fields: Iterable[object]) -> list[str]:
@@ -561,14 +600,15 @@ def _read_rows(text: str, sep: str, width: int) -> list[list[str]]:
     return [_trim(row) for row in frame.to_numpy(dtype=object)]
 
 
-def parse_csv(data: str | bytes) -> tuple[np.ndarray, tuple[str, ...]]:
+def parse_csv(data: str | bytes, max_abs: float | None = None) -> tuple[np.ndarray, tuple[str, ...]]:
     """A CSV file (upload bytes or text) as ``(x, feature_names)``: x is (T, I) float64, one row per step.
 
     The delimiter is sniffed from the first line (';', tab, ',', else runs of spaces); in ';'- and
     tab-separated files "1,5" means 1.5. A first row with no numbers in it is the header and gives the
     feature names (blank names become "xJ"); without one the names are "x1".."xI". A UTF-8 BOM, blank lines
     and one trailing delimiter per row are fine. Errors give 1-based row numbers as in the file (the header
-    is row 1 when there is one) and 1-based column numbers.
+    is row 1 when there is one) and 1-based column numbers. With ``max_abs`` (the app passes
+    MAX_ABS_VALUE) a value larger than that in size is an error too.
     """
     if isinstance(data, bytes | bytearray | memoryview):
         data = _decode(bytes(data))
@@ -585,6 +625,7 @@ def parse_csv(data: str | bytes) -> tuple[np.ndarray, tuple[str, ...]]:
     lines = _NEWLINE.split(text)
 
     sep = _sniff(lines[0])
+    _check_quotes(lines, sep, offset + 1)
     first_width = _field_count(lines[0], sep)
     # One trailing delimiter is tolerated; more columns than that cannot be valid, and checking here also
     # keeps pandas from building a huge table out of one very long line.
@@ -595,11 +636,11 @@ def parse_csv(data: str | bytes) -> tuple[np.ndarray, tuple[str, ...]]:
     rows = [(n, cells) for n, cells in numbered if cells]
     if not rows:  # only delimiters or empty quotes
         raise SequenceError("The file has no numbers in it; it needs at least one row of numbers.")
-    return _rows_to_array(rows, decimal_comma=sep != ",")
+    return _rows_to_array(rows, decimal_comma=sep != ",", max_abs=max_abs)
 
 
 def _rows_to_array(
-    rows: list[tuple[int, list[str]]], decimal_comma: bool
+    rows: list[tuple[int, list[str]]], decimal_comma: bool, max_abs: float | None = None
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Numbered non-blank rows of cells -> (x, feature_names); header detection, shape and cell checks."""
     first_row, first = rows[0]
@@ -622,7 +663,10 @@ def _rows_to_array(
             )
         try:
             values.append(
-                [_cell_value(c, f"Row {n}, column {j}", decimal_comma) for j, c in enumerate(cells, 1)]
+                [
+                    _cell_value(c, f"Row {n}, column {j}", decimal_comma, max_abs)
+                    for j, c in enumerate(cells, 1)
+                ]
             )
         except SequenceError as exc:
             if n != first_row or "is not a number" not in str(exc):

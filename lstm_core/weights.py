@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,10 @@ import numpy as np
 from .layouts import as_float_arrays, check_layout, detect
 
 FORMATS = ("npz", "json", "safetensors")
+# A full-size network (3 layers of 32 units on 32 features) is well under 1 MB in any format; the limit
+# also bounds what an .npz may unpack to, so a small compressed file cannot fill the memory.
+MAX_FILE_MB = 10
+MAX_FILE_BYTES = MAX_FILE_MB * 2**20
 _META_KEY = "__lstm_gate_lab__"  # the npz entry holding the JSON record of variant and layout
 
 
@@ -74,6 +79,8 @@ def loads(data: bytes, fmt: str) -> WeightFile:
     reader = {"npz": _read_npz, "json": _read_json, "safetensors": _read_safetensors}.get(fmt)
     if reader is None:
         raise ValueError(f"unknown weight file format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(_too_big("the file is", len(data)))
     weights, meta = reader(data)
     weights = as_float_arrays(weights)
     if meta:
@@ -97,12 +104,67 @@ def load_weights(path) -> WeightFile:
     return loads(path.read_bytes(), format_of(path.name))
 
 
+def _too_big(what: str, size: int) -> str:
+    return f"{what} {size / 2**20:.1f} MB; weight files of at most {MAX_FILE_MB} MB are accepted"
+
+
+_PICKLE_START = b"\x80"  # the PROTO opcode that begins every pickle of protocol 2 or later
+
+
+def _check_npz_bytes(data: bytes) -> None:
+    """Say what a file that is not an .npz archive is, before numpy guesses (it takes anything that is
+    neither a zip nor a .npy file for a pickle)."""
+    if data.startswith(b"PK"):
+        return
+    if data.startswith(b"\x93NUMPY"):
+        raise ValueError(
+            "this is a single .npy array, not an .npz archive of named arrays; "
+            "save the weights with np.savez(path, weight_ih_l0=..., ...)"
+        )
+    if data.startswith(_PICKLE_START):
+        raise ValueError("this .npz holds Python objects, which would need pickle to load; refused")
+    raise ValueError("this is not a readable .npz file (an .npz file is a zip archive of arrays)")
+
+
+class _TooBig(ValueError):
+    """An .npz whose arrays unpack to more than MAX_FILE_BYTES; its message is final."""
+
+
+def _unpack(npz) -> dict[str, np.ndarray]:
+    """The arrays of an open .npz; they must fit the same limit as a file, so compression cannot hide a
+    huge one. Sizes are read from each member's zip entry and from its .npy header (numpy allocates
+    what the header says before it reads a byte)."""
+    size = sum(max(info.file_size, _declared_bytes(npz.zip, info)) for info in npz.zip.infolist())
+    if size > MAX_FILE_BYTES:
+        raise _TooBig(_too_big("the arrays in this .npz unpack to", size))
+    return {k: npz[k] for k in npz.files}
+
+
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
+def _declared_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """Bytes the .npy header of one member claims (shape × item size); 0 when it has none we read."""
+    if not info.filename.endswith(".npy"):
+        return 0
+    with archive.open(info) as member:
+        version = np.lib.format.read_magic(member)
+        reader = _HEADER_READERS.get(version)
+        if reader is None:  # format 3.0 (unicode field names): numpy's own checks apply
+            return 0
+        shape, _, dtype = reader(member)
+    return math.prod(shape) * dtype.itemsize
+
+
 def _read_npz(data: bytes):
+    _check_npz_bytes(data)
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
+            arrays = _unpack(npz)
     except (zipfile.BadZipFile, OSError, EOFError) as e:
         raise ValueError(f"this is not a readable .npz file ({e})") from None
+    except _TooBig:
+        raise
     except ValueError as e:
         if "allow_pickle" in str(e):
             raise ValueError(
@@ -118,6 +180,10 @@ def _read_json(data: bytes):
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ValueError(f"this is not a readable JSON file ({e})") from None
+    except RecursionError:  # lists nested thousands deep: no weight array is deeper than 2
+        raise ValueError(
+            "this JSON file is nested too deeply; weights are lists of numbers or lists of such lists"
+        ) from None
     if not isinstance(doc, dict):
         raise ValueError("a JSON weight file must be an object with a 'weights' object inside")
     weights = doc.get("weights", doc)
@@ -130,11 +196,22 @@ def _read_json(data: bytes):
 
 
 def _json_array(key, value):
+    """A JSON value as a float64 array; only numbers count (numpy would also read "0.5" or true)."""
     try:
-        a = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"key {key!r}: expected a (nested) list of numbers, got something else") from None
-    return a
+        a = np.array(value)
+    except (TypeError, ValueError, RecursionError):  # ragged lists
+        a = None
+    if a is None or a.dtype.kind not in "iuf":
+        raise ValueError(
+            f"key {key!r}: expected a number or a list of numbers (rows of equal length), got {_json_kind(a)}"
+        ) from None
+    return a.astype(np.float64)
+
+
+def _json_kind(a) -> str:
+    if a is None or a.dtype == object:
+        return "ragged or nested lists, or objects"
+    return {"b": "true/false values", "U": "text (strings)"}.get(a.dtype.kind, f"{a.dtype} values")
 
 
 def _read_safetensors(data: bytes):

@@ -15,6 +15,9 @@ import streamlit as st
 from lstm_core import VARIANTS, notation
 from lstm_core.notation import VOCABULARIES, VOCABULARY_TITLES
 from lstm_core.sequences import (
+    MAX_ABS_VALUE,
+    MAX_CSV_BYTES,
+    MAX_FEATURES,
     MAX_STEPS,
     PRESETS,
     Sequence,
@@ -24,7 +27,7 @@ from lstm_core.sequences import (
     parse_numbers,
 )
 from ui import loaded as loaded_weights
-from ui import state
+from ui import presenter, state
 from ui.loaded import LoadedNet
 from ui.state import MAX_HIDDEN, MAX_LAYERS, MAX_SEED, ViewState
 
@@ -105,6 +108,7 @@ def sidebar(page: str = "") -> Settings:
     for notice in st.session_state.pop("link_notices", []):
         st.warning(notice)
     sb = st.sidebar
+    presenter.apply(sb)  # its toggle first; when on: ?present=1 kept, big type, Previous / Next
     loaded = loaded_weights.current()
     if loaded is not None:  # the loaded network fixes the architecture
         st.session_state.update(
@@ -208,7 +212,10 @@ def _sequence_controls(sb, view: ViewState, seed: int) -> tuple[str, int, Sequen
     if source != "preset" and custom is None:
         sb.info("No custom sequence yet: showing the preset until one is accepted.")
     sequence = custom if source != "preset" and custom is not None else make_preset(preset, int(length), seed)
-    if error := st.session_state.get("sequence_error"):
+    # An error belongs to the input it came from; after switching to a preset it would be wrong.
+    if (error := st.session_state.get("sequence_error")) and st.session_state.get(
+        "sequence_error_source"
+    ) == source:
         sb.error(error)
     sb.caption(
         f"{sequence.title}: {sequence.length} steps × {sequence.num_features} feature(s). "
@@ -217,7 +224,9 @@ def _sequence_controls(sb, view: ViewState, seed: int) -> tuple[str, int, Sequen
     return preset, int(length), sequence
 
 
-def _accept(parse, data, title: str) -> None:
+def _accept(parse, data, title: str, source: str) -> None:
+    """Parse ``data`` into the custom sequence, or keep the previous one and store the message."""
+    st.session_state["sequence_error_source"] = source
     try:
         x = parse(data)
         names = None
@@ -232,22 +241,42 @@ def _accept(parse, data, title: str) -> None:
 
 
 def _typed_input(sb) -> None:
+    def parse(text: str):
+        # Checked here, not by the widget's max_chars: the browser silently drops a paste that is too
+        # long, and the learner would never learn why nothing happened.
+        if len(text) > TYPED_MAX_CHARS:
+            raise SequenceError(
+                f"The text has {len(text):,} characters; at most {TYPED_MAX_CHARS:,} can be typed. "
+                f"Upload a CSV file for longer data (up to {MAX_STEPS:,} steps × {MAX_FEATURES} features)."
+            )
+        return parse_numbers(text, max_abs=MAX_ABS_VALUE)
+
     with sb.form("typed_sequence", border=False):
         text = st.text_area(
             "Numbers: one step per line, features separated by commas",
             placeholder="0.5, 1\n0, -1\n1, 0",
-            max_chars=TYPED_MAX_CHARS,
             key="typed_text",
+            help=f"At most {MAX_STEPS:,} steps × {MAX_FEATURES} features and {TYPED_MAX_CHARS:,} characters; "
+            f"values between {-MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}.",
         )
         if st.form_submit_button("Use these numbers"):
-            _accept(parse_numbers, text, "Typed numbers")
+            _accept(parse, text, "Typed numbers", "typed")
 
 
 def _csv_input(sb) -> None:
-    upload = sb.file_uploader("CSV file (one row per step)", type=["csv", "txt"], key="csv_upload")
+    upload = sb.file_uploader(
+        "CSV file (one row per step)",
+        type=["csv", "txt"],
+        key="csv_upload",
+        max_upload_size=-(-MAX_CSV_BYTES // 2**20),  # whole MB, rounded up: the parser says the exact limit
+        help=f"At most {MAX_STEPS:,} rows × {MAX_FEATURES} columns; values between "
+        f"{-MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}.",
+    )
     if upload is not None and st.session_state.get("csv_file_id") != upload.file_id:
         st.session_state["csv_file_id"] = upload.file_id
-        _accept(parse_csv, upload.getvalue(), f"Uploaded {upload.name[:40]}")
+        # The file name is shown as Markdown in captions: escaped, so it reads exactly as named.
+        title = f"Uploaded {loaded_weights.plain(upload.name[:40])}"
+        _accept(lambda data: parse_csv(data, max_abs=MAX_ABS_VALUE), upload.getvalue(), title, "csv")
 
 
 use_trained = loaded_weights.use_trained  # the Train page hands its cell to every page through this

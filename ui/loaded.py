@@ -6,12 +6,13 @@ Pickle-based files are refused by name, before a single byte of them is read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
-from lstm_core import LAYOUTS, LSTM, VARIANTS
+from lstm_core import LAYOUTS, LSTM, VARIANTS, layouts
 from lstm_core import weights as weight_files
 from lstm_core.sequences import MAX_FEATURES, Sequence
 from ui.state import MAX_HIDDEN, MAX_LAYERS
@@ -47,14 +48,42 @@ class LoadedNet:
         return LSTM.from_weights(self.weights, layout=self.layout, variant=self.variant)
 
 
-def _check_limits(net: LSTM) -> None:
+# Largest |weight| taken from a file: far beyond any trained network, and small enough that W x with
+# |x| <= MAX_ABS_VALUE can never overflow to inf.
+MAX_ABS_WEIGHT = 1e6
+
+# Characters that Markdown (and Streamlit's :color[...] / :emoji: directives) would act on, and the
+# "1." or "1)" that would start a numbered list.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#|~$:!+-])")
+_LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])")
+
+
+def plain(text: str) -> str:
+    """``text`` (a file name, a key from a file) backslash-escaped so Markdown shows it as typed."""
+    return _LIST_NUMBER.sub(r"\1\\\2", _MARKDOWN_SPECIALS.sub(r"\\\1", text))
+
+
+def _check_sizes(input_size: int, hidden_size: int, num_layers: int) -> None:
     for what, value, limit in (
-        ("hidden size", net.hidden_size, MAX_HIDDEN),
-        ("number of layers", net.num_layers, MAX_LAYERS),
-        ("input size", net.input_size, MAX_FEATURES),
+        ("hidden size", hidden_size, MAX_HIDDEN),
+        ("number of layers", num_layers, MAX_LAYERS),
+        ("input size", input_size, MAX_FEATURES),
     ):
         if value > limit:
             raise ValueError(f"these weights have {what} {value}; this app shows at most {limit}")
+
+
+def _check_limits(net: LSTM) -> None:
+    _check_sizes(net.input_size, net.hidden_size, net.num_layers)
+
+
+def _check_values(weights: dict[str, np.ndarray]) -> None:
+    for key, a in weights.items():
+        if a.size and (largest := float(np.abs(a).max())) > MAX_ABS_WEIGHT:
+            raise ValueError(
+                f"key {key!r} holds values as large as {largest:.3g}; this app takes weights between "
+                f"{-MAX_ABS_WEIGHT:,.0f} and {MAX_ABS_WEIGHT:,.0f}"
+            )
 
 
 def remember(net: LSTM, label: str) -> LoadedNet:
@@ -86,7 +115,7 @@ def panel(sb) -> None:
     with sb.expander("Load weights", expanded=loaded is not None):
         if loaded is not None:
             st.success(
-                f"Using **{loaded.label}**: {loaded.variant}, {loaded.num_layers} layer(s) × "
+                f"Using **{plain(loaded.label)}**: {loaded.variant}, {loaded.num_layers} layer(s) × "
                 f"{loaded.hidden_size} units, {loaded.input_size} input feature(s)."
             )
             if st.button("Back to random weights", key="drop_loaded"):
@@ -96,6 +125,7 @@ def panel(sb) -> None:
             "Weight file (.safetensors, .npz or .json)",
             type=["safetensors", "npz", "json", "pt", "pth", "pkl", "h5", "ckpt", "bin"],
             key="weights_upload",
+            max_upload_size=weight_files.MAX_FILE_MB,
             help="Any of the torch, keras, seed or udacity layouts (see the README).",
         )
         layout = st.selectbox("Layout", ("detect", *LAYOUTS), key="weights_layout")
@@ -116,20 +146,23 @@ def panel(sb) -> None:
 def read_upload(filename: str, data: bytes, layout: str = "detect", variant: str = "detect") -> LSTM:
     """The network in an uploaded weight file; ValueError with a message for the learner otherwise."""
     wf = weight_files.loads(data, weight_files.format_of(filename))
-    net = LSTM.from_weights(
-        wf.weights,
-        layout=wf.layout if layout == "detect" else layout,
-        variant=wf.variant if variant == "detect" else variant,
-    )
+    layout = wf.layout if layout == "detect" else layout
+    variant = wf.variant if variant == "detect" else variant
+    # Sizes first: a network too big for the app is refused by the limit it breaks.
+    if (claimed := layouts.sizes(wf.weights, layout, variant)) is not None:
+        _check_sizes(*claimed)
+    net = LSTM.from_weights(wf.weights, layout=layout, variant=variant)
     _check_limits(net)
+    _check_values(wf.weights)
     return net
 
 
 def _load(filename: str, data: bytes, layout: str, variant: str) -> str | None:
     """Load an upload into the session; the error message for the page, or None when it loaded."""
     name = filename[:60]
+    previous = "loaded weights" if current() is not None else "random weights"
     try:
         remember(read_upload(filename, data, layout, variant), name)
     except ValueError as e:
-        return f"{name} was not loaded: {e}. The previous weights are still in use."
+        return plain(f"{name} was not loaded: {e}. The previous {previous} are still in use.")
     return None

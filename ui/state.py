@@ -7,6 +7,7 @@ the parameter and what is allowed, never the raw value (it could be HTML or scri
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields, replace
 
 from lstm_core import VARIANTS
@@ -35,12 +36,16 @@ class ViewState:
         return replace(self, layer=min(self.layer, self.layers - 1), t=min(self.t, MAX_STEPS - 1))
 
 
+# ASCII digits only: int() would also read "٣" or "1_0", which no link written by this app contains.
+_INT = re.compile(r"[+-]?[0-9]+")
+
+
 def _int_rule(low: int, high: int):
     def parse(text: str) -> int | None:
-        try:
-            value = int(text.strip())
-        except ValueError:
+        text = text.strip()
+        if not _INT.fullmatch(text):
             return None
+        value = int(text)
         return value if low <= value <= high else None
 
     return parse, f"a whole number from {low} to {high}"
@@ -70,7 +75,8 @@ def from_query(params: dict[str, str]) -> tuple[ViewState, list[str]]:
     for name, (parse, allowed) in RULES.items():
         if name not in params:
             continue
-        value = parse(str(params[name])[:64])
+        text = str(params[name])
+        value = parse(text) if len(text) <= 64 else None  # cutting it short could change its meaning
         if value is None:
             notices.append(f"The link's “{name}” was not {allowed}; using {getattr(defaults, name)}.")
         else:

@@ -1,0 +1,133 @@
+"""Presenter mode: large type and high contrast for a projector, the sidebar out of the way, and big
+Previous / Next links between the pages.
+
+The sidebar's "Presenter mode" toggle turns it on; a link with ``?present=1`` turns it on for a new
+session. While it is on, the address bar keeps ``present=1``, so it stays a link that opens the same way.
+``ui.controls.sidebar()`` calls :func:`apply` on every run, so every page gets it without a change.
+
+How it looks is all CSS (:data:`STYLE`, injected with ``st.html``): the root font size is scaled by
+:data:`SCALE` (Streamlit sizes text and spacing in rem, so everything grows together), text is pure
+black, buttons are big, and the main column takes the whole width. Plotly figures keep their own pixel
+sizes. The sidebar starts collapsed through ``st.set_page_config(initial_sidebar_state=…)``; the browser
+remembers a sidebar the user opened or closed by hand, and that choice wins.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+KEY = "present"  # the toggle's session-state key and the query parameter (ui/state.py: FOREIGN_OK)
+ON_VALUES = ("1", "true", "yes", "on")
+NAV_KEY = "presenter_nav"  # the container of the Previous / Next links: CSS finds it as .st-key-presenter_nav
+SCALE = 1.35  # presenter font size relative to Streamlit's 16 px
+
+STYLE = f"""
+<style>
+html {{ font-size: {16 * SCALE:.1f}px !important; }}
+.stApp, .stApp [data-testid="stMarkdownContainer"], .stApp label {{ color: #000000 !important; }}
+.stApp [data-testid="stCaptionContainer"] {{ color: #1a1a1a !important; opacity: 1 !important; }}
+.stApp [data-testid="stMainBlockContainer"] {{
+    max-width: none !important;
+    padding: 4.2rem 1.2rem 3rem 1.2rem !important;
+}}
+.stApp h1 {{ font-size: 2.3rem !important; padding-top: 0.2rem !important; }}
+.stApp button {{ min-height: 2.6rem; border-width: 2px !important; }}
+.stApp button p {{ font-weight: 600; }}
+.st-key-{NAV_KEY} {{
+    position: fixed; top: 0.35rem; right: 3.2rem; z-index: 1000001; width: auto !important; gap: 0.5rem;
+}}
+.st-key-{NAV_KEY} a {{
+    border: 2px solid #000000; border-radius: 0.5rem; padding: 0.15rem 0.9rem; background: #f2f2f2;
+}}
+.st-key-{NAV_KEY} a p {{ font-size: 1.1rem !important; font-weight: 700; color: #000000 !important; }}
+.st-key-{NAV_KEY} button {{ min-height: 2.3rem; border-color: #000000 !important; }}
+</style>
+"""
+
+
+def from_link(params=None) -> bool:
+    """True when the link asks for presenter mode (``?present=1``; also true/yes/on)."""
+    params = st.query_params if params is None else params
+    return str(params.get(KEY, "")).strip().lower() in ON_VALUES
+
+
+def is_on() -> bool:
+    """Presenter mode is on: the toggle's value, or the link's before the toggle is drawn."""
+    return bool(st.session_state.get(KEY, from_link()))
+
+
+def apply(sb=None) -> bool:
+    """Draw the toggle (in ``sb``, the sidebar by default), keep the link in step, and when presenter mode
+    is on restyle the page and add the Previous / Next links. Returns whether it is on."""
+    sb = st.sidebar if sb is None else sb
+    # Seeded from the link on the first run, then re-assigned every run so the value survives page switches.
+    st.session_state[KEY] = is_on()
+    on = sb.toggle(
+        "Presenter mode",
+        key=KEY,
+        help="Large type and high contrast for a projector, the sidebar tucked away, big Previous / Next "
+        "links. The link gets ?present=1, so a shared link opens in presenter mode too.",
+    )
+    _sync_link(on)
+    st.set_page_config(initial_sidebar_state="collapsed" if on else "auto")
+    if on:
+        st.html(STYLE)
+        _nav()
+    return on
+
+
+def _sync_link(on: bool) -> None:
+    """``present=1`` in the address bar while on, gone while off."""
+    if on and st.query_params.get(KEY) != "1":
+        st.query_params[KEY] = "1"
+    elif not on and KEY in st.query_params:
+        del st.query_params[KEY]
+
+
+def _turn_off() -> None:
+    st.session_state[KEY] = False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Previous / Next
+# ---------------------------------------------------------------------------------------------------------
+
+
+def pages() -> tuple[list[tuple[str, str]], int]:
+    """The app's pages in sidebar order as (script path, title), and the index of the page running now
+    (-1 if unknown). The home script is titled "Home"."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return [], -1
+    found, current = [], -1
+    for k, (page_hash, page) in enumerate(ctx.pages_manager.get_pages().items()):
+        path = page["script_path"]
+        title = "Home" if Path(path) == Path(ctx.main_script_path) else page["page_name"].replace("_", " ")
+        found.append((path, title))
+        if page_hash == ctx.page_script_hash:
+            current = k
+    return found, current
+
+
+def neighbours(count: int, current: int) -> tuple[int | None, int | None]:
+    """The indices of the previous and the next page around ``current`` of ``count`` (None at the ends)."""
+    if current < 0:
+        return None, None
+    return (current - 1 if current > 0 else None), (current + 1 if current < count - 1 else None)
+
+
+def _nav() -> None:
+    """In the empty top bar, right: ◀ previous page, next page ▶, and a way out of presenter mode.
+
+    Fixed in the header, so the links never cover the page, however far it is scrolled."""
+    found, current = pages()
+    before, after = neighbours(len(found), current)
+    with st.container(key=NAV_KEY, horizontal=True, vertical_alignment="center", width="content"):
+        for index, arrow in ((before, "◀ {}"), (after, "{} ▶")):
+            if index is not None:
+                path, title = found[index]
+                st.page_link(path, label=arrow.format(title), query_params={KEY: "1"})
+        st.button("✕", key="present_exit", help="Leave presenter mode", on_click=_turn_off)
