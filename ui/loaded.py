@@ -137,6 +137,8 @@ def panel(sb) -> None:
         ):
             st.session_state["weights_file_id"] = (upload.file_id, layout, variant)
             st.session_state["weights_error"] = _load(upload.name, upload.getvalue(), layout, variant)
+            if st.session_state["weights_error"] is None:
+                st.rerun()  # the sidebar read the network before this upload: draw the page again with it
         if error := st.session_state.get("weights_error"):
             st.error(error)
             if "pickle" in error:

@@ -261,8 +261,7 @@ def test_two_sessions_at_once_never_see_each_others_state(app_url, two_pages):
     check(a, b)
     check(b, a)
 
-    # Round 2: B loads a weight file and sets seed 5 while A steps forward twice. The seed change is also
-    # the rerun that makes the upload take effect (see test_an_uploaded_weight_file_takes_effect_at_once).
+    # Round 2: B loads a weight file and sets seed 5 while A steps forward twice.
     _upload_weights(page_b)
     for a.t in (1, 2):
         _step(page_a, "Next step")
@@ -297,11 +296,6 @@ def test_two_sessions_at_once_never_see_each_others_state(app_url, two_pages):
     check(b, a)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/loaded.py reads the loaded network before its panel processes the upload, and nothing reruns "
-    "after a successful load: the page keeps the random network until the learner's next interaction",
-)
 def test_an_uploaded_weight_file_takes_effect_at_once(app_url, page):
     page.set_default_timeout(15_000)
     page.goto(url(app_url, STEP_PAGE, "hidden=3"))
