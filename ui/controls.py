@@ -31,7 +31,7 @@ from ui import presenter, state
 from ui.loaded import LoadedNet
 from ui.state import MAX_HIDDEN, MAX_LAYERS, MAX_SEED, ViewState
 
-TYPED_MAX_CHARS = 100_000  # enough for 2,000 steps × 32 features at a few digits each
+TYPED_MAX_CHARS = 100_000  # a few thousand typed lines; wider or longer data belongs in a CSV upload
 SOURCES = {"preset": "Preset", "typed": "Typed numbers", "csv": "CSV upload"}
 
 
@@ -175,7 +175,12 @@ def sidebar(page: str = "") -> Settings:
         preset=preset,
         length=length,
     )
-    new = replace(new, t=min(new.t, sequence.length - 1))
+    if new.t > sequence.length - 1:
+        st.info(
+            f"Step {new.t} is past the end of this {sequence.length}-step sequence; "
+            f"showing its last step, {sequence.length - 1}."
+        )
+        new = replace(new, t=sequence.length - 1)
     set_view(new)
     return Settings(view=new, sequence=sequence, loaded=loaded)
 
