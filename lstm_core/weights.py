@@ -21,7 +21,7 @@ from .layouts import as_float_arrays, check_layout, detect
 FORMATS = ("npz", "json", "safetensors")
 # A full-size network (3 layers of 32 units on 32 features) is well under 1 MB in any format; the limit
 # also bounds what an .npz may unpack to, so a small compressed file cannot fill the memory.
-MAX_FILE_MB = 10
+MAX_FILE_MB = 5  # the same as server.maxUploadSize in .streamlit/config.toml and the proxy's body limit
 MAX_FILE_BYTES = MAX_FILE_MB * 2**20
 _META_KEY = "__lstm_gate_lab__"  # the npz entry holding the JSON record of variant and layout
 
