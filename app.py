@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import compute, controls
 from ui.figures.overview import memories_figure
+from ui.presenter import presented
 from ui.text import load_text, vocabulary_table
 
 st.set_page_config(page_title="LSTM Gate Lab", page_icon="🧠", layout="wide")
@@ -18,7 +19,9 @@ with intro:
 with live:
     st.subheader("Your cell, right now")
     trace = compute.trace_for(settings)
-    st.plotly_chart(memories_figure(trace, settings.vocabulary, settings.layer), key="home_memories")
+    st.plotly_chart(
+        presented(memories_figure(trace, settings.vocabulary, settings.layer)), key="home_memories"
+    )
     st.caption(
         f"{settings.variant} cell, {settings.hidden_size} units, on “{settings.sequence.title}”. "
         "Each row is one unit, each column one step. Change anything in the sidebar and watch it redraw."

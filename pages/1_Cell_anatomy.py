@@ -5,6 +5,7 @@ import streamlit as st
 from ui import compute, controls
 from ui.equations import equations, substituted
 from ui.figures.anatomy import anatomy_figure
+from ui.presenter import presented
 from ui.text import load_text
 
 st.set_page_config(page_title="Cell anatomy · LSTM Gate Lab", page_icon="🔬", layout="wide")
@@ -53,7 +54,7 @@ def one_step() -> None:
         controls.set_t(t)
 
     fig = anatomy_figure(trace, t, settings.vocabulary, layer=settings.layer)
-    st.plotly_chart(fig, key="anatomy_diagram", theme=None, config={"displayModeBar": False})
+    st.plotly_chart(presented(fig), key="anatomy_diagram", theme=None, config={"displayModeBar": False})
 
     # Stacked, not side by side: a peephole line in the Udacity vocabulary needs ~500 px, which two columns
     # do not have on a 1280 px screen.

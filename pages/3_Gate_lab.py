@@ -19,6 +19,7 @@ from lstm_core.experiments import (
 )
 from ui import controls
 from ui.figures.gate_lab import gate_lab_figure
+from ui.presenter import presented
 from ui.text import load_text
 
 st.set_page_config(page_title="Gate lab · LSTM Gate Lab", page_icon="🎛️", layout="wide")
@@ -167,7 +168,7 @@ for j, (col, mean) in enumerate(zip(st.columns(H), mean_forget(after), strict=Tr
     col.metric(f"unit {j}", describe_half_life(half[j]), help=f"mean {f_sym} = {mean:.6g}")
 
 fig = gate_lab_figure(before, after, vocabulary, half_lives=half, clamp=clamp)
-st.plotly_chart(fig, key="gate_lab_figure", theme=None)
+st.plotly_chart(presented(fig), key="gate_lab_figure", theme=None)
 
 try:
     explanation = load_text("gate_lab", vocabulary)

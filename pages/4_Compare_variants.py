@@ -8,6 +8,7 @@ from lstm_core.experiments import run_matched
 from ui import controls
 from ui.equations import equations
 from ui.figures.compare import compare_gates_figure, compare_states_figure
+from ui.presenter import presented
 from ui.text import load_text
 
 st.set_page_config(page_title="Compare variants · LSTM Gate Lab", page_icon="⚖️", layout="wide")
@@ -49,7 +50,9 @@ st.subheader(
     f"{notation.name('c', vocabulary).capitalize()} and {notation.name('h', vocabulary)}{layer_note}"
 )
 st.plotly_chart(
-    compare_states_figure(traces, vocabulary, layer=layer, t=settings.t), key="compare_states", theme=None
+    presented(compare_states_figure(traces, vocabulary, layer=layer, t=settings.t)),
+    key="compare_states",
+    theme=None,
 )
 
 st.subheader("The equations")
@@ -72,7 +75,9 @@ for row in (VARIANTS[:2], VARIANTS[2:]):
 st.subheader("The gates, unit by unit")
 st.caption("Each row of a panel is one unit, each column one step.")
 st.plotly_chart(
-    compare_gates_figure(traces, vocabulary, layer=layer, t=settings.t), key="compare_gates", theme=None
+    presented(compare_gates_figure(traces, vocabulary, layer=layer, t=settings.t)),
+    key="compare_gates",
+    theme=None,
 )
 
 if note := _text("udacity_use_gate"):

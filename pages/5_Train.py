@@ -23,6 +23,7 @@ from lstm_core.tasks import DEFAULT_LENGTH, TASKS, make_task
 from lstm_core.train import Adam, Model, evaluate, train
 from ui import controls
 from ui.figures.training import loss_curve_figure
+from ui.presenter import presented
 
 st.set_page_config(page_title="Train · LSTM Gate Lab", page_icon="🏋️", layout="wide")
 
@@ -157,7 +158,7 @@ def _train_chunk(run: dict, task, steps: int, lr: float, clip: float | None, see
         fig = loss_curve_figure(
             run, chance=task.chance, title="Training (live)", total_steps=run["target"], marks=run["marks"]
         )
-        chart.plotly_chart(fig, theme=None, key=f"tr_live_{run['chunks']}_{step}")
+        chart.plotly_chart(presented(fig), theme=None, key=f"tr_live_{run['chunks']}_{step}")
 
     start = last_draw = time.perf_counter()
 
@@ -242,11 +243,13 @@ def _show(run: dict, config: dict, more_steps: int) -> None:
     m[2].metric("Held-out loss", f"{loss:.4g}")
     m[3].metric("Chance level", f"{shown_task.chance:.0%}")
     st.plotly_chart(
-        loss_curve_figure(
-            run,
-            chance=shown_task.chance,
-            title=f"{CELLS[rc['cell']]} on {shown_task.title}",
-            marks=run["marks"],
+        presented(
+            loss_curve_figure(
+                run,
+                chance=shown_task.chance,
+                title=f"{CELLS[rc['cell']]} on {shown_task.title}",
+                marks=run["marks"],
+            )
         ),
         theme=None,
         key="tr_curve",

@@ -9,6 +9,7 @@ from lstm_core.tasks import TASKS, make_task
 from lstm_core.train import Model, train
 from ui import controls
 from ui.figures.training import grad_norm_steps_figure, gradient_flow_figure, loss_curve_figure
+from ui.presenter import presented
 from ui.text import load_text
 
 st.set_page_config(page_title="Gradient flow · LSTM Gate Lab", page_icon="📉", layout="wide")
@@ -109,8 +110,13 @@ st.subheader("At initialisation")
 with st.spinner("Backpropagating through every cell…"):
     init = flow_at_init(task_name, int(length), int(hidden), seed, float(forget_bias))
 st.plotly_chart(
-    gradient_flow_figure(
-        init, ("dh", "dc"), vocabulary, title=f"Fresh cells on “{task.title}”, mean of {EXAMPLES} sequences"
+    presented(
+        gradient_flow_figure(
+            init,
+            ("dh", "dc"),
+            vocabulary,
+            title=f"Fresh cells on “{task.title}”, mean of {EXAMPLES} sequences",
+        )
     ),
     theme=None,
     key="gf_init",
@@ -142,7 +148,9 @@ if st.session_state.get(TRAINED) == params:
         + f" (chance {task.chance:.0%})."
     )
     st.plotly_chart(
-        gradient_flow_figure(after, ("dh", "dc"), vocabulary, title=f"After {int(steps)} training steps"),
+        presented(
+            gradient_flow_figure(after, ("dh", "dc"), vocabulary, title=f"After {int(steps)} training steps")
+        ),
         theme=None,
         key="gf_after",
     )
@@ -165,15 +173,19 @@ e[2].caption("Task: “Remember the first bit”, at the length chosen above.")
 runs = exploding_runs(int(length), int(hidden), seed, float(scale), int(explode_steps))
 left, right = st.columns(2)
 left.plotly_chart(
-    gradient_flow_figure(
-        {"RNN": runs["init"]}, "dh", vocabulary, title=f"The RNN at initialisation (weights × {scale:g})"
+    presented(
+        gradient_flow_figure(
+            {"RNN": runs["init"]}, "dh", vocabulary, title=f"The RNN at initialisation (weights × {scale:g})"
+        )
     ),
     theme=None,
     key="gf_explode_init",
 )
 right.plotly_chart(
-    grad_norm_steps_figure(
-        {label: runs[label]["grad_norms"] for label in ("clipping off", "clipping on (norm 1)")}
+    presented(
+        grad_norm_steps_figure(
+            {label: runs[label]["grad_norms"] for label in ("clipping off", "clipping on (norm 1)")}
+        )
     ),
     theme=None,
     key="gf_explode_norms",
@@ -181,7 +193,7 @@ right.plotly_chart(
 cols = st.columns(2)
 for col, label in zip(cols, ("clipping off", "clipping on (norm 1)"), strict=True):
     col.plotly_chart(
-        loss_curve_figure(runs[label], chance=0.5, title=f"RNN, {label}"),
+        presented(loss_curve_figure(runs[label], chance=0.5, title=f"RNN, {label}")),
         theme=None,
         key=f"gf_explode_loss_{label}",
     )

@@ -14,6 +14,7 @@ from ui.lessons import LESSONS, find
 from ui.lessons import progress as lesson_progress
 from ui.lessons.questions import CHOICE, feedback, score_text
 from ui.lessons.worksheet import file_stem, to_html, to_markdown
+from ui.presenter import presented
 
 st.set_page_config(page_title="Lessons · LSTM Gate Lab", page_icon="🎓", layout="wide")
 
@@ -171,7 +172,7 @@ with question_col, st.container(key="lesson_question"):
 
 with st.container(key="lesson_figure"):
     st.plotly_chart(
-        lesson.figure(vocabulary, revealed),
+        presented(lesson.figure(vocabulary, revealed)),
         key=f"lsn_figure_{lesson.slug}_{revealed}",
         theme=None,
         config={"displaylogo": False},

@@ -7,6 +7,7 @@ from lstm_core.experiments import memory_half_life
 from ui import controls
 from ui.challenges import CHALLENGES, Challenge, add_target, check, fill
 from ui.figures.gate_lab import gate_lab_figure
+from ui.presenter import presented
 from ui.text import load_text
 
 st.set_page_config(page_title="Challenges · LSTM Gate Lab", page_icon="🏆", layout="wide")
@@ -104,7 +105,7 @@ if result is not None:
 before, after = challenge.run(challenge.start()), challenge.run(values)
 fig = gate_lab_figure(before, after, vocabulary, half_lives=memory_half_life(after))
 add_target(fig, challenge.target(challenge, after, vocabulary))
-st.plotly_chart(fig, key="challenge_figure", theme=None)
+st.plotly_chart(presented(fig), key="challenge_figure", theme=None)
 st.caption(
     f"Dashed grey: the {notation.name('c', vocabulary)} with the starting numbers; solid: with yours. "
     "The green band or dashed line is the goal."

@@ -12,6 +12,7 @@ from ui.figures.anatomy import anatomy_figure
 from ui.figures.compare import compare_gates_figure, compare_states_figure
 from ui.figures.gate_lab import gate_lab_figure
 from ui.figures.overview import memories_figure
+from ui.presenter import presented
 from ui.quiz import QUESTIONS, evidence, score, sections
 from ui.text import load_text
 
@@ -126,7 +127,7 @@ else:
     with text:
         st.markdown(sections(load_text("misconceptions", vocabulary))[q.key])
         st.info(numbers)
-    plot.plotly_chart(fig, key=f"quiz_figure_{q.key}", theme=None)
+    plot.plotly_chart(presented(fig), key=f"quiz_figure_{q.key}", theme=None)
 
 nav = st.columns([1, 1, 3])
 nav[0].button(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -131,3 +132,48 @@ def _nav() -> None:
                 path, title = found[index]
                 st.page_link(path, label=arrow.format(title), query_params={KEY: "1"})
         st.button("✕", key="present_exit", help="Leave presenter mode", on_click=_turn_off)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------------------------------------
+
+FIGURE_SCALE = 1.3  # Plotly draws in pixels, so the page's rem scaling does not reach a figure's text
+PLOTLY_FONT_SIZE = 12  # Plotly's own default, used where a figure sets no size
+
+
+def scale_fonts(spec: dict, factor: float) -> dict:
+    """A copy of a figure dict in which every font size is ``factor`` times larger.
+
+    Every ``size`` inside a key ending in "font" (font, tickfont, textfont, …) is scaled, in the layout,
+    the traces and the animation frames; the base font gets Plotly's default size first if it has none.
+    Set margins grow by the same factor, and a set height by what the top and bottom margins grew.
+    Number arrays are shared with ``spec``, not copied.
+    """
+
+    def walk(node, key: str = ""):
+        if isinstance(node, dict):
+            out = {k: walk(v, k) for k, v in node.items()}
+            if key.endswith("font") and isinstance(out.get("size"), int | float):
+                out["size"] = out["size"] * factor
+            return out
+        if isinstance(node, list) and node and isinstance(node[0], dict | list):
+            return [walk(v, key) for v in node]
+        return node
+
+    layout = dict(spec.get("layout", {}))
+    layout["font"] = {"size": PLOTLY_FONT_SIZE, **layout.get("font", {})}
+    if margin := layout.get("margin"):  # titles and tick labels live in the margins: make room for them
+        layout["margin"] = {k: v * factor if k in "tblr" else v for k, v in margin.items()}
+        if "height" in layout:
+            grown = sum(layout["margin"].get(k, 0) - margin.get(k, 0) for k in "tb")
+            layout["height"] = layout["height"] + grown
+    return walk({**spec, "layout": layout})
+
+
+def presented(fig):
+    """The figure as the page should draw it: with larger text in presenter mode, unchanged otherwise."""
+    if not is_on():
+        return fig
+    spec = fig if isinstance(fig, dict) else fig.to_dict()
+    return go.Figure(scale_fonts(spec, FIGURE_SCALE))
