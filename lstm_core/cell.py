@@ -187,10 +187,10 @@ def _standard(P: LayerParams, x, h0, c0, clamps):
         _squash(sig[t])
         if clamps:
             _apply(A[t], clamps)
-        np.multiply(f[t], c[t], out=kept[t])
-        np.multiply(i[t], g[t], out=written[t])
-        np.add(kept[t], written[t], out=c[t + 1])  # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
-        np.multiply(o[t], np.tanh(c[t + 1], out=tanh_c[t]), out=h[t + 1])  # h_t = o_t ⊙ tanh(c_t)
+        kept_t = np.multiply(f[t], c[t], out=kept[t])
+        written_t = np.multiply(i[t], g[t], out=written[t])
+        c_t = np.add(kept_t, written_t, out=c[t + 1])  # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
+        np.multiply(o[t], np.tanh(c_t, out=tanh_c[t]), out=h[t + 1])  # h_t = o_t ⊙ tanh(c_t)
     return _record(P, Z, A, c, h, u=tanh_c, kept=kept, written=written)
 
 
@@ -205,9 +205,9 @@ def _no_forget(P: LayerParams, x, h0, c0, clamps):
         _squash(sig[t])
         if clamps:
             _apply(A[t], clamps)
-        np.multiply(i[t], g[t], out=written[t])
-        np.add(c[t], written[t], out=c[t + 1])  # c_t = c_{t-1} + i_t ⊙ g_t: nothing is ever forgotten
-        np.multiply(o[t], np.tanh(c[t + 1], out=tanh_c[t]), out=h[t + 1])
+        written_t = np.multiply(i[t], g[t], out=written[t])
+        c_t = np.add(c[t], written_t, out=c[t + 1])  # c_t = c_{t-1} + i_t ⊙ g_t: nothing is ever forgotten
+        np.multiply(o[t], np.tanh(c_t, out=tanh_c[t]), out=h[t + 1])
     return _record(P, Z, A, c, h, f=np.ones((T, H)), u=tanh_c, kept=c[:-1], written=written)
 
 
@@ -226,14 +226,14 @@ def _peephole(P: LayerParams, x, h0, c0, clamps):
         _squash(A[t, : 2 * H])
         if clamps:
             _apply(A[t], clamps)
-        np.multiply(f[t], c[t], out=kept[t])
-        np.multiply(i[t], g[t], out=written[t])
-        np.add(kept[t], written[t], out=c[t + 1])
-        z_o[t] += p_o * c[t + 1]  # the output gate peeks at the new c_t
+        kept_t = np.multiply(f[t], c[t], out=kept[t])
+        written_t = np.multiply(i[t], g[t], out=written[t])
+        c_t = np.add(kept_t, written_t, out=c[t + 1])
+        z_o[t] += p_o * c_t  # the output gate peeks at the new c_t
         _squash(np.tanh(z_o[t], out=o[t]))
         if clamps:
             _apply(A[t], clamps)
-        np.multiply(o[t], np.tanh(c[t + 1], out=tanh_c[t]), out=h[t + 1])
+        np.multiply(o[t], np.tanh(c_t, out=tanh_c[t]), out=h[t + 1])
     return _record(P, Z, A, c, h, u=tanh_c, kept=kept, written=written)
 
 
@@ -250,9 +250,9 @@ def _udacity(P: LayerParams, x, h0, c0, clamps):
         _squash(sig[t])
         if clamps:
             _apply(A[t], clamps)
-        np.multiply(ltm[t], f[t], out=kept[t])  # forget gate output LTM_{t-1} ⊙ f_t
-        np.multiply(n[t], i[t], out=written[t])
-        np.add(kept[t], written[t], out=ltm[t + 1])  # remember gate: LTM_t = LTM_{t-1} ⊙ f_t + N_t ⊙ i_t
-        np.add(kept[t] @ W_u_T, P.b_u, out=z_u[t])  # the use gate reads the *forgotten-into* old LTM
+        kept_t = np.multiply(ltm[t], f[t], out=kept[t])  # forget gate output LTM_{t-1} ⊙ f_t
+        written_t = np.multiply(n[t], i[t], out=written[t])
+        np.add(kept_t, written_t, out=ltm[t + 1])  # remember gate: LTM_t = LTM_{t-1} ⊙ f_t + N_t ⊙ i_t
+        np.add(kept_t @ W_u_T, P.b_u, out=z_u[t])  # the use gate reads the *forgotten-into* old LTM
         np.multiply(np.tanh(z_u[t], out=U[t]), v[t], out=stm[t + 1])  # STM_t = U_t ⊙ V_t
     return _record(P, Z, A, ltm, stm, u=U, kept=kept, written=written, z_u=z_u)
