@@ -2,13 +2,15 @@
 
 The time controls, the step label and the figure live in a fragment, so a step reruns only them. The
 figure carries a Plotly animation frame per step: its own Play button and slider run in the browser.
+Everything of the figure that does not depend on t is built once per trace and view
+(``ui.figure_cache.stepping_parts``); a step adds only the step's traces and sends the finished dict.
 """
 
 import streamlit as st
 
 from lstm_core import notation
-from ui import compute, controls
-from ui.figures.stepping import stepping_figure, table_help, trace_table
+from ui import compute, controls, figure_cache
+from ui.figures.stepping import table_help, trace_table
 from ui.text import load_text
 
 st.set_page_config(page_title="Step through time · LSTM Gate Lab", page_icon="⏯️", layout="wide")
@@ -16,6 +18,8 @@ st.set_page_config(page_title="Step through time · LSTM Gate Lab", page_icon="�
 settings = controls.sidebar(page="step")
 trace = compute.trace_for(settings)
 vocabulary, variant = settings.vocabulary, settings.variant
+# The figure's step-independent parts: built on the first run for this trace and view, then shared.
+parts = figure_cache.stepping_parts(trace, vocabulary, settings.layer, settings.sequence.feature_names)
 T, H = trace.T, settings.hidden_size
 STEP_KEY, UNIT_KEY = "step_t", "step_unit"
 
@@ -88,10 +92,9 @@ def stepping() -> None:
         "▶ Play and the slider inside the figure animate it in your browser; the buttons and slider above "
         "move this page's step (and the link)."
     )
-    fig = stepping_figure(
-        trace, t, vocabulary, layer=settings.layer, unit=unit, feature_names=settings.sequence.feature_names
+    figure_cache.plotly_spec(
+        parts.spec(t, unit), key="stepping_figure", theme=None, width="stretch", config={"displaylogo": False}
     )
-    st.plotly_chart(fig, key="stepping_figure", theme=None, width="stretch", config={"displaylogo": False})
 
 
 stepping()

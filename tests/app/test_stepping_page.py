@@ -3,9 +3,11 @@ the link follow, t stays inside the sequence, and the trace can be downloaded.""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
+import plotly.io
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
@@ -13,7 +15,8 @@ from streamlit.testing.v1.errors import AppTestError
 from lstm_core import LSTM, VARIANTS, notation
 from lstm_core.sequences import make_preset
 from tests.plotly_data import chart_specs, decode
-from ui.figures.stepping import TABLE_KEYS
+from ui import figure_cache
+from ui.figures.stepping import TABLE_KEYS, stepping_spec
 from ui.state import ViewState
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "2_Step_through_time.py")
@@ -33,6 +36,14 @@ def expected_trace(variant="standard", hidden=4, layers=1, length=T):
     view = ViewState()
     x = make_preset(view.preset, length, view.seed).x
     return LSTM.random(x.shape[1], hidden, layers, variant, seed=view.seed).run(x)
+
+
+def expected_spec(t: int, unit: int, variant="standard", vocabulary="standard") -> dict:
+    """The figure the pure builder draws for this view, through JSON as the page sends it."""
+    view = ViewState()
+    names = make_preset(view.preset, T, view.seed).feature_names
+    spec = stepping_spec(expected_trace(variant), t, vocabulary, unit=unit, feature_names=names)
+    return json.loads(json.dumps(spec))
 
 
 def figure(at: AppTest) -> dict:
@@ -198,3 +209,44 @@ def test_single_step_sequence_has_no_slider_and_no_moves():
     assert buttons(at) == {"Previous step": True, "Next step": True}
     assert step_label(at).startswith("**Step 0 of 1**")
     assert len(figure(at)["frames"]) == 1
+
+
+def test_the_cached_figure_is_the_pure_builders_figure_at_every_step():
+    """The page builds the figure's parts once and adds each step: it must send exactly what
+    stepping_spec draws from scratch, after steps, a scrub and a unit change."""
+    at = open_page(variant="udacity", vocabulary="udacity")
+    assert figure(at) == expected_spec(0, 0, "udacity", "udacity")
+    at.button(key="step_next").click().run()
+    at.button(key="step_next").click().run()
+    assert figure(at) == expected_spec(2, 0, "udacity", "udacity")
+    at.selectbox(key="step_unit").set_value(3).run()
+    assert figure(at) == expected_spec(2, 3, "udacity", "udacity")
+    at.slider(key="step_t").set_value(17).run()
+    at.button(key="step_prev").click().run()
+    assert not at.exception
+    assert figure(at) == expected_spec(16, 3, "udacity", "udacity")
+
+
+def test_the_figure_is_sent_as_built_without_plotly_rework():
+    """The page hands Streamlit the finished dict (SpecFigure): the chart's JSON is that dict as
+    plotly.io writes it, with nothing added, dropped or converted on the way."""
+    at = open_page()
+    at.button(key="step_next").click().run()
+    (chart,) = at.get("plotly_chart")
+    view = ViewState()
+    names = make_preset(view.preset, T, view.seed).feature_names
+    spec = stepping_spec(expected_trace(), 1, "standard", feature_names=names)
+    assert chart.proto.spec == plotly.io.to_json(spec, validate=False)
+    c = trace_of(figure(at), "c")["y"]
+    assert isinstance(c, list) and c == expected_trace().layers[0].c[1].tolist()
+
+
+def test_figure_parts_are_shared_by_content_not_by_object():
+    trace = expected_trace()
+    same = expected_trace()  # another object with the same numbers: a new cache_data copy, a new session
+    parts = figure_cache.stepping_parts(trace, "standard", 0, None)
+    assert figure_cache.stepping_parts(same, "standard", 0, None) is parts
+    assert figure_cache.stepping_parts(trace, "udacity", 0, None) is not parts
+    assert figure_cache.stepping_parts(expected_trace(hidden=5), "standard", 0, None) is not parts
+    other_seed = LSTM.random(trace.x.shape[1], 4, 1, "standard", seed=99).run(trace.x)
+    assert figure_cache.layer_fingerprint(other_seed, 0) != figure_cache.layer_fingerprint(trace, 0)

@@ -17,10 +17,12 @@ from ui.figures.stepping import (
     DYNAMIC_ROLES,
     MAX_FEATURE_LEGEND,
     TABLE_KEYS,
+    SteppingParts,
     frame_steps,
     gate_keys,
     line_keys,
     stepping_figure,
+    stepping_spec,
     table_help,
     trace_table,
 )
@@ -429,6 +431,87 @@ def test_out_of_range_arguments_raise(kwargs, match):
 def test_numpy_integers_are_accepted():
     fig = stepping_figure(make_trace(), np.int64(2), "standard", layer=np.int64(0), unit=np.int32(1))
     assert fig.layout.sliders[0].active == 2
+
+
+# --- the plain spec and its cached parts (the page's fast path) -------------------------------------
+
+
+def _plain(obj, path="spec"):
+    """Every leaf is a JSON scalar: no NumPy array or number, no base64 typed array."""
+    if isinstance(obj, dict):
+        assert "bdata" not in obj, path
+        for k, v in obj.items():
+            assert isinstance(k, str), path
+            _plain(v, f"{path}.{k}")
+    elif isinstance(obj, list):
+        for k, v in enumerate(obj):
+            _plain(v, f"{path}[{k}]")
+    else:
+        assert obj is None or type(obj) in (str, int, float, bool), (path, type(obj))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_spec_is_plain_json_with_the_traces_numbers(variant):
+    """The page sends the spec unchecked (ui.figure_cache.SpecFigure): it must be plain JSON data."""
+    trace = make_trace(variant)
+    lt = trace.layers[0]
+    spec = stepping_spec(trace, 4, "udacity", unit=2)
+    _plain(spec)
+    assert set(spec) == {"data", "layout", "frames"}
+    roles = {(d["meta"]["role"], d["meta"].get("key")): d for d in spec["data"]}
+    assert roles["c", None]["y"] == lt.c[4].tolist()
+    assert roles["heatmap", "f"]["z"] == lt.f.T.tolist()
+    assert roles["unit_line", "h"]["y"] == lt.h[:, 2].tolist()
+    # The validated figure is the same figure: go.Figure checks every property of the spec.
+    assert json.loads(stepping_figure(trace, 4, "udacity", unit=2).to_json()) == json.loads(json.dumps(spec))
+
+
+def test_parts_give_the_spec_of_every_step_and_unit():
+    trace = make_trace("udacity", steps=30, hidden=4)
+    parts = SteppingParts(trace, "udacity", max_frames=7)  # stride 5: some steps are off the frame grid
+    for t, unit in [(0, 0), (13, 3), (29, 1), (13, 0), (7, 3)]:
+        expected = stepping_spec(trace, t, "udacity", unit=unit, max_frames=7)
+        assert parts.spec(t, unit) == expected
+        assert parts.spec(t, unit)["layout"]["sliders"][0]["active"] == [
+            f["name"] for f in expected["frames"]
+        ].index(str(t))
+
+
+def test_parts_are_never_changed_by_a_step():
+    """One SteppingParts serves every rerun and session: an earlier spec must stay as it was."""
+    trace = make_trace(steps=T)
+    lt = trace.layers[0]
+    parts = SteppingParts(trace, "standard")
+    first = parts.spec(2, 1)
+    snapshot = json.dumps(first)
+    later = parts.spec(5, 2)
+    assert json.dumps(first) == snapshot
+    c_first = next(d for d in first["data"] if d["meta"]["role"] == "c")
+    c_later = next(d for d in later["data"] if d["meta"]["role"] == "c")
+    assert c_first["y"] == lt.c[2].tolist() and c_later["y"] == lt.c[5].tolist()
+    dots = next(d for d in later["data"] if d["meta"] == {"role": "t_dots", "panel": "unit"})
+    assert dots["y"] == [float(getattr(lt, k)[5, 2]) for k in line_keys("standard")]
+
+
+def test_parts_keep_the_last_units_and_rebuild_older_ones():
+    trace = make_trace(hidden=SteppingParts.UNITS_KEPT + 3)
+    parts = SteppingParts(trace, "standard")
+    for unit in [*range(trace.hidden_size), 0]:  # unit 0 was dropped, then built again
+        spec = parts.spec(3, unit)
+        lines = [d for d in spec["data"] if d["meta"]["role"] == "unit_line"]
+        assert {d["meta"]["unit"] for d in lines} == {unit}
+        assert lines[-1]["y"] == trace.layers[0].h[:, unit].tolist()
+        assert spec["layout"]["annotations"][-1]["text"] == f"unit {unit} over time"
+    assert len(parts._units) == SteppingParts.UNITS_KEPT
+
+
+@pytest.mark.parametrize(
+    ("t", "unit", "match"),
+    [(-1, 0, "outside 0..6"), (T, 0, "outside 0..6"), (1.0, 0, "whole number"), (0, H, "unit 3 is outside")],
+)
+def test_parts_refuse_steps_and_units_outside_the_trace(t, unit, match):
+    with pytest.raises(ValueError, match=match):
+        SteppingParts(make_trace(), "standard").spec(t, unit)
 
 
 # --- the table -----------------------------------------------------------------------------------------

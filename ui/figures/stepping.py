@@ -18,6 +18,13 @@ in the browser with no server round trip. A frame updates only the traces that d
 Such an animation wipes heatmap traces off the screen (a plotly.js limitation), so each heatmap also lies
 underneath as a layout image of the same colours; the trace stays for its hover and colour bar.
 
+Speed (the page's Next step): ``SteppingParts`` builds everything that does not depend on t once — the
+heatmaps, lines, images, axes, titles and every animation frame — as plain dicts of lists, strings and
+numbers; ``SteppingParts.spec(t, unit)`` then adds only the step-dependent traces and controls (well
+under a millisecond). The page sends that dict as it is (``ui.figure_cache``), skipping Plotly's
+validation and deep copy; ``stepping_figure`` is ``go.Figure(stepping_spec(...))``, so the tests validate
+exactly the dict the page sends. Plain lists, not NumPy arrays, so that specs compare with ``==``.
+
 Every label, hover text and colour comes from ``lstm_core.notation``. Pure Plotly, no Streamlit; the
 figure only reads the trace. Each Plotly trace carries ``meta = {"role": ..., ...}`` so tests and other
 code can find it without parsing legend text.
@@ -26,8 +33,10 @@ code can find it without parsing legend text.
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import struct
+import threading
 import zlib
 from collections.abc import Sequence
 
@@ -173,107 +182,205 @@ def stepping_figure(
         upper layers read the layer below's h, and are labelled so.
     max_frames: at most this many evenly spaced animation frames (plus t and the last step).
     Raises ValueError for an out-of-range t, layer or unit, or an unknown vocabulary.
+
+    The validated graph object of ``stepping_spec``: Plotly checks every property of the dict here.
     """
-    t, layer, unit = _check(trace, t, vocabulary, layer, unit)
-    lt = trace.layers[layer]
-    T, H = lt.T, lt.hidden_size
-    names = _Names(vocabulary, trace.variant)
-    gates = gate_keys(trace.variant)
-    rows = ["bars", *(f"heat:{k}" for k in gates), "x", "unit"]
-    plan = _Layout(rows)
-    features = _feature_names(lt, layer, names, feature_names)
+    return go.Figure(stepping_spec(trace, t, vocabulary, layer, unit, feature_names, max_frames))
 
-    specs = [[{}, {}, {}]] + [[{"colspan": 3}, None, None] for _ in rows[1:]]
-    fig = make_subplots(rows=len(rows), cols=3, specs=specs, horizontal_spacing=0.07)
-    ranges = _ranges(lt)
 
-    # Static traces first, then the dynamic ones (DYNAMIC_ROLES): a frame's ``traces`` are the last indices.
-    _add_heatmaps(fig, lt, names, gates, plan)
-    _add_input_lines(fig, lt, features, len(rows) - 1)
-    _add_unit_lines(fig, lt, names, unit, len(rows))
-    first_dynamic = len(fig.data)
-    for tr, (row, col) in _dynamic(lt, t, names, features, unit, ranges, gates, len(rows)):
-        fig.add_trace(tr, row=row, col=col)
-    dynamic_indices = list(range(first_dynamic, len(fig.data)))
+def stepping_spec(
+    trace: Trace,
+    t: int,
+    vocabulary: str,
+    layer: int = 0,
+    unit: int = 0,
+    feature_names: Sequence[str] | None = None,
+    max_frames: int = MAX_FRAMES,
+) -> dict:
+    """``stepping_figure`` as a plain dict {"data", "layout", "frames"} of lists, strings and numbers,
+    ready for JSON (arguments and errors as there)."""
+    _check(trace, t, vocabulary, layer, unit)
+    return SteppingParts(trace, vocabulary, layer, feature_names, max_frames).spec(t, unit)
 
-    steps, stride = frame_steps(T, t, max_frames)
-    fig.frames = [
-        dict(
-            name=str(s),
-            data=[
-                tr for tr, _ in _dynamic(lt, s, names, features, unit, ranges, gates, len(rows), frame=True)
-            ],
-            traces=dynamic_indices,
+
+class SteppingParts:
+    """The parts of the stepping figure that do not depend on t, built once as plain dicts.
+
+    Built per (trace, vocabulary, layer, feature names); the parts of each unit of the line panel (its
+    lines, its title, the animation frames, whose dots follow that unit) are built on first use and
+    kept for the last ``UNITS_KEPT`` units. ``spec(t, unit)`` adds what depends on t: the dynamic
+    traces (the same dicts as the frame of t, plus their static properties), the slider position and
+    the Play list. Parts are never changed once built: ``spec`` returns new top-level containers that
+    share them, so one instance can serve many reruns and sessions at once.
+    """
+
+    UNITS_KEPT = 8
+
+    def __init__(
+        self,
+        trace: Trace,
+        vocabulary: str,
+        layer: int = 0,
+        feature_names: Sequence[str] | None = None,
+        max_frames: int = MAX_FRAMES,
+    ):
+        _, layer, _ = _check(trace, 0, vocabulary, layer, 0)
+        if max_frames < 1:
+            raise ValueError(f"max_frames must be at least 1; got {max_frames}")
+        self.lt = lt = trace.layers[layer]
+        self.T, self.H = lt.T, lt.hidden_size
+        self.max_frames = max_frames
+        self.names = _Names(vocabulary, trace.variant)
+        self.gates = gate_keys(trace.variant)
+        rows = ["bars", *(f"heat:{k}" for k in self.gates), "x", "unit"]
+        self.n_rows = len(rows)
+        self.plan = _Layout(rows)
+        self.grid = _grid(self.n_rows)
+        self.features = _feature_names(lt, layer, self.names, feature_names)
+        self.ranges = _ranges(lt)
+        self.grid_steps, _ = frame_steps(self.T, 0, max_frames)
+        self._units: dict[int, dict] = {}
+        self._lock = threading.Lock()
+
+        # Static traces first, then the dynamic ones (DYNAMIC_ROLES): a frame's ``traces`` are the last
+        # indices of the figure's data.
+        self.static = [
+            *_heatmaps(lt, self.names, self.gates, self.grid, self.plan),
+            *_input_lines(lt, self.features, self.grid.ref(self.n_rows - 1, 1)),
+        ]
+        n_static = len(self.static) + len(line_keys(lt.variant))
+        self.dynamic_indices = list(range(n_static, n_static + len(self._dynamic(0, 0))))
+        self.titles = _titles(self.grid, self.plan, self.names, trace, layer, self.gates, self.features)
+        self.layout = {
+            "template": _template(),
+            **_axes(self.grid, self.plan, self.ranges, self.T, self.H, self.n_rows),
+            "images": _images(lt, self.gates, self.grid),
+            **_legends(self.plan),
+            "height": self.plan.height,
+            "margin": MARGIN,
+            "barmode": "overlay",
+            "plot_bgcolor": "#ffffff",
+            "paper_bgcolor": "#ffffff",
+            "font": FONT,
+            "hoverlabel": {"font": {"size": 13}},
+            "title": {
+                "text": (
+                    f"<b>{trace.variant}</b> cell, layer {layer + 1} of {trace.num_layers}: "
+                    f"{self.T} steps × {self.H} units"
+                ),
+                "x": 0.0,
+                "xanchor": "left",
+                "y": 1.0,
+                "yanchor": "top",
+                "yref": "container",
+                "pad": {"t": 12, "l": 8},
+                "font": {"size": 16},
+            },
+        }
+
+    def spec(self, t: int, unit: int = 0) -> dict:
+        """The whole figure at step t (0 ≤ t < T) with ``unit`` on the line panel: {"data", "layout",
+        "frames"}."""
+        t, unit = _whole("t", t, self.T), _whole("unit", unit, self.H)
+        per_unit = self._unit(unit)
+        steps, stride = frame_steps(self.T, t, self.max_frames)
+        data = self.static + per_unit["lines"] + [trace for trace, _ in self._dynamic(t, unit)]
+        layout = dict(
+            self.layout,
+            annotations=[*self.titles, per_unit["title"]],
+            **_controls(steps, stride, t, self.T),
         )
-        for s in steps
-    ]
-    _style_axes(fig, plan, ranges, T, H, len(rows))
-    _add_titles(fig, plan, names, trace, layer, unit, gates)
-    _add_controls(fig, steps, stride, t, T)
-    _place_legends(fig, plan)
-    fig.update_layout(
-        height=plan.height,
-        margin=MARGIN,
-        barmode="overlay",
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        font=FONT,
-        hoverlabel=dict(font_size=13),
-        title=dict(
-            text=(
-                f"<b>{trace.variant}</b> cell, layer {layer + 1} of {trace.num_layers}: {T} steps × {H} units"
-            ),
-            x=0.0,
-            xanchor="left",
-            y=1.0,
-            yanchor="top",
-            yref="container",
-            pad=dict(t=12, l=8),
-            font=dict(size=16),
-        ),
-    )
-    return fig
+        frames = [per_unit["frames"].get(s) or self._frame(s, unit) for s in steps]
+        return {"data": data, "layout": layout, "frames": frames}
+
+    def _unit(self, unit: int) -> dict:
+        """The parts of one unit: its lines, its panel title and the frames of the steps on the grid."""
+        with self._lock:  # sessions share this object: one thread at a time edits the memo
+            parts = self._units.get(unit)
+        if parts is None:
+            parts = {
+                "lines": _unit_lines(self.lt, self.names, unit, self.grid.ref(self.n_rows, 1)),
+                "title": _unit_title(self.grid, self.plan, unit),
+                "frames": {s: self._frame(s, unit) for s in self.grid_steps},
+            }
+            with self._lock:
+                while len(self._units) >= self.UNITS_KEPT:  # the oldest first: dicts keep insertion order
+                    del self._units[next(iter(self._units))]
+                self._units[unit] = parts
+        return parts
+
+    def _frame(self, s: int, unit: int) -> dict:
+        data = [trace for trace, _ in self._dynamic(s, unit, frame=True)]
+        return {"name": str(s), "data": data, "traces": self.dynamic_indices}
+
+    def _dynamic(self, t: int, unit: int, frame: bool = False) -> list[tuple[dict, tuple[int, int]]]:
+        """The traces that depend on t, each with its (row, col); ``frame=True`` leaves out what never
+        changes. Both the figure's state at t and every animation frame come from here, so they cannot
+        disagree."""
+        traces = _dynamic(
+            self.lt, t, self.names, self.features, unit, self.ranges, self.gates, self.n_rows, frame
+        )
+        if not frame:
+            for trace, (row, col) in traces:
+                trace["xaxis"], trace["yaxis"] = self.grid.ref(row, col)
+        return traces
 
 
-def _feature_names(lt: LayerTrace, layer: int, names: _Names, given: Sequence[str] | None) -> list[str]:
-    n_features = lt.x.shape[1]
-    if layer > 0:  # an upper layer reads the layer below's output
-        return [f"{names.html('h')}[{j}] of layer {layer}" for j in range(n_features)]
-    if given is not None:
-        if len(given) != n_features:
-            raise ValueError(f"{len(given)} feature names for {n_features} input features")
-        return [str(n) for n in given]
-    return [f"{names.short('x')}[{j}]" for j in range(n_features)]
+def _whole(name: str, value, size: int) -> int:
+    """value as an int in 0..size-1, or a ValueError worded as ``_check``'s."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be a whole number; got {value!r}")
+    if not 0 <= value < size:
+        what = f"step t = {value}" if name == "t" else f"{name} {value}"
+        raise ValueError(f"{what} is outside 0..{size - 1}")
+    return int(value)
 
 
-def _ranges(lt: LayerTrace) -> dict[str, list[float]]:
-    """Fixed axis ranges over the whole sequence, so bars move against a still scale when animated."""
-    memory = max(
-        1.0,
-        float(np.abs(lt.c).max()),
-        float(np.abs(lt.c_prev).max()),
-        float(np.abs(lt.kept).max()),
-        float(np.abs(lt.written).max()),
-    )
-    state = max(1.0, float(np.abs(lt.h).max()), float(np.abs(lt.h_prev).max()))
-    unit_values = np.concatenate([lt.c.ravel(), lt.h.ravel(), [-1.0, 1.0]])
-    return {
-        "c": [-1.08 * memory, 1.08 * memory],
-        "h": [-1.08 * state, 1.08 * state],
-        "x": _padded(lt.x.min(), lt.x.max()),
-        "unit": _padded(unit_values.min(), unit_values.max(), 0.05),
-    }
+class _Grid:
+    """The subplot grid of ``make_subplots`` (row 1: three panels; every later row: one full-width
+    panel), as axis names, their x domains and the traces' axis references."""
+
+    def __init__(self, n_rows: int):
+        specs = [[{}, {}, {}]] + [[{"colspan": 3}, None, None] for _ in range(n_rows - 1)]
+        fig = make_subplots(rows=n_rows, cols=3, specs=specs, horizontal_spacing=0.07)
+        self.axes: dict[tuple[int, int], tuple[str, str]] = {}
+        self.x_domains: dict[tuple[int, int], list[float]] = {}
+        self.anchors: dict[str, dict] = {}
+        for row in range(1, n_rows + 1):
+            for col in (1, 2, 3) if row == 1 else (1,):
+                sub = fig.get_subplot(row, col)
+                x_name, y_name = sub.xaxis.plotly_name, sub.yaxis.plotly_name
+                self.axes[row, col] = (x_name, y_name)
+                self.x_domains[row, col] = list(sub.xaxis.domain)
+                self.anchors[x_name] = {"anchor": sub.xaxis.anchor, "domain": list(sub.xaxis.domain)}
+                self.anchors[y_name] = {"anchor": sub.yaxis.anchor, "domain": list(sub.yaxis.domain)}
+
+    def name(self, row: int, col: int, letter: str) -> str:
+        """The layout key of a panel's axis: "xaxis4", "yaxis" ..."""
+        return self.axes[row, col][0 if letter == "x" else 1]
+
+    def ref(self, row: int, col: int) -> tuple[str, str]:
+        """A trace's ("x4", "y4") for the panel at (row, col)."""
+        x_name, y_name = self.axes[row, col]
+        return x_name.replace("axis", ""), y_name.replace("axis", "")
+
+
+@functools.lru_cache(maxsize=4)
+def _grid(n_rows: int) -> _Grid:
+    return _Grid(n_rows)
+
+
+@functools.lru_cache(maxsize=1)
+def _template() -> dict:
+    """The default Plotly template, as ``go.Figure()`` would carry it (colours of hover boxes, margins
+    of axis titles ...): a plain-dict figure gets the same look."""
+    return go.Figure().to_plotly_json()["layout"]["template"]
 
 
 def _dynamic(lt, t, names: _Names, features, unit, ranges, gates, n_rows, frame=False):
     """The traces that depend on t as plain dicts, each with its (row, col); ``frame=True`` leaves out
-    what never changes.
-
-    Both the figure's first state and every animation frame come from here, so they cannot disagree.
-    Plain dicts, not graph objects: a long sequence has hundreds of frames, and building and validating
-    a graph object per trace per frame would take seconds.
-    """
-    units = np.arange(lt.hidden_size)
+    what never changes."""
+    units = list(range(lt.hidden_size))
     full = not frame
     out = []
 
@@ -283,17 +390,18 @@ def _dynamic(lt, t, names: _Names, features, unit, ranges, gates, n_rows, frame=
         out.append((spec, (row, col)))
 
     def bar(key, values, width, opacity, col, offset=None, base=None):
-        spec = dict(type="bar", y=values)
+        spec = dict(type="bar", y=values.tolist())
         if base is None:
             spec["hovertemplate"] = f"{names.html(key)} = %{{y:.4g}}<br>unit %{{x}}, t = {t}<extra></extra>"
         else:  # with a base, Plotly's %{y} is the bar's top: show the value itself from customdata
             spec.update(
-                base=base,
-                customdata=values,
+                base=base.tolist(),
+                customdata=values.tolist(),
                 hovertemplate=(
                     f"{names.html(key)} = %{{customdata:.4g}}<br>unit %{{x}}, t = {t}<extra></extra>"
                 ),
             )
+        extra = {} if offset is None else {"offset": offset}
         add(
             spec,
             1,
@@ -301,11 +409,11 @@ def _dynamic(lt, t, names: _Names, features, unit, ranges, gates, n_rows, frame=
             x=units,
             name=names.title(key),
             width=width,
-            offset=offset,
             opacity=opacity,
             marker=dict(color=notation.colour(key), line=dict(width=0)),
             showlegend=False,  # the panel titles name the bars, in their colours
             meta={"role": key},
+            **extra,
         )
 
     bar("c_prev", lt.c_prev[t], 0.8, GHOST_OPACITY, 1)
@@ -317,7 +425,7 @@ def _dynamic(lt, t, names: _Names, features, unit, ranges, gates, n_rows, frame=
     add(
         dict(
             type="scatter",
-            y=lt.c[t],
+            y=lt.c[t].tolist(),
             hovertemplate=f"{names.html('c')} = %{{y:.4g}}<br>unit %{{x}}, t = {t}<extra></extra>",
         ),
         1,
@@ -352,11 +460,19 @@ def _dynamic(lt, t, names: _Names, features, unit, ranges, gates, n_rows, frame=
     # The input and one-unit panels: a dotted vertical line at t and a dot on each curve.
     keys = line_keys(lt.variant)
     for row, panel, values, labels, colours, ylim, who in (
-        (n_rows - 1, "x", lt.x[t], features, [notation.colour("x")] * len(features), ranges["x"], ""),
+        (
+            n_rows - 1,
+            "x",
+            lt.x[t].tolist(),
+            features,
+            [notation.colour("x")] * len(features),
+            ranges["x"],
+            "",
+        ),
         (
             n_rows,
             "unit",
-            np.array([getattr(lt, k)[t, unit] for k in keys]),
+            [float(getattr(lt, k)[t, unit]) for k in keys],
             [names.html(k) for k in keys],
             [notation.colour(k) for k in keys],
             ranges["unit"],
@@ -377,7 +493,7 @@ def _dynamic(lt, t, names: _Names, features, unit, ranges, gates, n_rows, frame=
         add(
             dict(
                 type="scatter",
-                x=np.full(len(values), t),
+                x=[t] * len(values),
                 y=values,
                 hovertemplate=f"%{{text}} = %{{y:.4g}}<br>{who}t = {t}<extra></extra>",
             ),
@@ -392,16 +508,19 @@ def _dynamic(lt, t, names: _Names, features, unit, ranges, gates, n_rows, frame=
     return out
 
 
-def _add_heatmaps(fig, lt: LayerTrace, names: _Names, gates, plan: _Layout) -> None:
+def _heatmaps(lt: LayerTrace, names: _Names, gates, grid: _Grid, plan: _Layout) -> list[dict]:
     T, H = lt.T, lt.hidden_size
+    out = []
     for r, key in enumerate(gates, start=2):
         scale, zmin, zmax = _scale(key)
         lo, hi = plan.domain(f"heat:{key}")
-        fig.add_trace(
-            go.Heatmap(
-                z=getattr(lt, key).T,  # units × time
-                x=np.arange(T),
-                y=np.arange(H),
+        x_ref, y_ref = grid.ref(r, 1)
+        out.append(
+            dict(
+                type="heatmap",
+                z=getattr(lt, key).T.tolist(),  # units × time
+                x=list(range(T)),
+                y=list(range(H)),
                 zmin=zmin,
                 zmax=zmax,
                 colorscale=scale,
@@ -419,28 +538,286 @@ def _add_heatmaps(fig, lt: LayerTrace, names: _Names, gates, plan: _Layout) -> N
                     outlinewidth=0,
                 ),
                 meta={"role": "heatmap", "key": key},
-            ),
-            row=r,
-            col=1,
+                xaxis=x_ref,
+                yaxis=y_ref,
+            )
         )
-        # The same picture as a layout image underneath: Plotly's client-side animation (redraw=False,
-        # the only fast kind) removes heatmap traces from the screen (plotly.js #4491, plotly.py #2151)
-        # while their hover keeps working; the image stays, so the panel looks the same during Play.
-        sub = fig.get_subplot(r, 1)
-        fig.add_layout_image(
-            source=_png_data_uri(_colour_mapped(getattr(lt, key).T, scale, zmin, zmax)),
-            xref=sub.xaxis.plotly_name.replace("axis", ""),
-            yref=sub.yaxis.plotly_name.replace("axis", ""),
-            x=-0.5,
-            y=-0.5,
-            sizex=T,
-            sizey=H,
-            xanchor="left",
-            yanchor="top",
-            sizing="stretch",
-            layer="below",
-            name=f"heatmap:{key}",
+    return out
+
+
+def _images(lt: LayerTrace, gates, grid: _Grid) -> list[dict]:
+    """Each heatmap again as a layout image underneath: Plotly's client-side animation (redraw=False,
+    the only fast kind) removes heatmap traces from the screen (plotly.js #4491, plotly.py #2151) while
+    their hover keeps working; the image stays, so the panel looks the same during Play."""
+    out = []
+    for r, key in enumerate(gates, start=2):
+        scale, zmin, zmax = _scale(key)
+        x_ref, y_ref = grid.ref(r, 1)
+        out.append(
+            dict(
+                source=_png_data_uri(_colour_mapped(getattr(lt, key).T, scale, zmin, zmax)),
+                xref=x_ref,
+                yref=y_ref,
+                x=-0.5,
+                y=-0.5,
+                sizex=lt.T,
+                sizey=lt.hidden_size,
+                xanchor="left",
+                yanchor="top",
+                sizing="stretch",
+                layer="below",
+                name=f"heatmap:{key}",
+            )
         )
+    return out
+
+
+def _input_lines(lt: LayerTrace, features, ref: tuple[str, str]) -> list[dict]:
+    dashes = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+    steps = list(range(lt.T))
+    return [
+        dict(
+            type="scatter",
+            x=steps,
+            y=lt.x[:, j].tolist(),
+            mode="lines",
+            name=label,
+            line=dict(color=notation.colour("x"), width=2, dash=dashes[j % len(dashes)]),
+            hovertemplate=f"{label} = %{{y:.4g}}<br>t = %{{x}}<extra></extra>",
+            legend="legend2",
+            showlegend=len(features) <= MAX_FEATURE_LEGEND,
+            meta={"role": "input", "feature": j},
+            xaxis=ref[0],
+            yaxis=ref[1],
+        )
+        for j, label in enumerate(features)
+    ]
+
+
+def _unit_lines(lt: LayerTrace, names: _Names, unit: int, ref: tuple[str, str]) -> list[dict]:
+    steps = list(range(lt.T))
+    states = ("c", "h")
+    return [
+        dict(
+            type="scatter",
+            x=steps,
+            y=getattr(lt, key)[:, unit].tolist(),
+            mode="lines",
+            name=names.title(key),
+            line=dict(color=notation.colour(key), width=3.2 if key in states else 1.8),
+            hovertemplate=f"{names.html(key)} = %{{y:.4g}}<br>unit {unit}, t = %{{x}}<extra></extra>",
+            legend="legend3",
+            meta={"role": "unit_line", "key": key, "unit": unit},
+            xaxis=ref[0],
+            yaxis=ref[1],
+        )
+        for key in line_keys(lt.variant)
+    ]
+
+
+def _axes(grid: _Grid, plan: _Layout, ranges, T: int, H: int, n_rows: int) -> dict[str, dict]:
+    """Every axis of the layout: where make_subplots put it, and how it looks."""
+    common = dict(showline=True, linecolor="#bbbbbb", gridcolor="#eeeeee")
+    axes: dict[str, dict] = {}
+
+    def axis(row: int, col: int, letter: str, **props) -> None:
+        name = grid.name(row, col, letter)
+        axes[name] = dict(grid.anchors[name], **common, **props)
+
+    unit_ticks = dict(tickmode="linear", tick0=0, dtick=1) if H <= 16 else {}
+    for col, key in ((1, "c"), (2, "h"), (3, "c")):
+        axis(
+            1,
+            col,
+            "x",
+            range=[-0.6, H - 0.4],
+            title=dict(text="unit", standoff=4),
+            zeroline=False,
+            **unit_ticks,
+        )
+        axis(1, col, "y", range=ranges[key], zeroline=True, zerolinecolor="#888888", domain=plan.domains[0])
+    # Every time panel shares the first heatmap's x axis: zooming one zooms them all.
+    anchor = grid.ref(2, 1)[0]
+    heat_ticks = dict(tickmode="linear", tick0=0, dtick=1) if H <= 5 else dict(nticks=4)
+    for r in range(2, n_rows + 1):
+        time_axis = dict(range=[-0.5, T - 0.5], zeroline=False, showticklabels=r >= n_rows - 2)
+        if r > 2:
+            time_axis["matches"] = anchor
+        if r >= n_rows - 1:
+            time_axis["title"] = dict(text="time step t", standoff=4)
+        else:
+            time_axis["showgrid"] = False  # no grid lines across the heatmaps
+        axis(r, 1, "x", **time_axis)
+        domain = plan.domains[r - 1]
+        if r < n_rows - 1:
+            axis(
+                r,
+                1,
+                "y",
+                range=[H - 0.5, -0.5],
+                title=dict(text="unit", standoff=2),
+                showgrid=False,
+                zeroline=False,
+                domain=domain,
+                **heat_ticks,
+            )
+    axis(n_rows - 1, 1, "y", range=ranges["x"], domain=plan.domains[n_rows - 2])
+    axis(
+        n_rows, 1, "y", range=ranges["unit"], zeroline=True, zerolinecolor="#888888", domain=plan.domains[-1]
+    )
+    return axes
+
+
+def _titles(grid: _Grid, plan: _Layout, names: _Names, trace: Trace, layer, gates, features) -> list[dict]:
+    """Each panel's title but the line panel's (``_unit_title``), as annotations."""
+    n = names
+    bars = plan.domain("bars")
+    x_domains = [grid.x_domains[1, c] for c in (1, 2, 3)]
+
+    def coloured(text: str, key: str) -> str:
+        return f'<b><span style="color:{notation.colour(key)}">{text}</span></b>'
+
+    titles = [
+        (x_domains[0], bars[1], f"{coloured(n.title('c'), 'c')}{SUB}faint bars: {n.html('c_prev')}</span>"),
+        (x_domains[1], bars[1], f"{coloured(n.title('h'), 'h')}{SUB}faint bars: {n.html('h_prev')}</span>"),
+        (
+            x_domains[2],
+            bars[1],
+            f"{coloured(n.html('c'), 'c')} = {coloured(n.html('kept'), 'kept')} + "
+            f"{coloured(n.html('written'), 'written')}{SUB}{n.name('kept')}, then {n.name('written')}; "
+            f"the tick is {n.html('c')}</span>",
+        ),
+    ]
+    full = grid.x_domains[2, 1]
+    for key in gates:
+        text = f"{n.title(key)}: units × time"
+        if key == "f" and trace.variant == "no_forget":
+            text += f" (≡ 1: the {trace.variant} cell has no {n.name('f')})"
+        titles.append((full, plan.domain(f"heat:{key}")[1], text))
+    x_title = n.title("x") if layer == 0 else f"{n.title('x')} = {n.html('h')} of layer {layer}"
+    more = "; hover a line for its name" if len(features) > MAX_FEATURE_LEGEND else ""
+    titles.append((full, plan.domain("x")[1], f"{x_title}, every feature{more}"))
+    return [_title(x0, y, text) for (x0, _), y, text in titles]
+
+
+def _unit_title(grid: _Grid, plan: _Layout, unit: int) -> dict:
+    return _title(grid.x_domains[2, 1][0], plan.domain("unit")[1], f"unit {unit} over time")
+
+
+def _title(x0: float, y: float, text: str) -> dict:
+    """A panel title: an annotation just above the panel's top left corner (paper coordinates)."""
+    return dict(
+        text=text,
+        x=x0,
+        xanchor="left",
+        xref="paper",
+        y=y,
+        yanchor="bottom",
+        yref="paper",
+        yshift=3,
+        showarrow=False,
+        align="left",
+        font=TITLE_FONT,
+    )
+
+
+def _controls(steps: list[int], stride: int, t: int, T: int) -> dict:
+    """The Play/Pause buttons and the Plotly slider, both running the animation frames in the browser."""
+    frame_ms = int(np.clip(8000 / len(steps), 60, 400))
+    start = steps.index(t)
+    # Play starts at the step on show (from t, or from the start when t is the last step); after Pause
+    # it continues from where it stopped ("fromcurrent").
+    play_list = [str(s) for s in (steps[start:] if start < len(steps) - 1 else steps)]
+    every = "" if stride == 1 else f" (Play and this slider show one step in {stride})"
+    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
+    return dict(
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=0.0,
+                xanchor="left",
+                y=1.0,
+                yanchor="bottom",
+                pad=dict(t=0, b=132),
+                showactive=False,
+                font=dict(size=13),
+                buttons=[
+                    dict(
+                        label="▶ Play",
+                        method="animate",
+                        args=[
+                            play_list,
+                            dict(
+                                frame=dict(duration=frame_ms, redraw=False),
+                                fromcurrent=True,
+                                transition=dict(duration=0),
+                                mode="immediate",
+                            ),
+                        ],
+                    ),
+                    dict(label="■ Pause", method="animate", args=[[None], still]),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=start,
+                x=0.0,
+                len=1.0,
+                xanchor="left",
+                y=1.0,
+                yanchor="bottom",
+                pad=dict(t=0, b=56, l=0, r=0),
+                currentvalue=dict(
+                    prefix="step t = ", suffix=f" of 0…{T - 1}{every}", xanchor="right", font=dict(size=13)
+                ),
+                ticklen=3,
+                font=dict(size=10),
+                steps=[dict(label=str(s), method="animate", args=[[str(s)], still]) for s in steps],
+            )
+        ],
+    )
+
+
+def _legends(plan: _Layout) -> dict:
+    common = dict(
+        x=1.01, xanchor="left", yanchor="top", font=dict(size=11), tracegroupgap=2, bgcolor="rgba(0,0,0,0)"
+    )
+    return dict(
+        legend2=dict(common, y=plan.domain("x")[1]),
+        legend3=dict(common, y=plan.domain("unit")[1]),
+    )
+
+
+def _feature_names(lt: LayerTrace, layer: int, names: _Names, given: Sequence[str] | None) -> list[str]:
+    n_features = lt.x.shape[1]
+    if layer > 0:  # an upper layer reads the layer below's output
+        return [f"{names.html('h')}[{j}] of layer {layer}" for j in range(n_features)]
+    if given is not None:
+        if len(given) != n_features:
+            raise ValueError(f"{len(given)} feature names for {n_features} input features")
+        return [str(n) for n in given]
+    return [f"{names.short('x')}[{j}]" for j in range(n_features)]
+
+
+def _ranges(lt: LayerTrace) -> dict[str, list[float]]:
+    """Fixed axis ranges over the whole sequence, so bars move against a still scale when animated."""
+    memory = max(
+        1.0,
+        float(np.abs(lt.c).max()),
+        float(np.abs(lt.c_prev).max()),
+        float(np.abs(lt.kept).max()),
+        float(np.abs(lt.written).max()),
+    )
+    state = max(1.0, float(np.abs(lt.h).max()), float(np.abs(lt.h_prev).max()))
+    unit_values = np.concatenate([lt.c.ravel(), lt.h.ravel(), [-1.0, 1.0]])
+    return {
+        "c": [-1.08 * memory, 1.08 * memory],
+        "h": [-1.08 * state, 1.08 * state],
+        "x": _padded(lt.x.min(), lt.x.max()),
+        "unit": _padded(unit_values.min(), unit_values.max(), 0.05),
+    }
 
 
 def _colour_mapped(z: np.ndarray, scale, zmin: float, zmax: float) -> np.ndarray:
@@ -472,242 +849,6 @@ def _png_data_uri(rgb: np.ndarray) -> str:
         + chunk(b"IEND", b"")
     )
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def _add_input_lines(fig, lt: LayerTrace, features, row: int) -> None:
-    dashes = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
-    steps = np.arange(lt.T)
-    for j, label in enumerate(features):
-        fig.add_trace(
-            go.Scatter(
-                x=steps,
-                y=lt.x[:, j],
-                mode="lines",
-                name=label,
-                line=dict(color=notation.colour("x"), width=2, dash=dashes[j % len(dashes)]),
-                hovertemplate=f"{label} = %{{y:.4g}}<br>t = %{{x}}<extra></extra>",
-                legend="legend2",
-                showlegend=len(features) <= MAX_FEATURE_LEGEND,
-                meta={"role": "input", "feature": j},
-            ),
-            row=row,
-            col=1,
-        )
-
-
-def _add_unit_lines(fig, lt: LayerTrace, names: _Names, unit: int, row: int) -> None:
-    steps = np.arange(lt.T)
-    states = ("c", "h")
-    for key in line_keys(lt.variant):
-        fig.add_trace(
-            go.Scatter(
-                x=steps,
-                y=getattr(lt, key)[:, unit],
-                mode="lines",
-                name=names.title(key),
-                line=dict(color=notation.colour(key), width=3.2 if key in states else 1.8),
-                hovertemplate=f"{names.html(key)} = %{{y:.4g}}<br>unit {unit}, t = %{{x}}<extra></extra>",
-                legend="legend3",
-                meta={"role": "unit_line", "key": key, "unit": unit},
-            ),
-            row=row,
-            col=1,
-        )
-
-
-def _style_axes(fig, plan: _Layout, ranges, T: int, H: int, n_rows: int) -> None:
-    """Every axis in one layout update (one ``update_xaxes`` call per axis costs more than the data)."""
-    common = dict(showline=True, linecolor="#bbbbbb", gridcolor="#eeeeee")
-    axes: dict[str, dict] = {}
-
-    def axis(row: int, col: int, letter: str, **props) -> None:
-        sub = fig.get_subplot(row, col)
-        name = (sub.xaxis if letter == "x" else sub.yaxis).plotly_name
-        axes[name] = dict(common, **props)
-
-    unit_ticks = dict(tickmode="linear", tick0=0, dtick=1) if H <= 16 else {}
-    for col, key in ((1, "c"), (2, "h"), (3, "c")):
-        axis(
-            1,
-            col,
-            "x",
-            range=[-0.6, H - 0.4],
-            title=dict(text="unit", standoff=4),
-            zeroline=False,
-            **unit_ticks,
-        )
-        axis(1, col, "y", range=ranges[key], zeroline=True, zerolinecolor="#888888", domain=plan.domains[0])
-    # Every time panel shares the first heatmap's x axis: zooming one zooms them all.
-    anchor = fig.get_subplot(2, 1).xaxis.plotly_name.replace("axis", "")
-    heat_ticks = dict(tickmode="linear", tick0=0, dtick=1) if H <= 5 else dict(nticks=4)
-    for r in range(2, n_rows + 1):
-        time_axis = dict(range=[-0.5, T - 0.5], zeroline=False, showticklabels=r >= n_rows - 2)
-        if r > 2:
-            time_axis["matches"] = anchor
-        if r >= n_rows - 1:
-            time_axis["title"] = dict(text="time step t", standoff=4)
-        else:
-            time_axis["showgrid"] = False  # no grid lines across the heatmaps
-        axis(r, 1, "x", **time_axis)
-        domain = plan.domains[r - 1]
-        if r < n_rows - 1:
-            axis(
-                r,
-                1,
-                "y",
-                range=[H - 0.5, -0.5],
-                title=dict(text="unit", standoff=2),
-                showgrid=False,
-                zeroline=False,
-                domain=domain,
-                **heat_ticks,
-            )
-    axis(n_rows - 1, 1, "y", range=ranges["x"], domain=plan.domains[n_rows - 2])
-    axis(
-        n_rows, 1, "y", range=ranges["unit"], zeroline=True, zerolinecolor="#888888", domain=plan.domains[-1]
-    )
-    fig.update_layout(axes)
-
-
-def _add_titles(fig, plan: _Layout, names: _Names, trace: Trace, layer, unit, gates) -> None:
-    n = names
-    bars = plan.domain("bars")
-    x_domains = [fig.get_subplot(1, c).xaxis.domain for c in (1, 2, 3)]
-
-    def coloured(text: str, key: str) -> str:
-        return f'<b><span style="color:{notation.colour(key)}">{text}</span></b>'
-
-    titles = [
-        (x_domains[0], bars[1], f"{coloured(n.title('c'), 'c')}{SUB}faint bars: {n.html('c_prev')}</span>"),
-        (x_domains[1], bars[1], f"{coloured(n.title('h'), 'h')}{SUB}faint bars: {n.html('h_prev')}</span>"),
-        (
-            x_domains[2],
-            bars[1],
-            f"{coloured(n.html('c'), 'c')} = {coloured(n.html('kept'), 'kept')} + "
-            f"{coloured(n.html('written'), 'written')}{SUB}{n.name('kept')}, then {n.name('written')}; "
-            f"the tick is {n.html('c')}</span>",
-        ),
-    ]
-    full = fig.get_subplot(2, 1).xaxis.domain
-    for key in gates:
-        text = f"{n.title(key)}: units × time"
-        if key == "f" and trace.variant == "no_forget":
-            text += f" (≡ 1: the {trace.variant} cell has no {n.name('f')})"
-        titles.append((full, plan.domain(f"heat:{key}")[1], text))
-    x_title = n.title("x") if layer == 0 else f"{n.title('x')} = {n.html('h')} of layer {layer}"
-    more = "; hover a line for its name" if _n_inputs(fig) > MAX_FEATURE_LEGEND else ""
-    titles.append((full, plan.domain("x")[1], f"{x_title}, every feature{more}"))
-    titles.append((full, plan.domain("unit")[1], f"unit {unit} over time"))
-    for (x0, _), y, text in titles:
-        fig.add_annotation(
-            text=text,
-            x=x0,
-            xanchor="left",
-            xref="paper",
-            y=y,
-            yanchor="bottom",
-            yref="paper",
-            yshift=3,
-            showarrow=False,
-            align="left",
-            font=TITLE_FONT,
-        )
-
-
-def _n_inputs(fig) -> int:
-    return sum(1 for tr in fig.data if tr.meta and tr.meta.get("role") == "input")
-
-
-def _add_controls(fig, steps: list[int], stride: int, t: int, T: int) -> None:
-    frame_ms = int(np.clip(8000 / len(steps), 60, 400))
-    start = steps.index(t)
-    # Play starts at the step on show (from t, or from the start when t is the last step); after Pause
-    # it continues from where it stopped ("fromcurrent").
-    play_list = [str(s) for s in (steps[start:] if start < len(steps) - 1 else steps)]
-    every = "" if stride == 1 else f" (Play and this slider show one step in {stride})"
-    fig.update_layout(
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                x=0.0,
-                xanchor="left",
-                y=1.0,
-                yanchor="bottom",
-                pad=dict(t=0, b=132),
-                showactive=False,
-                font=dict(size=13),
-                buttons=[
-                    dict(
-                        label="▶ Play",
-                        method="animate",
-                        args=[
-                            play_list,
-                            dict(
-                                frame=dict(duration=frame_ms, redraw=False),
-                                fromcurrent=True,
-                                transition=dict(duration=0),
-                                mode="immediate",
-                            ),
-                        ],
-                    ),
-                    dict(
-                        label="■ Pause",
-                        method="animate",
-                        args=[
-                            [None],
-                            dict(
-                                frame=dict(duration=0, redraw=False),
-                                transition=dict(duration=0),
-                                mode="immediate",
-                            ),
-                        ],
-                    ),
-                ],
-            )
-        ],
-        sliders=[
-            dict(
-                active=start,
-                x=0.0,
-                len=1.0,
-                xanchor="left",
-                y=1.0,
-                yanchor="bottom",
-                pad=dict(t=0, b=56, l=0, r=0),
-                currentvalue=dict(
-                    prefix="step t = ", suffix=f" of 0…{T - 1}{every}", xanchor="right", font=dict(size=13)
-                ),
-                ticklen=3,
-                font=dict(size=10),
-                steps=[
-                    dict(
-                        label=str(s),
-                        method="animate",
-                        args=[
-                            [str(s)],
-                            dict(
-                                frame=dict(duration=0, redraw=False),
-                                transition=dict(duration=0),
-                                mode="immediate",
-                            ),
-                        ],
-                    )
-                    for s in steps
-                ],
-            )
-        ],
-    )
-
-
-def _place_legends(fig, plan: _Layout) -> None:
-    common = dict(
-        x=1.01, xanchor="left", yanchor="top", font=dict(size=11), tracegroupgap=2, bgcolor="rgba(0,0,0,0)"
-    )
-    fig.update_layout(
-        legend2=dict(common, y=plan.domain("x")[1]),
-        legend3=dict(common, y=plan.domain("unit")[1]),
-    )
 
 
 # The table's quantities: every recorded field but v, which is o in every variant (listed once, as o).

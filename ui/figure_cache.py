@@ -1,0 +1,73 @@
+"""Fast figures for the pages: build the step-independent parts once, send a finished dict.
+
+``stepping_parts(trace, vocabulary, layer, feature_names)`` keeps the ``SteppingParts`` of a trace
+(``st.cache_resource``, keyed on a fingerprint of the layer's numbers), so a step only adds what depends
+on t. ``plotly_spec(spec, ...)`` draws a plain figure dict with ``st.plotly_chart`` without the two
+costs Streamlit would otherwise add: a ``go.Figure`` is deep-copied (``fig.to_dict()``, ~50 ms for the
+stepping figure) and a dict is validated (``go.Figure(**spec)``, ~80 ms). Validation is skipped only for
+specs whose builder is validated by the tests (``stepping_figure`` is ``go.Figure(stepping_spec(...))``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from lstm_core.trace import STEP_FIELDS, Trace
+from ui.figures.stepping import SteppingParts
+
+
+def layer_fingerprint(trace: Trace, layer: int) -> str:
+    """A digest of everything the stepping figure reads from one layer: the variant, the stack's size,
+    and the layer's input and every recorded (T, H) field, byte for byte."""
+    lt = trace.layers[layer]
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{trace.variant}|{trace.num_layers}|{layer}|{lt.x.shape}|{lt.c.shape}".encode())
+    for name in ("x", *STEP_FIELDS):
+        digest.update(np.ascontiguousarray(getattr(lt, name), dtype=np.float64).data)
+    return digest.hexdigest()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _stepping_parts(
+    fingerprint: str, vocabulary: str, layer: int, feature_names: tuple[str, ...] | None, _trace: Trace
+) -> SteppingParts:
+    # _trace is not hashed (leading underscore): the fingerprint stands for its numbers.
+    return SteppingParts(_trace, vocabulary, layer, feature_names)
+
+
+def stepping_parts(
+    trace: Trace, vocabulary: str, layer: int = 0, feature_names: Sequence[str] | None = None
+) -> SteppingParts:
+    """The step-independent parts of the stepping figure of ``trace``, built once per content and view
+    and shared by every rerun and session (they are never changed after they are built)."""
+    names = None if feature_names is None else tuple(str(n) for n in feature_names)
+    return _stepping_parts(layer_fingerprint(trace, layer), vocabulary, int(layer), names, trace)
+
+
+class SpecFigure(go.Figure):
+    """A finished figure dict that Streamlit serialises as it is.
+
+    ``st.plotly_chart`` asks a ``go.Figure`` for ``to_dict()`` and sends that as JSON (Streamlit 1.67,
+    ``plotly.tools.return_figure_from_figure_or_data``); this figure answers with the dict it was given,
+    unchecked and uncopied. The dict must be valid Plotly JSON (lists, not NumPy arrays).
+    """
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+    def to_plotly_json(self) -> dict:
+        return self._spec
+
+
+def plotly_spec(spec: dict, **kwargs):
+    """``st.plotly_chart`` of a finished figure dict (see ``SpecFigure``); kwargs as there."""
+    return st.plotly_chart(SpecFigure(spec), **kwargs)
