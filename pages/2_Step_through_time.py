@@ -11,6 +11,7 @@ import streamlit as st
 from lstm_core import notation
 from ui import compute, controls, figure_cache
 from ui.figures.stepping import table_help, trace_table
+from ui.presenter import presented
 from ui.text import load_text
 
 st.set_page_config(page_title="Step through time · LSTM Gate Lab", page_icon="⏯️", layout="wide")
@@ -93,7 +94,11 @@ def stepping() -> None:
         "move this page's step (and the link)."
     )
     figure_cache.plotly_spec(
-        parts.spec(t, unit), key="stepping_figure", theme=None, width="stretch", config={"displaylogo": False}
+        presented(parts.spec(t, unit)),
+        key="stepping_figure",
+        theme=None,
+        width="stretch",
+        config={"displaylogo": False},
     )
 
 

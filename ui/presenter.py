@@ -172,8 +172,10 @@ def scale_fonts(spec: dict, factor: float) -> dict:
 
 
 def presented(fig):
-    """The figure as the page should draw it: with larger text in presenter mode, unchanged otherwise."""
+    """The figure (a ``go.Figure`` or a finished dict, returned as the same kind) as the page should draw
+    it: with larger text in presenter mode, unchanged otherwise."""
     if not is_on():
         return fig
-    spec = fig if isinstance(fig, dict) else fig.to_dict()
-    return go.Figure(scale_fonts(spec, FIGURE_SCALE))
+    if isinstance(fig, dict):
+        return scale_fonts(fig, FIGURE_SCALE)
+    return go.Figure(scale_fonts(fig.to_dict(), FIGURE_SCALE))
