@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from tests.browser.helpers import free_port, healthy, settle  # noqa: E402
+from tests.browser.helpers import healthy, settle, start_streamlit  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -208,31 +208,6 @@ class Loads:
     cold_server_all: float = 0.0
     warm: list[float] = field(default_factory=list)  # fresh contexts on a warm server
     warm_all: list[float] = field(default_factory=list)
-
-
-def start_server(script: str, cwd: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        script,
-        "--server.headless=true",
-        f"--server.port={port}",
-        "--server.address=127.0.0.1",
-        "--browser.gatherUsageStats=false",
-    ]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=cwd,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    return proc, f"http://127.0.0.1:{port}"
 
 
 def wait_healthy(proc: subprocess.Popen, url: str, log_path: Path, timeout: float = 60) -> None:
@@ -429,8 +404,8 @@ def main() -> None:
     (workdir / ".streamlit").mkdir()
     shutil.copy(ROOT / ".streamlit" / "config.toml", workdir / ".streamlit" / "config.toml")  # same settings
 
-    ours_proc, ours_url = start_server("app.py", ROOT, workdir / "ours.log")
-    floor_proc, floor_url = start_server("floor_app.py", workdir, workdir / "floor.log")
+    ours_proc, ours_url = start_streamlit("app.py", ROOT, workdir / "ours.log")
+    floor_proc, floor_url = start_streamlit("floor_app.py", workdir, workdir / "floor.log")
     try:
         wait_healthy(ours_proc, ours_url, workdir / "ours.log")
         wait_healthy(floor_proc, floor_url, workdir / "floor.log")

@@ -46,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from tests.browser.helpers import BUSY_SELECTOR, free_port, healthy  # noqa: E402
+from tests.browser.helpers import BUSY_SELECTOR, healthy, start_streamlit  # noqa: E402
 
 STEP_PAGE = "Step_through_time"
 GOAL_N, GOAL_P95_MS, GOAL_RSS_MIB = 30, 1000.0, 1024.0
@@ -76,29 +76,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
     """``streamlit run app.py`` on a free loopback port with the project's config; (process, base URL)."""
-    port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless=true",
-        "--server.fileWatcherType=none",
-        f"--server.port={port}",
-        "--server.address=127.0.0.1",
-        "--browser.gatherUsageStats=false",
-    ]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_streamlit("app.py", ROOT, log_path)
     deadline = time.monotonic() + 90
     while not healthy(url):
         if proc.poll() is not None or time.monotonic() > deadline:

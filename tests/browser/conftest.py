@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import free_port, healthy
+from tests.browser.helpers import healthy, start_streamlit
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 60  # seconds for /_stcore/health to answer "ok"
@@ -45,30 +45,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """Start ``streamlit run app.py`` on a free loopback port; yield its base URL."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless=true",
-        "--server.fileWatcherType=none",  # a file saved mid-run must not pop a "Rerun" prompt
-        f"--server.port={port}",
-        "--server.address=127.0.0.1",
-        "--browser.gatherUsageStats=false",
-    ]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    proc, url = start_streamlit("app.py", ROOT, log_path)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while not healthy(url):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 # Present while a script run is in progress: the "Running... / Stop" widget (shown ~0.5 s after a run
 # starts, and only when client.toolbarMode is not "minimal"), loading skeletons, and elements left from
@@ -62,3 +65,34 @@ def healthy(url: str) -> bool:
             return resp.status == 200 and resp.read().decode().strip() == "ok"
     except (urllib.error.URLError, OSError):
         return False
+
+
+def start_streamlit(script: str, cwd: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+    """``streamlit run script`` headless on a free loopback port, its output in log_path;
+    (process, base URL). The process has its own session, so it can be stopped as a group.
+
+    No file watcher: a file saved while tests run must not pop a "Rerun" prompt into the page.
+    """
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.headless=true",
+        "--server.fileWatcherType=none",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false",
+    ]
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    return proc, f"http://127.0.0.1:{port}"
