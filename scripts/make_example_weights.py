@@ -1,8 +1,10 @@
 """Make the example weight files shipped in assets/weights/ (run from the project root).
 
 Usage: python scripts/make_example_weights.py
-- remember_first_bit.safetensors: a standard LSTM (H=8) trained by our NumPy trainer to remember the
-  first bit for 20 steps; load it in the sidebar's "Load weights" and step through how it remembers.
+- remember_first_bit.safetensors, parity_counter.safetensors, adding_problem.safetensors: standard LSTMs
+  trained by our NumPy trainer (each task's suggested settings, seed 0) on remember-the-first-bit (20
+  steps, H=8), running parity of ones (10 steps, H=16) and the adding problem (20 steps, H=16); load one
+  in the sidebar's "Load weights" and step through how it solves its task.
 - pytorch_export.safetensors: an untrained torch.nn.LSTM(2, 4) saved exactly as the README tells a
   student to export one (safetensors.torch.save_file of the module's state_dict, float32, no metadata).
 """
@@ -22,20 +24,23 @@ from lstm_core.weights import save_weights  # noqa: E402
 OUT = ROOT / "assets" / "weights"
 
 
-def trained_first_bit() -> None:
-    task = make_task("first_bit", 20)
+TRAINED = {  # file name → (task, sequence length)
+    "remember_first_bit.safetensors": ("first_bit", 20),
+    "parity_counter.safetensors": ("parity", 10),
+    "adding_problem.safetensors": ("adding", 20),
+}
+
+
+def trained(filename: str, task_name: str, length: int) -> None:
+    task = make_task(task_name, length)
     s = task.suggested
     model = Model.for_task(
         task, "lstm", hidden_size=int(s["hidden_size"]), forget_bias=s["forget_bias"], seed=0
     )
     result = train(model, task, steps=int(s["steps"]), lr=s["lr"], batch_size=int(s["batch_size"]), seed=0)
     _, accuracy = evaluate(model, task)
-    path = save_weights(
-        OUT / "remember_first_bit.safetensors",
-        model.network().to_weights("torch"),
-        variant="standard",
-        layout="torch",
-    )
+    weights = model.network().to_weights("torch")
+    path = save_weights(OUT / filename, weights, variant="standard", layout="torch")
     print(f"{path.relative_to(ROOT)}: {result.steps} steps, held-out accuracy {accuracy:.3f}")
 
 
@@ -52,5 +57,6 @@ def pytorch_export() -> None:
 
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
-    trained_first_bit()
+    for filename, (task_name, length) in TRAINED.items():
+        trained(filename, task_name, length)
     pytorch_export()

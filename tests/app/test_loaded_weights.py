@@ -101,10 +101,23 @@ def test_a_loaded_network_with_the_wrong_input_width_says_so_and_falls_back():
 
 @pytest.mark.parametrize(
     ("name", "sizes"),
-    [("remember_first_bit.safetensors", (2, 8, 1)), ("pytorch_export.safetensors", (2, 4, 1))],
+    [
+        ("remember_first_bit.safetensors", (2, 8, 1)),
+        ("parity_counter.safetensors", (1, 16, 1)),
+        ("adding_problem.safetensors", (2, 16, 1)),
+        ("pytorch_export.safetensors", (2, 4, 1)),
+    ],
 )
 def test_the_shipped_examples_load_through_the_upload_path(name, sizes):
     path = ROOT / "assets" / "weights" / name
     net = read_upload(name, path.read_bytes())
     assert (net.input_size, net.hidden_size, net.num_layers) == sizes
-    assert np.isfinite(net.run(make_preset("remember_first", 20, 0).x).h).all()
+    x = np.random.default_rng(0).integers(0, 2, size=(20, net.input_size)).astype(float)
+    assert np.isfinite(net.run(x).h).all()
+
+
+def test_every_trained_example_is_made_by_the_script():
+    import scripts.make_example_weights as maker
+
+    shipped = {p.name for p in (ROOT / "assets" / "weights").glob("*.safetensors")}
+    assert shipped == set(maker.TRAINED) | {"pytorch_export.safetensors"}
