@@ -26,7 +26,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -37,17 +36,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from tests.browser.helpers import healthy, settle, start_streamlit  # noqa: E402
+from tests.browser.helpers import (  # noqa: E402
+    CHROMIUM_ARGS,
+    settle,
+    start_streamlit,
+    stop_streamlit,
+    wait_healthy,
+)
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1400, "height": 1000}
 STEP_PAGE = "Step_through_time"
 TARGET_RATIO, GOAL_RATIO = 2.0, 1.2
@@ -208,30 +204,6 @@ class Loads:
     cold_server_all: float = 0.0
     warm: list[float] = field(default_factory=list)  # fresh contexts on a warm server
     warm_all: list[float] = field(default_factory=list)
-
-
-def wait_healthy(proc: subprocess.Popen, url: str, log_path: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not healthy(url):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            tail = log_path.read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"streamlit at {url} did not become healthy:\n{tail}")
-        time.sleep(0.1)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    import signal
-
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        if proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, sig)
-            proc.wait(timeout=wait)
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def chromium_path() -> str:
@@ -420,8 +392,8 @@ def main() -> None:
             finally:
                 browser.close()
     finally:
-        stop(ours_proc)
-        stop(floor_proc)
+        stop_streamlit(ours_proc)
+        stop_streamlit(floor_proc)
     print(f"our page: {ours_page}   logs: {workdir}")
     report(ours, floor, ours_loads, floor_loads, args.clicks)
 

@@ -46,20 +46,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from tests.browser.helpers import BUSY_SELECTOR, healthy, start_streamlit  # noqa: E402
+from tests.browser.helpers import BUSY_SELECTOR, start_streamlit, stop_streamlit, wait_healthy  # noqa: E402
+from tests.browser.helpers import CHROMIUM_ARGS as BROWSER_ARGS  # noqa: E402
 
 STEP_PAGE = "Step_through_time"
 GOAL_N, GOAL_P95_MS, GOAL_RSS_MIB = 30, 1000.0, 1024.0
 CLICK_TIMEOUT_S = 30.0
 LOAD_TIMEOUT_S = 300.0
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *BROWSER_ARGS,
     # Every context's page must keep running its timers and drawing as if it were in front.
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
@@ -77,29 +72,12 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
     """``streamlit run app.py`` on a free loopback port with the project's config; (process, base URL)."""
     proc, url = start_streamlit("app.py", ROOT, log_path)
-    deadline = time.monotonic() + 90
-    while not healthy(url):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            stop(proc)
-            raise RuntimeError(
-                f"streamlit did not become healthy:\n{log_path.read_text(errors='replace')[-2000:]}"
-            )
-        time.sleep(0.2)
+    try:
+        wait_healthy(proc, url, log_path, timeout=90)
+    except RuntimeError:
+        stop_streamlit(proc)
+        raise
     return proc, url
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL, the server's process group (only the server we started)."""
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        if proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, sig)
-            proc.wait(timeout=wait)
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def _children() -> dict[int, list[int]]:
@@ -519,7 +497,7 @@ def measure(mode: str, n: int, args, workdir: Path) -> Result:
         sampler.stop()
         result.peak_mib = sampler.peak_mib
         result.load_avg = os.getloadavg()
-        stop(proc)
+        stop_streamlit(proc)
     return result
 
 

@@ -8,29 +8,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import healthy, start_streamlit
+from tests.browser.helpers import CHROMIUM_ARGS, start_streamlit, stop_streamlit, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 60  # seconds for /_stcore/health to answer "ok"
 VIEWPORT = {"width": 1400, "height": 1000}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 _screenshot_dir: Path | None = None
 
@@ -48,31 +36,13 @@ def app_url(tmp_path_factory):
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     proc, url = start_streamlit("app.py", ROOT, log_path)
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                reason = f"exited with code {proc.returncode}" if proc.poll() is not None else "timed out"
-                tail = log_path.read_text(errors="replace")[-3000:]
-                pytest.fail(f"streamlit run app.py {reason} before /_stcore/health said ok.\n{tail}")
-            time.sleep(0.25)
+        try:
+            wait_healthy(proc, url, log_path, STARTUP_TIMEOUT)
+        except RuntimeError as e:
+            pytest.fail(str(e))
         yield url
     finally:
-        _stop(proc)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+        stop_streamlit(proc)
 
 
 def _chromium_path() -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -9,6 +11,17 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+# Headless system Chromium in a container: no sandbox, GPU or background traffic.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # Present while a script run is in progress: the "Running... / Stop" widget (shown ~0.5 s after a run
 # starts, and only when client.toolbarMode is not "minimal"), loading skeletons, and elements left from
@@ -96,3 +109,28 @@ def start_streamlit(script: str, cwd: Path, log_path: Path) -> tuple[subprocess.
             start_new_session=True,
         )
     return proc, f"http://127.0.0.1:{port}"
+
+
+def wait_healthy(proc: subprocess.Popen, url: str, log_path: Path, timeout: float = 60) -> None:
+    """Until /_stcore/health says ok; RuntimeError with the reason and the log's tail otherwise."""
+    deadline = time.monotonic() + timeout
+    while not healthy(url):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            reason = f"exited with code {proc.returncode}" if proc.poll() is not None else "timed out"
+            tail = log_path.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"streamlit at {url} {reason} before /_stcore/health said ok.\n{tail}")
+        time.sleep(0.2)
+
+
+def stop_streamlit(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL, the server's process group (only the server we started)."""
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        if proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(timeout=wait)
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
