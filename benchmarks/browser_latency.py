@@ -1,6 +1,6 @@
 """How long **Next step** takes in a real browser: our Step through time page against a one-chart floor.
 
-Usage: python benchmarks/browser_latency.py [--clicks 12] [--loads 3]
+Usage: python benchmarks/browser_latency.py [--clicks 12] [--rounds 1] [--loads 3]
 
 Starts ``streamlit run app.py`` and, in the same run, a minimal Streamlit app (one ``@st.fragment`` with a
 Next step button and one Plotly bar chart, written to a temp folder) as the floor: the least a Streamlit
@@ -191,11 +191,16 @@ class Clicks:
     settled: list[float] = field(default_factory=list)
     sent: list[float] = field(default_factory=list)  # click → first message sent
     first_reply: list[float] = field(default_factory=list)  # click → first message received
-    chart_msg: list[float] = field(default_factory=list)  # click → the largest message (the new figure)
+    chart_msg: list[float] = field(default_factory=list)  # click → the largest message received
     bytes_in: list[int] = field(default_factory=list)
     chart_bytes: list[int] = field(default_factory=list)
     busy: list[float] = field(default_factory=list)  # main-thread long tasks after the click, summed
     noisy: int = 0
+
+    def add(self, other: Clicks) -> None:
+        """Pool another round's clicks into these."""
+        for name, value in vars(other).items():
+            setattr(self, name, getattr(self, name) + value)
 
 
 @dataclass
@@ -335,19 +340,20 @@ def report(ours: Clicks, floor: Clicks, ours_loads: Loads, floor_loads: Loads, c
     for name, a, b in (
         ("request sent (browser handler)", ours.sent, floor.sent),
         ("first reply (server started the run)", ours.first_reply, floor.first_reply),
-        ("figure message in (server run + transfer)", ours.chart_msg, floor.chart_msg),
+        ("largest message in (server run + transfer)", ours.chart_msg, floor.chart_msg),
         ("plot updated (React + Plotly redraw)", ours.updated, floor.updated),
         ("page settled (last DOM change)", ours.settled, floor.settled),
         ("main-thread long tasks, summed", ours.busy, floor.busy),
     ):
         print(f"{name:<44}{p50(a):10.0f}{p50(b):10.0f}")
     print(f"{'bytes received per click':<44}{p50(ours.bytes_in):10.0f}{p50(floor.bytes_in):10.0f}")
-    print(f"{'  of which the figure message':<44}{p50(ours.chart_bytes):10.0f}{p50(floor.chart_bytes):10.0f}")
+    biggest = "  largest message (figure or step script)"
+    print(f"{biggest:<44}{p50(ours.chart_bytes):10.0f}{p50(floor.chart_bytes):10.0f}")
     o_server, f_server = p50(ours.chart_msg) - p50(ours.sent), p50(floor.chart_msg) - p50(floor.sent)
     o_draw, f_draw = p50(ours.updated) - p50(ours.chart_msg), p50(floor.updated) - p50(floor.chart_msg)
     o_tail, f_tail = p50(ours.settled) - p50(ours.updated), p50(floor.settled) - p50(floor.updated)
     print(
-        f"→ server until the figure arrives: ours {o_server:.0f} ms vs floor {f_server:.0f} ms; "
+        f"→ server until the largest message arrives: ours {o_server:.0f} ms vs floor {f_server:.0f} ms; "
         f"redraw: ours {o_draw:.0f} vs {f_draw:.0f} ms; after the update until quiet: ours {o_tail:.0f} vs "
         f"{f_tail:.0f} ms"
     )
@@ -359,7 +365,10 @@ def report(ours: Clicks, floor: Clicks, ours_loads: Loads, floor_loads: Loads, c
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clicks", type=int, default=12)
+    parser.add_argument("--clicks", type=int, default=12, help="Next step clicks per round, each app")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="rounds of clicks, ours then the floor in each (pooled)"
+    )
     parser.add_argument("--loads", type=int, default=3, help="cold loads on a warm server, each app")
     parser.add_argument(
         "--quiet", type=float, default=300, help="ms without DOM changes that count as settled"
@@ -368,6 +377,9 @@ def main() -> None:
         "--query", default="", help="extra query string for our page, e.g. hidden=32&length=200"
     )
     args = parser.parse_args()
+    for name in ("clicks", "rounds", "loads"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be at least 1")
 
     from playwright.sync_api import sync_playwright
 
@@ -387,15 +399,17 @@ def main() -> None:
             try:
                 ours_loads = measure_loads(browser, ours_page, args.loads)
                 floor_loads = measure_loads(browser, floor_url, args.loads)
-                ours = measure_clicks(browser, ours_page, args.clicks, args.quiet, use_link=True)
-                floor = measure_clicks(browser, floor_url, args.clicks, args.quiet, use_link=False)
+                ours, floor = Clicks(), Clicks()
+                for _ in range(args.rounds):  # alternate, so a drift of the machine hits both alike
+                    ours.add(measure_clicks(browser, ours_page, args.clicks, args.quiet, use_link=True))
+                    floor.add(measure_clicks(browser, floor_url, args.clicks, args.quiet, use_link=False))
             finally:
                 browser.close()
     finally:
         stop_streamlit(ours_proc)
         stop_streamlit(floor_proc)
     print(f"our page: {ours_page}   logs: {workdir}")
-    report(ours, floor, ours_loads, floor_loads, args.clicks)
+    report(ours, floor, ours_loads, floor_loads, args.clicks * args.rounds)
 
 
 if __name__ == "__main__":

@@ -1,16 +1,18 @@
 """Step through time: every gate and both memories of one layer, following the current step t.
 
 The time controls, the step label and the figure live in a fragment, so a step reruns only them. The
-figure carries a Plotly animation frame per step: its own Play button and slider run in the browser.
-Everything of the figure that does not depend on t is built once per trace and view
-(``ui.figure_cache.stepping_parts``); a step adds only the step's traces and sends the finished dict.
+figure carries a Plotly animation frame per step: its own Play button and slider run in the browser, and
+so does a step of the page's own buttons and slider: the figure stays the same while only t moves, and a
+small script shows frame t (``ui.follow_step``). Everything of the figure that does not depend on t is
+built once per trace and view (``ui.figure_cache.stepping_parts``).
 """
 
 import streamlit as st
 
 from lstm_core import notation
-from ui import compute, controls, figure_cache
-from ui.figures.stepping import table_help, trace_table
+from ui import compute, controls, figure_cache, follow_step
+from ui.figures.stepping import has_frame, table_help, trace_table
+from ui.presenter import is_on as presenting
 from ui.presenter import presented
 from ui.text import load_text
 
@@ -20,7 +22,8 @@ settings = controls.sidebar(page="step")
 trace = compute.trace_for(settings)
 vocabulary, variant = settings.vocabulary, settings.variant
 # The figure's step-independent parts: built on the first run for this trace and view, then shared.
-parts = figure_cache.stepping_parts(trace, vocabulary, settings.layer, settings.sequence.feature_names)
+parts_key = figure_cache.parts_key(trace, vocabulary, settings.layer, settings.sequence.feature_names)
+parts = figure_cache.stepping_parts(trace, parts_key)
 T, H = trace.T, settings.hidden_size
 STEP_KEY, UNIT_KEY = "step_t", "step_unit"
 
@@ -62,7 +65,13 @@ if UNIT_KEY not in st.session_state or st.session_state[UNIT_KEY] >= H:
 @st.fragment
 def stepping() -> None:
     """Buttons, slider, step label and the figure: moving t reruns only this part."""
-    t = st.session_state[STEP_KEY]
+    t, unit = st.session_state[STEP_KEY], st.session_state[UNIT_KEY]
+    drawn = follow_step.anchor(
+        st.session_state, (parts_key, unit, presenting()), t, lambda at, step: has_frame(T, at, step)
+    )
+    chart_key = drawn.chart_key("stepping_figure")
+    # First in the fragment, so the browser gets it before the rest: the figure moves at once.
+    st.html(follow_step.script(chart_key, t), unsafe_allow_javascript=True)
     prev_col, next_col, slider_col, unit_col = st.columns([1.4, 1.2, 4.4, 2], vertical_alignment="bottom")
     prev_col.button(
         "Previous step", key="step_prev", on_click=_move, args=(-1,), disabled=t <= 0, width="stretch"
@@ -75,7 +84,7 @@ def stepping() -> None:
             t = st.slider("Time step t", 0, T - 1, key=STEP_KEY, help="Scrub to any step of the sequence.")
         else:
             st.caption("The sequence has a single step, t = 0.")
-    unit = unit_col.selectbox(
+    unit_col.selectbox(
         "Unit for the line panel",
         range(H),
         key=UNIT_KEY,
@@ -89,13 +98,9 @@ def stepping() -> None:
         del st.query_params["unit"]
 
     st.markdown(f"**Step {t} of {T}** · steps count from 0 to {T - 1}")
-    st.caption(
-        "▶ Play and the slider inside the figure animate it in your browser; the buttons and slider above "
-        "move this page's step (and the link)."
-    )
     figure_cache.plotly_spec(
-        presented(parts.spec(t, unit)),
-        key="stepping_figure",
+        presented(parts.spec(drawn.t, unit)),
+        key=chart_key,
         theme=None,
         width="stretch",
         config={"displaylogo": False},
@@ -103,6 +108,10 @@ def stepping() -> None:
 
 
 stepping()
+st.caption(
+    "▶ Play and the slider inside the figure animate it in your browser; the buttons and slider above "
+    "move this page's step (and the link)."
+)
 
 with st.expander(f"Every number of layer {settings.layer + 1} as a table", expanded=False):
     table = trace_table(trace, settings.layer, vocabulary)

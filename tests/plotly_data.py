@@ -20,3 +20,21 @@ def decode(value) -> np.ndarray:
 def chart_specs(at) -> list[dict]:
     """The figure dicts of every st.plotly_chart an AppTest run drew, in page order."""
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def at_frame(spec: dict, name: str) -> dict:
+    """The figure as ``Plotly.animate`` shows its frame ``name``: each trace of the frame merged into the
+    trace its ``traces`` index names, nested objects key by key and arrays replaced, as Plotly does."""
+    (frame,) = [f for f in spec["frames"] if f["name"] == name]
+    data = list(spec["data"])
+    for index, update in zip(frame["traces"], frame["data"], strict=True):
+        data[index] = _merged(data[index], update)
+    return {**spec, "data": data}
+
+
+def _merged(base: dict, update: dict) -> dict:
+    out = dict(base)
+    for key, value in update.items():
+        nested = isinstance(value, dict) and isinstance(out.get(key), dict)
+        out[key] = _merged(out[key], value) if nested else value
+    return out

@@ -1,11 +1,12 @@
 """Fast figures for the pages: build the step-independent parts once, send a finished dict.
 
-``stepping_parts(trace, vocabulary, layer, feature_names)`` keeps the ``SteppingParts`` of a trace
-(``st.cache_resource``, keyed on a fingerprint of the layer's numbers), so a step only adds what depends
-on t. ``plotly_spec(spec, ...)`` draws a plain figure dict with ``st.plotly_chart`` without the two
-costs Streamlit would otherwise add: a ``go.Figure`` is deep-copied (``fig.to_dict()``, ~50 ms for the
-stepping figure) and a dict is validated (``go.Figure(**spec)``, ~80 ms). Validation is skipped only for
-specs whose builder is validated by the tests (``stepping_figure`` is ``go.Figure(stepping_spec(...))``).
+``stepping_parts(trace, parts_key(trace, vocabulary, layer, feature_names))`` keeps the
+``SteppingParts`` of a trace (``st.cache_resource``, keyed on a fingerprint of the layer's numbers), so a
+new step only adds what depends on t. ``plotly_spec(spec, ...)`` draws a plain figure dict with
+``st.plotly_chart`` without the two costs Streamlit would otherwise add: a ``go.Figure`` is deep-copied
+(``fig.to_dict()``, ~50 ms for the stepping figure) and a dict is validated (``go.Figure(**spec)``,
+~80 ms). Validation is skipped only for specs whose builder is validated by the tests (``stepping_figure``
+is ``go.Figure(stepping_spec(...))``).
 """
 
 from __future__ import annotations
@@ -40,13 +41,20 @@ def _stepping_parts(
     return SteppingParts(_trace, vocabulary, layer, feature_names)
 
 
-def stepping_parts(
+def parts_key(
     trace: Trace, vocabulary: str, layer: int = 0, feature_names: Sequence[str] | None = None
-) -> SteppingParts:
-    """The step-independent parts of the stepping figure of ``trace``, built once per content and view
-    and shared by every rerun and session (they are never changed after they are built)."""
+) -> tuple:
+    """What the stepping figure's step-independent parts are built from, as a hashable key: the layer's
+    fingerprint, the vocabulary, the layer and the feature names."""
     names = None if feature_names is None else tuple(str(n) for n in feature_names)
-    return _stepping_parts(layer_fingerprint(trace, layer), vocabulary, int(layer), names, trace)
+    return layer_fingerprint(trace, layer), vocabulary, int(layer), names
+
+
+def stepping_parts(trace: Trace, key: tuple) -> SteppingParts:
+    """The step-independent parts of the stepping figure of ``trace`` for ``key = parts_key(trace, ...)``,
+    built once per key and shared by every rerun and session (they are never changed after they are
+    built)."""
+    return _stepping_parts(*key, trace)
 
 
 class SpecFigure(go.Figure):

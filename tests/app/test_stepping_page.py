@@ -1,9 +1,13 @@
 """pages/2_Step_through_time.py under streamlit.testing: the buttons and the slider move t, the figure and
-the link follow, t stays inside the sequence, and the trace can be downloaded."""
+the link follow, t stays inside the sequence, and the trace can be downloaded.
+
+A step leaves the drawn chart as it is and writes a script that shows the step's animation frame
+(``ui.follow_step``): what the learner sees is ``shown(at)``, the drawn figure at the script's frame."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +18,7 @@ from streamlit.testing.v1.errors import AppTestError
 
 from lstm_core import LSTM, VARIANTS, notation
 from lstm_core.sequences import make_preset
-from tests.plotly_data import chart_specs, decode
+from tests.plotly_data import at_frame, chart_specs, decode
 from ui import figure_cache
 from ui.figures.stepping import TABLE_KEYS, stepping_spec
 from ui.state import ViewState
@@ -47,8 +51,28 @@ def expected_spec(t: int, unit: int, variant="standard", vocabulary="standard") 
 
 
 def figure(at: AppTest) -> dict:
+    """The figure the page drew (sent to the browser)."""
     (spec,) = chart_specs(at)
     return spec
+
+
+# The page's step script names the frame and the chart it animates (assets/js/show_step.js).
+STEP_SCRIPT = re.compile(r'const frame = "(\d+)";\s*const chart = "\.st-key-(\S+) \.js-plotly-plot";')
+
+
+def chart_key(at: AppTest) -> str:
+    """The Streamlit key of the page's one chart (its element id ends in it)."""
+    (chart,) = at.get("plotly_chart")
+    return chart.proto.id.rsplit("-", 1)[1]
+
+
+def shown(at: AppTest) -> tuple[int, dict]:
+    """The step the page's script shows, and the figure as the browser shows it then: the drawn figure
+    animated to that step's frame. The script must aim at this page's chart."""
+    (html,) = at.get("html")
+    frame, key = STEP_SCRIPT.search(html.proto.body).groups()
+    assert key == chart_key(at), (key, chart_key(at))
+    return int(frame), at_frame(figure(at), frame)
 
 
 def trace_of(spec: dict, role: str, **meta) -> dict:
@@ -75,11 +99,13 @@ def assert_shows_step(at: AppTest, t: int, variant="standard", length=T) -> None
     assert at.slider(key="step_t").value == t
     assert step_label(at).startswith(f"**Step {t} of {length}**")
     lt = expected_trace(variant, length=length).layers[0]
-    spec = figure(at)
+    frame, spec = shown(at)
+    assert frame == t
     np.testing.assert_allclose(decode(trace_of(spec, "c")["y"]), lt.c[t], rtol=0, atol=1e-12)
     np.testing.assert_allclose(decode(trace_of(spec, "c_prev")["y"]), lt.c_prev[t], rtol=0, atol=1e-12)
     np.testing.assert_allclose(decode(trace_of(spec, "h")["y"]), lt.h[t], rtol=0, atol=1e-12)
-    assert spec["layout"]["sliders"][0]["active"] == t
+    (marker,) = [d for d in spec["data"] if d["meta"] == {"role": "t_marker", "panel": "x"}]
+    assert marker["x"] == [t, t]
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -95,12 +121,12 @@ def test_page_runs_and_shows_step_zero(variant):
 
 def test_next_step_moves_t_the_figure_and_the_link():
     at = open_page()
-    before = figure(at)
+    before = shown(at)[1]
     at.button(key="step_next").click().run()
     assert not at.exception
     assert_shows_step(at, 1)
     assert at.query_params["t"] == "1"
-    after = figure(at)
+    after = shown(at)[1]
     assert trace_of(after, "c")["y"] != trace_of(before, "c")["y"]
     at.button(key="step_next").click().run()
     assert_shows_step(at, 2)
@@ -159,7 +185,7 @@ def test_unit_selector_moves_the_line_panel_and_the_link():
     at.selectbox(key="step_unit").set_value(3).run()
     assert not at.exception
     lt = expected_trace("udacity").layers[0]
-    spec = figure(at)
+    spec = shown(at)[1]
     for key in ("f", "c", "h", "u"):
         line = trace_of(spec, "unit_line", key=key)
         assert line["meta"]["unit"] == 3
@@ -188,6 +214,10 @@ def test_upper_layer_is_shown_when_chosen_in_the_sidebar():
     spec = figure(at)
     np.testing.assert_allclose(decode(trace_of(spec, "c")["y"]), trace.layers[1].c[0], rtol=0, atol=1e-12)
     assert "layer 2 of 2" in spec["layout"]["title"]["text"]
+    at.button(key="step_next").click().run()
+    np.testing.assert_allclose(
+        decode(trace_of(shown(at)[1], "c")["y"]), trace.layers[1].c[1], rtol=0, atol=1e-12
+    )
 
 
 def test_table_and_csv_download():
@@ -211,27 +241,67 @@ def test_single_step_sequence_has_no_slider_and_no_moves():
     assert len(figure(at)["frames"]) == 1
 
 
+def assert_shows_the_builders_figure(at: AppTest, t: int, unit: int, drawn_at: int) -> None:
+    """The page drew exactly what stepping_spec draws from scratch at ``drawn_at``, and shows at t the
+    same traces as stepping_spec draws at t; of the layout, only where the slider starts differs."""
+    assert figure(at) == expected_spec(drawn_at, unit, "udacity", "udacity")
+    frame, spec = shown(at)
+    scratch = expected_spec(t, unit, "udacity", "udacity")
+    assert frame == t and spec["data"] == scratch["data"] and spec["frames"] == scratch["frames"]
+    assert spec["layout"]["sliders"][0]["active"] == drawn_at  # Plotly moves the handle to the frame shown
+    spec["layout"]["sliders"][0]["active"] = t
+    assert spec["layout"] == scratch["layout"]
+
+
 def test_the_cached_figure_is_the_pure_builders_figure_at_every_step():
-    """The page builds the figure's parts once and adds each step: it must send exactly what
-    stepping_spec draws from scratch, after steps, a scrub and a unit change."""
+    """The page builds the figure's parts once and draws it at the step where the view last changed; every
+    step after that is a frame of it: after steps, a scrub and a unit change, the learner sees exactly
+    what stepping_spec draws from scratch at that step."""
     at = open_page(variant="udacity", vocabulary="udacity")
-    assert figure(at) == expected_spec(0, 0, "udacity", "udacity")
+    assert_shows_the_builders_figure(at, 0, 0, drawn_at=0)
     at.button(key="step_next").click().run()
     at.button(key="step_next").click().run()
-    assert figure(at) == expected_spec(2, 0, "udacity", "udacity")
-    at.selectbox(key="step_unit").set_value(3).run()
-    assert figure(at) == expected_spec(2, 3, "udacity", "udacity")
+    assert_shows_the_builders_figure(at, 2, 0, drawn_at=0)
+    at.selectbox(key="step_unit").set_value(3).run()  # a new view: drawn afresh, at the step on show
+    assert_shows_the_builders_figure(at, 2, 3, drawn_at=2)
     at.slider(key="step_t").set_value(17).run()
     at.button(key="step_prev").click().run()
     assert not at.exception
-    assert figure(at) == expected_spec(16, 3, "udacity", "udacity")
+    assert_shows_the_builders_figure(at, 16, 3, drawn_at=2)
+
+
+def test_a_step_resends_no_figure_a_new_view_draws_one():
+    """Between steps the chart's element is identical (Streamlit neither resends nor redraws it) and only
+    the script's frame moves; a new unit, or a step with no frame in the drawn figure, draws a new chart
+    under a new key, which the script then aims at."""
+    at = open_page()
+    (drawn,) = at.get("plotly_chart")
+    for step in (1, 2):
+        at.button(key="step_next").click().run()
+        (chart,) = at.get("plotly_chart")
+        assert (chart.proto.id, chart.proto.spec) == (drawn.proto.id, drawn.proto.spec)
+        assert shown(at)[0] == step
+    at.slider(key="step_t").set_value(19).run()
+    assert at.get("plotly_chart")[0].proto.id == drawn.proto.id
+    first_key = chart_key(at)
+    at.selectbox(key="step_unit").set_value(1).run()
+    assert chart_key(at) != first_key and shown(at)[0] == 19
+    assert figure(at)["layout"]["sliders"][0]["active"] == 19
+
+    long = open_page(length=1000)  # 1000 steps: a frame every 3rd step, plus the step drawn and the last
+    keys = [chart_key(long)]
+    for step, redrawn in ((1, True), (2, True), (3, False), (999, False), (998, True)):
+        long.slider(key="step_t").set_value(step).run()
+        assert not long.exception
+        assert (chart_key(long) != keys[-1]) is redrawn, step
+        keys.append(chart_key(long))
+        assert_shows_step(long, step, length=1000)
 
 
 def test_the_figure_is_sent_as_built_without_plotly_rework():
     """The page hands Streamlit the finished dict (SpecFigure): the chart's JSON is that dict as
     plotly.io writes it, with nothing added, dropped or converted on the way."""
-    at = open_page()
-    at.button(key="step_next").click().run()
+    at = open_page(t=1)
     (chart,) = at.get("plotly_chart")
     view = ViewState()
     names = make_preset(view.preset, T, view.seed).feature_names
@@ -244,9 +314,12 @@ def test_the_figure_is_sent_as_built_without_plotly_rework():
 def test_figure_parts_are_shared_by_content_not_by_object():
     trace = expected_trace()
     same = expected_trace()  # another object with the same numbers: a new cache_data copy, a new session
-    parts = figure_cache.stepping_parts(trace, "standard", 0, None)
-    assert figure_cache.stepping_parts(same, "standard", 0, None) is parts
-    assert figure_cache.stepping_parts(trace, "udacity", 0, None) is not parts
-    assert figure_cache.stepping_parts(expected_trace(hidden=5), "standard", 0, None) is not parts
+
+    def parts(trace, vocabulary="standard"):
+        return figure_cache.stepping_parts(trace, figure_cache.parts_key(trace, vocabulary, 0, None))
+
+    assert parts(same) is parts(trace)
+    assert parts(trace, "udacity") is not parts(trace)
+    assert parts(expected_trace(hidden=5)) is not parts(trace)
     other_seed = LSTM.random(trace.x.shape[1], 4, 1, "standard", seed=99).run(trace.x)
     assert figure_cache.layer_fingerprint(other_seed, 0) != figure_cache.layer_fingerprint(trace, 0)

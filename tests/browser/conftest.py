@@ -80,6 +80,25 @@ def page(browser):
         context.close()
 
 
+@pytest.fixture
+def server_log(app_url, tmp_path_factory):
+    """A function returning what the app's server logged since the test began (the ``app_url`` fixture
+    writes ``streamlit*/server.log`` under pytest's temp folder)."""
+    logs = sorted(tmp_path_factory.getbasetemp().glob("streamlit*/server.log"))
+    assert logs, "the app_url fixture's server.log was not found"
+    log = logs[-1]
+    start = log.stat().st_size
+    return lambda: log.read_bytes()[start:].decode(errors="replace")
+
+
+@pytest.fixture
+def js_errors(page):
+    """Uncaught JavaScript errors in the page; a test asserts the list stays empty."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

@@ -131,27 +131,8 @@ def assert_healthy(page) -> None:
     assert errors.count() == 0, f"error notice on {page.url}: {errors.first.inner_text()}"
 
 
-@pytest.fixture
-def server_log(app_url, tmp_path_factory):
-    """A function returning what the app's server logged since the test began (the ``app_url`` fixture
-    writes ``streamlit*/server.log`` under pytest's temp folder)."""
-    logs = sorted(tmp_path_factory.getbasetemp().glob("streamlit*/server.log"))
-    assert logs, "the app_url fixture's server.log was not found"
-    log = logs[-1]
-    start = log.stat().st_size
-    return lambda: log.read_bytes()[start:].decode(errors="replace")
-
-
 def assert_no_traceback(log_text: str) -> None:
     assert "Traceback" not in log_text, f"the server logged an exception:\n{log_text[-3000:]}"
-
-
-@pytest.fixture
-def js_errors(page):
-    """Uncaught JavaScript errors in the page; a test asserts the list stays empty."""
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
 
 
 def test_the_sidebar_links_every_page(app_url, page):

@@ -20,6 +20,7 @@ from ui.figures.stepping import (
     SteppingParts,
     frame_steps,
     gate_keys,
+    has_frame,
     line_keys,
     stepping_figure,
     stepping_spec,
@@ -236,7 +237,8 @@ def test_play_button_and_slider_run_client_side():
     play, pause = menu.buttons
     assert play.method == pause.method == "animate"
     frames, options = play.args
-    assert list(frames) == [str(s) for s in range(3, T)]  # Play starts at the step on show
+    # Every frame, from the one on show: Plotly's "fromcurrent" starts after the frame last animated to.
+    assert list(frames) == [str(s) for s in range(T)]
     assert options["fromcurrent"] and options["frame"]["redraw"] is False
     assert list(pause.args[0]) == [None]
     (slider,) = fig.layout.sliders
@@ -244,9 +246,11 @@ def test_play_button_and_slider_run_client_side():
     assert [list(s.args[0]) for s in slider.steps] == [[str(s)] for s in range(T)]
     assert slider.active == 3
     assert "one step in" not in slider.currentvalue.suffix
-    # At the last step, Play starts again from the beginning.
+    assert slider.transition.duration == 0  # the handle jumps with the frame: no glide to redraw
+    # The controls do not depend on the step on show but for where the slider starts.
     last = stepping_figure(make_trace(), T - 1, "standard")
-    assert list(last.layout.updatemenus[0].buttons[0].args[0]) == [str(s) for s in range(T)]
+    assert last.layout.updatemenus == fig.layout.updatemenus
+    assert last.layout.sliders[0].active == T - 1
 
 
 def test_long_sequences_get_at_most_max_frames_and_say_so():
@@ -266,6 +270,10 @@ def test_long_sequences_get_at_most_max_frames_and_say_so():
     np.testing.assert_array_equal(frame.data[list(frame.traces).index(c_index)].y, trace.layers[0].c[13])
     with pytest.raises(ValueError):
         frame_steps(10, 0, max_frames=0)
+    # A figure drawn at 1234 has frames for the grid, 1234 and the last step, and for nothing else.
+    assert [s for s in range(1230, 1241) if has_frame(2000, 1234, s)] == [1230, 1234, 1235, 1240]
+    assert has_frame(2000, 1234, 1999) and not has_frame(2000, 1234, 1998)
+    assert all(has_frame(400, 7, s) for s in range(400))
 
 
 # --- labels, colours, hover ---------------------------------------------------------------------------

@@ -13,16 +13,18 @@
 
 The figure carries a Plotly animation frame per step (every ``ceil(T / max_frames)``-th step for long
 sequences, always including t and the last step), a Play/Pause button and a Plotly slider, so Play runs
-in the browser with no server round trip. A frame updates only the traces that depend on t
+in the browser with no server round trip; the page's own step buttons show a frame the same way
+(``ui.follow_step``). A frame updates only the traces that depend on t
 (``DYNAMIC_ROLES``): the bars, the c_t ticks and the current-step markers, with ``redraw=False`` (fast).
 Such an animation wipes heatmap traces off the screen (a plotly.js limitation), so each heatmap also lies
 underneath as a layout image of the same colours; the trace stays for its hover and colour bar.
 
-Speed (the page's Next step): ``SteppingParts`` builds everything that does not depend on t once — the
-heatmaps, lines, images, axes, titles and every animation frame — as plain dicts of lists, strings and
-numbers; ``SteppingParts.spec(t, unit)`` then adds only the step-dependent traces and controls (well
-under a millisecond). The page sends that dict as it is (``ui.figure_cache``), skipping Plotly's
-validation and deep copy; ``stepping_figure`` is ``go.Figure(stepping_spec(...))``, so the tests validate
+Speed: ``SteppingParts`` builds everything that does not depend on t once — the heatmaps, lines, images,
+axes, titles and every animation frame — as plain dicts of lists, strings and numbers;
+``SteppingParts.spec(t, unit)`` then adds only the step-dependent traces and controls (well under a
+millisecond). The page sends that dict as it is (``ui.figure_cache``), skipping Plotly's validation and
+deep copy, and only when the view changes: a Next step shows another frame of the figure already drawn
+(``ui.follow_step``). ``stepping_figure`` is ``go.Figure(stepping_spec(...))``, so the tests validate
 exactly the dict the page sends. Plain lists, not NumPy arrays, so that specs compare with ``==``.
 
 Every label, hover text and colour comes from ``lstm_core.notation``. Pure Plotly, no Streamlit; the
@@ -86,6 +88,11 @@ def frame_steps(T: int, t: int, max_frames: int = MAX_FRAMES) -> tuple[list[int]
         raise ValueError(f"max_frames must be at least 1; got {max_frames}")
     stride = max(1, math.ceil(T / max_frames))
     return sorted(set(range(0, T, stride)) | {t, T - 1}), stride
+
+
+def has_frame(T: int, drawn_at: int, t: int, max_frames: int = MAX_FRAMES) -> bool:
+    """Whether the figure of a T-step sequence drawn at step ``drawn_at`` carries a frame for step t."""
+    return t in frame_steps(T, drawn_at, max_frames)[0]
 
 
 def _check(trace: Trace, t, vocabulary: str, layer, unit) -> tuple[int, int, int]:
@@ -724,10 +731,9 @@ def _title(x0: float, y: float, text: str) -> dict:
 def _controls(steps: list[int], stride: int, t: int, T: int) -> dict:
     """The Play/Pause buttons and the Plotly slider, both running the animation frames in the browser."""
     frame_ms = int(np.clip(8000 / len(steps), 60, 400))
-    start = steps.index(t)
-    # Play starts at the step on show (from t, or from the start when t is the last step); after Pause
-    # it continues from where it stopped ("fromcurrent").
-    play_list = [str(s) for s in (steps[start:] if start < len(steps) - 1 else steps)]
+    # Play runs every frame, "fromcurrent": after the last frame shown by an animation (the slider, Pause,
+    # or the page's step script), or from the start when none was shown yet or the last one was.
+    play_list = [str(s) for s in steps]
     every = "" if stride == 1 else f" (Play and this slider show one step in {stride})"
     still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
     return dict(
@@ -762,7 +768,7 @@ def _controls(steps: list[int], stride: int, t: int, T: int) -> dict:
         ],
         sliders=[
             dict(
-                active=start,
+                active=steps.index(t),
                 x=0.0,
                 len=1.0,
                 xanchor="left",
@@ -774,6 +780,7 @@ def _controls(steps: list[int], stride: int, t: int, T: int) -> dict:
                 ),
                 ticklen=3,
                 font=dict(size=10),
+                transition=dict(duration=0),  # the handle jumps to a step: no 150 ms glide to redraw
                 steps=[dict(label=str(s), method="animate", args=[[str(s)], still]) for s in steps],
             )
         ],
