@@ -122,12 +122,11 @@ def test_the_vocabulary_switch_renames_the_labels(app_url, page):
 
 def test_sidebar_settings_survive_a_page_switch(app_url, page):
     open_page(page, url(app_url, STEP_PAGE))
-    slider = hidden_slider(page)
-    slider.focus()
-    for hidden in (5, 6, 7):  # one key at a time: a key pressed during a rerun can be overtaken by it
+    for hidden in (5, 6, 7):  # one key at a time, each once the last run is over, as a person would
+        hidden_slider(page).focus()
         page.keyboard.press("ArrowRight")
         page.wait_for_url(f"**hidden={hidden}**", timeout=15_000)
-    settle(page, timeout=SETTLE_TIMEOUT)
+        settle(page, timeout=SETTLE_TIMEOUT)
     vocabulary_radio(page, "udacity").check(force=True)
     page.wait_for_url("**vocabulary=udacity**", timeout=15_000)
     settle(page, timeout=SETTLE_TIMEOUT)
