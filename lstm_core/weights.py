@@ -83,12 +83,41 @@ def loads(data: bytes, fmt: str) -> WeightFile:
         raise ValueError(_too_big("the file is", len(data)))
     weights, meta = reader(data)
     weights = as_float_arrays(weights)
+    if meta and meta.get("kind") in _OTHER_CELLS:  # the Train page's RNN and GRU downloads
+        raise ValueError(_not_an_lstm(meta["kind"], "the file says so"))
     if meta:
         variant, layout = meta.get("variant"), meta.get("layout")
         check_layout(layout, variant)
         return WeightFile(weights, variant, layout, recorded=True)
     layout, variant = detect(weights)
+    if layout == "torch" and (kind := _torch_cell_kind(weights)) in _OTHER_CELLS:
+        shape = weights["weight_hh_l0"].shape
+        raise ValueError(_not_an_lstm(kind, f"weight_hh_l0 has shape {shape}, {_OTHER_CELLS[kind][1]}"))
     return WeightFile(weights, variant, layout, recorded=False)
+
+
+# The recurrent cells that share PyTorch's key names with nn.LSTM: (name, how their weight_hh_l0 looks).
+_OTHER_CELLS = {
+    "gru": ("a GRU (nn.GRU)", "3 gate blocks of hidden-size rows"),
+    "rnn": ("a plain RNN (nn.RNN)", "one block of hidden-size rows"),
+}
+
+
+def _torch_cell_kind(weights: dict[str, np.ndarray]) -> str | None:
+    """Which PyTorch cell a torch-keyed set is, by the rows of weight_hh_l0 per column: 4 for an LSTM,
+    3 for a GRU, 1 for a plain RNN; None when it cannot tell."""
+    w = weights.get("weight_hh_l0")
+    if w is None or w.ndim != 2 or w.shape[1] == 0 or w.shape[0] % w.shape[1]:
+        return None
+    return {4: "lstm", 3: "gru", 1: "rnn"}.get(w.shape[0] // w.shape[1])
+
+
+def _not_an_lstm(kind: str, evidence: str) -> str:
+    return (
+        f"these are the weights of {_OTHER_CELLS[kind][0]}, not of an LSTM ({evidence}; an LSTM's has 4 "
+        "gate blocks). Load weights takes LSTM cells: this app's LSTM downloads, nn.LSTM or Keras LSTM "
+        "weights. An RNN or GRU trained on the Train page is inspected there"
+    )
 
 
 def save_weights(path, weights: dict[str, np.ndarray], variant: str, layout: str) -> Path:
