@@ -71,7 +71,8 @@ def stepping() -> None:
     )
     chart_key = drawn.chart_key("stepping_figure")
     # First in the fragment, so the browser gets it before the rest: the figure moves at once.
-    st.html(follow_step.script(chart_key, t), unsafe_allow_javascript=True)
+    with st.container(key=follow_step.HOLDER_KEY):
+        st.html(follow_step.script(chart_key, t), unsafe_allow_javascript=True)
     prev_col, next_col, slider_col, unit_col = st.columns([1.4, 1.2, 4.4, 2], vertical_alignment="bottom")
     prev_col.button(
         "Previous step", key="step_prev", on_click=_move, args=(-1,), disabled=t <= 0, width="stretch"

@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 STATE_KEY = "step_anchor"
+HOLDER_KEY = "step_follow"  # the key of the container the page puts the script in: hidden, takes no room
+# Streamlit wraps the container in one more element, which its column's gap would space out: hide that.
+HIDE_HOLDER = f"div:has(> .st-key-{HOLDER_KEY}) {{ display: none; }}"
 _KEY = re.compile(r"[A-Za-z0-9_-]+")  # a Streamlit key that is its own CSS class name, as written
 SCRIPT_PATH = Path(__file__).resolve().parent.parent / "assets" / "js" / "show_step.js"
 SCRIPT = SCRIPT_PATH.read_text(encoding="utf-8")
@@ -54,8 +57,9 @@ def anchor(state: MutableMapping, view: Hashable, t: int, has_frame: Callable[[i
 
 
 def script(chart_key: str, t: int) -> str:
-    """An HTML ``<script>`` that shows frame ``t`` of the chart with Streamlit key ``chart_key``. Only
-    numbers and the page's own key go in (as JSON literals): nothing a visitor typed."""
+    """An HTML ``<script>`` that shows frame ``t`` of the chart with Streamlit key ``chart_key``, after a
+    ``<style>`` that hides the container keyed ``HOLDER_KEY`` (so the empty element adds no gap to the
+    page). Only numbers and the page's own keys go in (as JSON literals): nothing a visitor typed."""
     if isinstance(t, bool) or not isinstance(t, int) or t < 0:
         raise ValueError(f"t must be a whole number ≥ 0; got {t!r}")
     if not _KEY.fullmatch(chart_key):
@@ -64,4 +68,4 @@ def script(chart_key: str, t: int) -> str:
     code = SCRIPT.replace('/*FRAME*/ "0"', json.dumps(str(t))).replace(
         '/*CHART*/ ".js-plotly-plot"', json.dumps(selector)
     )
-    return f"<script>{code}</script>"
+    return f"<style>{HIDE_HOLDER}</style><script>{code}</script>"

@@ -45,8 +45,9 @@ def test_each_anchor_names_its_own_chart():
 
 def test_the_script_shows_frame_t_of_the_named_chart():
     html = script("stepping_figure_2", 11)
-    assert html.startswith("<script>") and html.endswith("</script>") and html.count("<script>") == 1
-    code = html.removeprefix("<script>").removesuffix("</script>")
+    style = "<style>div:has(> .st-key-step_follow) { display: none; }</style>"
+    assert html.startswith(style + "<script>") and html.endswith("</script>") and html.count("<script>") == 1
+    code = html.removeprefix(style + "<script>").removesuffix("</script>")
     assert re.search(r'const frame = "11";', code)
     assert 'const chart = ".st-key-stepping_figure_2 .js-plotly-plot";' in code
     assert "Plotly.animate(gd, [gd.pageFrame]" in code
