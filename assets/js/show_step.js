@@ -7,8 +7,9 @@
   const chart = /*CHART*/ ".js-plotly-plot";
   const deadline = performance.now() + 20000;
   const show = (gd) => {
-    if (gd._fullLayout._currentFrame !== gd.pageFrame) {
-      window.Plotly.animate(gd, [gd.pageFrame], {
+    // Plotly keeps the frame shown across its redraws (Streamlit's second draw, a new width).
+    if (gd._fullLayout._currentFrame !== frame) {
+      window.Plotly.animate(gd, [frame], {
         mode: "immediate",
         frame: {duration: 0, redraw: false},
         transition: {duration: 0},
@@ -22,13 +23,6 @@
       // The chart is still being drawn (first load, a new view): wait for its frames, up to 20 s.
       if (performance.now() < deadline) requestAnimationFrame(follow);
       return;
-    }
-    gd.pageFrame = frame;
-    if (!gd.followsPage) {
-      // Streamlit draws a new chart twice, and again when its width changes; each draw starts from the
-      // step the figure was built at and forgets the frame shown, so show the page's step once more.
-      gd.followsPage = true;
-      gd.on("plotly_react", () => show(gd));
     }
     show(gd);
   };

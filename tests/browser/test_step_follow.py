@@ -69,6 +69,13 @@ def test_a_step_moves_the_drawn_figure_and_play_goes_on_from_it(app_url, page, j
         assert_shows(state, layer, t)
         assert state["mark"] == "drawn once", "a step drew the figure again instead of moving it"
 
+    # A narrower window makes Streamlit draw the chart again at the new width: it must stay at the step.
+    width = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.width")
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.wait_for_function(
+        f"() => document.querySelector('.js-plotly-plot')._fullLayout.width < {width}", timeout=15_000
+    )
+    assert_shows(wait_for_frame(page, 2), layer, 2)
     assert not js_errors, js_errors
     # Play runs on from the step on show, in the browser.
     page.evaluate(

@@ -50,7 +50,7 @@ def test_the_script_shows_frame_t_of_the_named_chart():
     code = html.removeprefix(style + "<script>").removesuffix("</script>")
     assert re.search(r'const frame = "11";', code)
     assert 'const chart = ".st-key-stepping_figure_2 .js-plotly-plot";' in code
-    assert "Plotly.animate(gd, [gd.pageFrame]" in code
+    assert "Plotly.animate(gd, [frame]" in code
     assert "redraw: false" in code  # the fast kind of animation: only the traces a frame names move
     # Everything else is the shipped file, placeholders aside.
     shipped = follow_step.SCRIPT
