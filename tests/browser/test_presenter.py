@@ -33,6 +33,11 @@ _LAYOUT_JS = """() => {
         sidebarCollapsed: sidebar ? sidebar.getAttribute('data-collapsed') : null,
         sidebarRight: sidebar ? sidebar.getBoundingClientRect().right : null,
         fontPx: parseFloat(getComputedStyle(document.documentElement).fontSize),
+        // Each figure title's top above its figure's top edge, in px (> 0: the letters are cut off).
+        titlesCut: [...main.querySelectorAll('.js-plotly-plot')].map(gd => {
+            const t = gd.querySelector('.gtitle');
+            return t ? gd.getBoundingClientRect().top - t.getBoundingClientRect().top : 0;
+        }),
     };
 }"""
 
@@ -83,6 +88,7 @@ def test_every_page_fits_a_projector_in_presenter_mode(app_url, projector, shots
     assert left >= 0 and right <= PROJECTOR["width"] and top > 0 and bottom <= PROJECTOR["height"], layout
     assert layout["sidebarCollapsed"] == "true" and layout["sidebarRight"] <= 0, layout
     assert layout["fontPx"] == pytest.approx(BASE_FONT_PX, abs=0.1)
+    assert all(cut <= 0 for cut in layout["titlesCut"]), f"a figure title is cut off at the top: {layout}"
     assert query(page).get("present") == "1"
 
 

@@ -453,7 +453,9 @@ def _figure(cv: _Canvas, trace: Trace, t: int, layer: int, value_range: float) -
         width=WIDTH_PX,
         height=HEIGHT_PX,
         margin=MARGIN,
-        title=dict(text=title, x=0.01, y=0.985, yanchor="top", font_size=15),
+        # The first line's baseline sits 20 px below the top (Plotly anchors a two-line title by its first
+        # baseline): room for its letters at 15 px, and at presenter mode's 19.5 px.
+        title=dict(text=title, x=0.01, y=1.0, yanchor="top", yref="container", pad=dict(t=20), font_size=15),
         plot_bgcolor="white",
         paper_bgcolor="white",
         showlegend=False,
