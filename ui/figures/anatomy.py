@@ -448,7 +448,8 @@ def _figure(cv: _Canvas, trace: Trace, t: int, layer: int, value_range: float) -
     title = (
         f"<b>{trace.variant}</b> cell · {where}<br><span style='font-size:12px;color:#555555'>{about}</span>"
     )
-    colorbar = dict(orientation="h", thickness=10, len=0.26, x=0.86, xanchor="center", title_side="top")
+    # Flush right, clear of the output ⊙ also with presenter mode's larger titles.
+    colorbar = dict(orientation="h", thickness=10, len=0.22, x=1.0, xanchor="right", title_side="top")
     fig.update_layout(
         width=WIDTH_PX,
         height=HEIGHT_PX,
@@ -471,7 +472,7 @@ def _figure(cv: _Canvas, trace: Trace, t: int, layer: int, value_range: float) -
             colorscale=VALUE_COLORS,
             cmin=-value_range,
             cmax=value_range,
-            colorbar=dict(colorbar, y=0.13, yanchor="bottom", title_text="values (same scale at every step)"),
+            colorbar=dict(colorbar, y=0.13, yanchor="bottom", title_text="values (one scale for all steps)"),
         ),
         xaxis=dict(range=[0, X_MAX], visible=False, fixedrange=True),
         yaxis=dict(range=[0, Y_MAX], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1),
