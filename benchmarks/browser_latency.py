@@ -38,6 +38,8 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
 from tests.browser.helpers import (  # noqa: E402
     CHROMIUM_ARGS,
+    NO_CHROMIUM,
+    find_chromium,
     settle,
     start_streamlit,
     stop_streamlit,
@@ -209,13 +211,6 @@ class Loads:
     cold_server_all: float = 0.0
     warm: list[float] = field(default_factory=list)  # fresh contexts on a warm server
     warm_all: list[float] = field(default_factory=list)
-
-
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        sys.exit("No Chromium: apt-get install -y chromium, or set CHROMIUM=/path/to/chrome")
-    return path
 
 
 def new_page(browser):
@@ -395,7 +390,9 @@ def main() -> None:
         wait_healthy(floor_proc, floor_url, workdir / "floor.log")
         ours_page = f"{ours_url}/{STEP_PAGE}" + (f"?{args.query}" if args.query else "")
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+            browser = pw.chromium.launch(
+                executable_path=find_chromium() or sys.exit(NO_CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
             try:
                 ours_loads = measure_loads(browser, ours_page, args.loads)
                 floor_loads = measure_loads(browser, floor_url, args.loads)

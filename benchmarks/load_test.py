@@ -32,7 +32,6 @@ import argparse
 import asyncio
 import os
 import random
-import shutil
 import signal
 import statistics
 import subprocess
@@ -46,7 +45,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from tests.browser.helpers import BUSY_SELECTOR, start_streamlit, stop_streamlit, wait_healthy  # noqa: E402
+from tests.browser.helpers import (  # noqa: E402
+    BUSY_SELECTOR,
+    NO_CHROMIUM,
+    find_chromium,
+    start_streamlit,
+    stop_streamlit,
+    wait_healthy,
+)
 from tests.browser.helpers import CHROMIUM_ARGS as BROWSER_ARGS  # noqa: E402
 
 STEP_PAGE = "Step_through_time"
@@ -299,19 +305,14 @@ CLICK_JS = (
 )
 
 
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        sys.exit("No Chromium: apt-get install -y chromium, or set CHROMIUM=/path/to/chrome")
-    return path
-
-
 async def run_browser(url: str, n: int, args, result: Result, sampler: Sampler) -> None:
     from playwright.async_api import async_playwright
 
     address = f"{url}/{STEP_PAGE}" + (f"?{args.query}" if args.query else "")
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        browser = await pw.chromium.launch(
+            executable_path=find_chromium() or sys.exit(NO_CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
         try:
             contexts = [await browser.new_context(viewport=VIEWPORT) for _ in range(n)]
             pages = [await c.new_page() for c in contexts]

@@ -6,15 +6,20 @@ Every test in this folder gets the ``browser`` marker. There is no skipping: wit
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import CHROMIUM_ARGS, start_streamlit, stop_streamlit, wait_healthy
+from tests.browser.helpers import (
+    CHROMIUM_ARGS,
+    NO_CHROMIUM,
+    find_chromium,
+    start_streamlit,
+    stop_streamlit,
+    wait_healthy,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 60  # seconds for /_stcore/health to answer "ok"
@@ -45,20 +50,12 @@ def app_url(tmp_path_factory):
         stop_streamlit(proc)
 
 
-def _chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.fixture(scope="session")
 def browser():
     """Headless system Chromium driven by Playwright's sync API."""
-    executable = _chromium_path()
-    if not executable or not os.path.exists(executable):
-        pytest.fail(
-            "No Chromium found for the browser tests (looked at $CHROMIUM, `chromium`, `chromium-browser`). "
-            "Install it with: apt-get update && apt-get install -y chromium   (or set CHROMIUM=/path/to/it)",
-            pytrace=False,
-        )
+    executable = find_chromium()
+    if executable is None:
+        pytest.fail(NO_CHROMIUM + " for the browser tests", pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

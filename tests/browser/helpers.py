@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,6 +23,19 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+NO_CHROMIUM = (
+    "No Chromium found (looked at $CHROMIUM, `chromium`, `chromium-browser`). Install it with: "
+    "apt-get update && apt-get install -y chromium   (or set CHROMIUM=/path/to/it)"
+)
+
+
+def find_chromium() -> str | None:
+    """The system Chromium: $CHROMIUM, else ``chromium`` or ``chromium-browser`` on the PATH; None when
+    there is none (Playwright's own browser download is never used)."""
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    return path if path and os.path.exists(path) else None
+
 
 # Present while a script run is in progress: the "Running... / Stop" widget (shown ~0.5 s after a run
 # starts, and only when client.toolbarMode is not "minimal"), loading skeletons, and elements left from
