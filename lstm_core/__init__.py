@@ -1,11 +1,27 @@
 """LSTM Gate Lab's NumPy core: an LSTM that records every intermediate of every step.
 
-Only NumPy and pandas are used here; the app's Streamlit and Plotly code lives in ``ui/`` and ``pages/``.
+Only NumPy and pandas are used here (h5py and onnx read model files); the app's Streamlit and Plotly code
+lives in ``ui/`` and ``pages/``. ``load(path)`` reads any supported weight or model file into an
+``LSTM``, ``GRU`` or ``RNN`` (docs/design.md).
 """
 
 from .cell import VARIANTS
+from .comparison_cells import GRU, RNN
 from .layouts import LAYOUTS, LAYOUTS_OF_VARIANT, detect
+from .layouts.files import load
 from .network import LSTM
 from .trace import LayerTrace, StepRecord, Trace
 
-__all__ = ["LAYOUTS", "LAYOUTS_OF_VARIANT", "LSTM", "VARIANTS", "LayerTrace", "StepRecord", "Trace", "detect"]
+__all__ = [
+    "GRU",
+    "LAYOUTS",
+    "LAYOUTS_OF_VARIANT",
+    "LSTM",
+    "RNN",
+    "VARIANTS",
+    "LayerTrace",
+    "StepRecord",
+    "Trace",
+    "detect",
+    "load",
+]
