@@ -283,6 +283,25 @@ class SequenceGradients:
 # ---------------------------------------------------------------- optimiser and clipping
 
 
+class SGD:
+    """Plain gradient descent, theta ← theta − lr · grad (``torch.optim.SGD`` without momentum).
+
+    Unlike Adam, whose step is about lr whatever the gradient's size, SGD's step grows with the gradient:
+    the optimiser under which an exploding gradient throws the weights away and clipping visibly helps.
+    """
+
+    def __init__(self, size: int, lr: float = 1e-2):
+        self.lr, self.t = lr, 0
+
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        """Update theta in place from grad."""
+        self.t += 1
+        theta -= self.lr * grad
+
+
+OPTIMIZERS = ("adam", "sgd")
+
+
 class Adam:
     """Adam (Kingma & Ba 2015) on one flat parameter vector, step for step ``torch.optim.Adam``'s formula
     (bias-corrected, eps added after the square root)."""
@@ -340,7 +359,7 @@ class TrainResult:
     grad_norms: np.ndarray
     stopped: bool
     seconds: float
-    optimizer: Adam
+    optimizer: Adam | SGD
 
 
 def train(
@@ -353,16 +372,17 @@ def train(
     seed: int = 0,
     callback: Callable[[int, float, float], bool | None] | None = None,
     report_every: float = 0.25,
-    optimizer: Adam | None = None,
+    optimizer: Adam | SGD | None = None,
+    method: str = "adam",
 ) -> TrainResult:
-    """Train ``model`` in place on fresh batches of ``task`` with Adam; deterministic for a given seed.
+    """Train ``model`` in place on fresh batches of ``task`` (Adam or plain SGD); deterministic per seed.
 
     clip: maximum global gradient norm; None (or 0) switches clipping off.
     callback(step, loss, accuracy) gets the latest batch's loss and metric (measured before that batch's
     update) whenever ``report_every`` seconds have passed, and after the last step; returning False stops
     training, keeping every update made so far. Pass ``optimizer`` (an earlier result's ``optimizer``) to
-    continue with its moments; otherwise a fresh Adam starts. The data stream depends on ``seed`` only,
-    so a continued run should get a new seed to see new batches.
+    continue with its moments; otherwise a fresh optimiser of ``method`` ("adam" or "sgd") starts. The
+    data stream depends on ``seed`` only, so a continued run should get a new seed to see new batches.
     """
     if (model.input_size, model.output_size, model.readout) != (
         task.input_size,
@@ -374,9 +394,12 @@ def train(
             f"does not fit task {task.name!r} (input {task.input_size}, output {task.output_size}, "
             f"readout {task.readout!r})"
         )
+    if method not in OPTIMIZERS:
+        raise ValueError(f"method must be one of {', '.join(OPTIMIZERS)}, got {method!r}")
     data_rng = np.random.default_rng((seed, 0))
     dropout_rng = np.random.default_rng((seed, 1)) if model.dropout > 0.0 else None
-    adam = optimizer if optimizer is not None else Adam(model.theta.size, lr=lr)
+    fresh = Adam if method == "adam" else SGD
+    adam = optimizer if optimizer is not None else fresh(model.theta.size, lr=lr)
     adam.lr = lr
     losses, accuracies, norms = np.empty(steps), np.empty(steps), np.empty(steps)
     start = last_report = time.perf_counter()

@@ -1,9 +1,11 @@
 """Gate lab: set the gates by hand — biases, input weights, clamps — and see what the memory does."""
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
-from lstm_core import LSTM, notation
+from lstm_core import LSTM, claims, notation
 from lstm_core.experiments import (
     BIAS_RANGE,
     GATES,
@@ -57,6 +59,12 @@ def _to_custom() -> None:
     st.session_state["gl_preset"] = CUSTOM
 
 
+def _use_pulse() -> None:
+    """Switch the shared input to the single pulse, the input every preset's promise is about."""
+    st.session_state.update(w_source="preset", w_preset="pulse")
+    controls.set_view(replace(controls.current_view(), preset="pulse"))
+
+
 if "gl_preset" not in st.session_state:
     st.session_state["gl_preset"] = CHOICES[0]
     _load_preset()
@@ -100,8 +108,17 @@ c0 = top[1].slider(
 )
 choice = st.session_state["gl_preset"]
 top[2].markdown(f"*{PRESETS[choice].description}*" if choice in PRESETS else "*Your own settings.*")
-if choice in ("write_once", "saturated") and settings.sequence.key not in ("pulse", "step", "count_ones"):
-    st.info("This preset reacts to inputs near 0 or 1: try the “Single pulse” or “Count the ones” input.")
+on_pulse = settings.sequence.key == "pulse"
+if choice in PRESETS and not on_pulse:
+    top[2].button(
+        "Use the single pulse",
+        key="gl_use_pulse",
+        on_click=_use_pulse,
+        help="Each preset's promise is about the single pulse: one 1 at the first step, then silence. "
+        "This switches the sidebar's input to it.",
+    )
+    if choice in ("write_once", "saturated"):
+        st.info("This preset reacts to inputs near 0 or 1: on this input it may write more than once.")
 
 
 def _weight_label(key: str) -> str:
@@ -166,6 +183,11 @@ st.caption(
 )
 for j, (col, mean) in enumerate(zip(st.columns(H), mean_forget(after), strict=True)):
     col.metric(f"unit {j}", describe_half_life(half[j]), help=f"mean {f_sym} = {mean:.6g}")
+
+if choice in PRESETS and on_pulse and variant == "standard":
+    claim = claims.CLAIMS[f"preset_{choice}"]
+    shown = {"inputs": {"c0": float(c0)}, "c": after.c, "x": np.asarray(settings.x)}
+    st.markdown(f"**{claim.say(shown)}**" if claim.holds(shown) else claim.report(shown))
 
 fig = gate_lab_figure(before, after, vocabulary, half_lives=half, clamp=clamp)
 st.plotly_chart(presented(fig), key="gate_lab_figure", theme=None)

@@ -129,3 +129,17 @@ def test_vocabulary_words_on_the_page():
     text = " ".join(m.value for m in at.markdown) + " ".join(s.value for s in at.subheader)
     assert notation.name("i", "udacity") in text and notation.name("c", "udacity") in text
     assert notation.name("i", "standard") not in text
+
+
+def test_use_the_single_pulse_switches_the_input_and_states_the_presets_promise():
+    from lstm_core import claims
+
+    at = open_page()
+    at.selectbox(key="gl_preset").set_value("write_once")
+    rerun(at)
+    at.button(key="gl_use_pulse").click()
+    rerun(at)
+    assert at.sidebar.selectbox(key="w_preset").value == "pulse"
+    claim = claims.CLAIMS["preset_write_once"]
+    assert claim.say(claim.run()) in " ".join(m.value for m in at.markdown)
+    assert not [b for b in at.button if b.key == "gl_use_pulse"]  # on the pulse already: no button
