@@ -1,7 +1,9 @@
 """Weights from outside the app: an uploaded file or a cell trained on the Train page.
 
 A loaded network replaces the random one on every page until the learner goes back to random weights.
-Pickle-based files are refused by name, before a single byte of them is read.
+Weight files (.npz, .json, .safetensors) and model files (.keras, .weights.h5, .h5, .onnx) are read
+through ``lstm_core.layouts.files``; pickle-based files are refused by name, before a single byte of them
+is read. After a load the panel says which gate block of the file became which gate.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import streamlit as st
 
 from lstm_core import LAYOUTS, LSTM, VARIANTS, layouts
 from lstm_core import weights as weight_files
+from lstm_core.layouts import files as model_files
 from lstm_core.sequences import MAX_FEATURES, Sequence
 from ui.state import MAX_HIDDEN, MAX_LAYERS
 
@@ -24,12 +27,9 @@ from safetensors.torch import save_file
 save_file(model.lstm.state_dict(), "lstm.safetensors")   # model.lstm is the nn.LSTM
 ```
 
-and for a Keras `LSTM` layer:
-
-```python
-kernel, recurrent_kernel, bias = model.layers[0].get_weights()
-np.savez("lstm.npz", kernel_l0=kernel, recurrent_kernel_l0=recurrent_kernel, bias_l0=bias)
-```"""
+or the whole model to ONNX with `torch.onnx.export(model, (x,), "model.onnx", dynamo=False)`. Keras
+models upload as they are saved: `model.save("model.keras")` or `model.save_weights("model.weights.h5")`."""
+UPLOAD_TYPES = ["safetensors", "npz", "json", "keras", "h5", "onnx", "pt", "pth", "pkl", "ckpt", "bin"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class LoadedNet:
     input_size: int
     hidden_size: int
     num_layers: int
+    gate_map: str = ""  # which block of the file became which gate ("" for a network trained here)
+    notices: tuple[str, ...] = ()  # what could not be checked in the file
 
     def net(self) -> LSTM:
         return LSTM.from_weights(self.weights, layout=self.layout, variant=self.variant)
@@ -86,12 +88,20 @@ def _check_values(weights: dict[str, np.ndarray]) -> None:
             )
 
 
-def remember(net: LSTM, label: str) -> LoadedNet:
-    """Make ``net`` the network every page shows."""
+def remember(net: LSTM, label: str, gate_map: str = "", notices: tuple[str, ...] = ()) -> LoadedNet:
+    """Make ``net`` the network every page shows; ``gate_map`` and ``notices`` come from its file."""
     _check_limits(net)
-    layout = "torch" if net.variant == "standard" else ("udacity" if net.variant == "udacity" else "seed")
+    layout = layouts.DEFAULT_LAYOUT[net.variant]
     loaded = LoadedNet(
-        label, net.variant, layout, net.to_weights(layout), net.input_size, net.hidden_size, net.num_layers
+        label,
+        net.variant,
+        layout,
+        net.to_weights(layout),
+        net.input_size,
+        net.hidden_size,
+        net.num_layers,
+        gate_map,
+        notices,
     )
     st.session_state["loaded_net"] = loaded
     return loaded
@@ -118,25 +128,34 @@ def panel(sb) -> None:
                 f"Using **{plain(loaded.label)}**: {loaded.variant}, {loaded.num_layers} layer(s) × "
                 f"{loaded.hidden_size} units, {loaded.input_size} input feature(s)."
             )
+            if loaded.gate_map:
+                st.caption(f"Gate blocks: {plain(loaded.gate_map)}.")
+            for notice in loaded.notices:
+                st.warning(plain(notice))
             if st.button("Back to random weights", key="drop_loaded"):
                 del st.session_state["loaded_net"]
                 st.rerun()
         upload = st.file_uploader(
-            "Weight file (.safetensors, .npz or .json)",
-            type=["safetensors", "npz", "json", "pt", "pth", "pkl", "h5", "ckpt", "bin"],
+            "Weight or model file (.safetensors, .npz, .json, .keras, .weights.h5, .h5, .onnx)",
+            type=UPLOAD_TYPES,
             key="weights_upload",
             max_upload_size=weight_files.MAX_FILE_MB,
-            help="Any of the torch, keras, seed or udacity layouts (see the README).",
+            help="Weights in the torch, keras, seed, udacity, tf1 or onnx layouts, a Keras model "
+            "(.keras, .weights.h5, .h5) or an ONNX model (see the README).",
         )
         layout = st.selectbox("Layout", ("detect", *LAYOUTS), key="weights_layout")
         variant = st.selectbox("Variant", ("detect", *VARIANTS), key="weights_variant")
+        forget_bias = _forget_bias_field(layout)
         if upload is not None and st.session_state.get("weights_file_id") != (
             upload.file_id,
             layout,
             variant,
+            forget_bias,
         ):
-            st.session_state["weights_file_id"] = (upload.file_id, layout, variant)
-            st.session_state["weights_error"] = _load(upload.name, upload.getvalue(), layout, variant)
+            st.session_state["weights_file_id"] = (upload.file_id, layout, variant, forget_bias)
+            st.session_state["weights_error"] = _load(
+                upload.name, upload.getvalue(), layout, variant, forget_bias
+            )
             if st.session_state["weights_error"] is None:
                 st.rerun()  # the sidebar read the network before this upload: draw the page again with it
         if error := st.session_state.get("weights_error"):
@@ -145,26 +164,55 @@ def panel(sb) -> None:
                 st.markdown(EXPORT_HELP)
 
 
+def _forget_bias_field(layout: str) -> float | None:
+    """TF1's forget_bias, which its files do not hold: asked for when the layout is tf1 or the last
+    upload was refused for the lack of it, and kept on show once it has a value."""
+    error = (st.session_state.get("weights_error") or "").replace("\\", "")  # unescape the Markdown
+    given = st.session_state.get("weights_forget_bias") is not None
+    if layout != "tf1" and "forget_bias" not in error and not given:
+        return None
+    return st.number_input(
+        "forget_bias (TF1 adds it to the forget gate; BasicLSTMCell's default is 1.0)",
+        value=None,
+        step=0.5,
+        key="weights_forget_bias",
+    )
+
+
+def read_file(
+    filename: str, data: bytes, layout: str = "detect", variant: str = "detect", forget_bias=None
+) -> model_files.Loaded:
+    """What an uploaded file holds, an LSTM the pages can show; ValueError with a message otherwise."""
+    loaded = model_files.read_bytes(
+        filename,
+        data,
+        None if layout == "detect" else layout,
+        None if variant == "detect" else variant,
+        forget_bias,
+        limit=_check_sizes,  # sizes first: a network too big for the app is refused by the limit it breaks
+    )
+    if not isinstance(loaded.net, LSTM):
+        raise ValueError(
+            f"this file holds a {loaded.kind.upper()} ({loaded.gate_map}); the pages show LSTM cells, so "
+            "Load weights takes LSTMs. lstm_core.load reads the file in Python"
+        )
+    _check_limits(loaded.net)
+    _check_values(loaded.net.to_weights())
+    return loaded
+
+
 def read_upload(filename: str, data: bytes, layout: str = "detect", variant: str = "detect") -> LSTM:
-    """The network in an uploaded weight file; ValueError with a message for the learner otherwise."""
-    wf = weight_files.loads(data, weight_files.format_of(filename))
-    layout = wf.layout if layout == "detect" else layout
-    variant = wf.variant if variant == "detect" else variant
-    # Sizes first: a network too big for the app is refused by the limit it breaks.
-    if (claimed := layouts.sizes(wf.weights, layout, variant)) is not None:
-        _check_sizes(*claimed)
-    net = LSTM.from_weights(wf.weights, layout=layout, variant=variant)
-    _check_limits(net)
-    _check_values(wf.weights)
-    return net
+    """The network in an uploaded weight or model file; ValueError with a message for the learner."""
+    return read_file(filename, data, layout, variant).net
 
 
-def _load(filename: str, data: bytes, layout: str, variant: str) -> str | None:
+def _load(filename: str, data: bytes, layout: str, variant: str, forget_bias=None) -> str | None:
     """Load an upload into the session; the error message for the page, or None when it loaded."""
     name = filename[:60]
     previous = "loaded weights" if current() is not None else "random weights"
     try:
-        remember(read_upload(filename, data, layout, variant), name)
+        loaded = read_file(filename, data, layout, variant, forget_bias)
     except ValueError as e:
         return plain(f"{name} was not loaded: {e}. The previous {previous} are still in use.")
+    remember(loaded.net, name, loaded.gate_map, loaded.notices)
     return None

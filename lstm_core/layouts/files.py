@@ -27,8 +27,8 @@ def check_suffix(filename: str) -> str:
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
         raise ValueError(
-            f"cannot read {Path(filename).name!r}: files must end in .npz, .json, .safetensors (weights), "
-            ".keras, .weights.h5, .h5 (Keras) or .onnx"
+            f"cannot read {Path(filename).name!r}: files must end in .npz, .json or .safetensors (weight "
+            "files), or .keras, .weights.h5, .h5 or .onnx (model files)"
             + (
                 " (pickle-based files are refused because loading them can run arbitrary code)"
                 if suffix in _PICKLE_SUFFIXES

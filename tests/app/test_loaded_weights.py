@@ -47,9 +47,15 @@ def test_a_keras_npz_export_is_detected():
     assert (net.input_size, net.hidden_size) == (3, 4)
 
 
-@pytest.mark.parametrize("name", ["model.pt", "model.pth", "weights.pkl", "model.h5"])
+@pytest.mark.parametrize("name", ["model.pt", "model.pth", "weights.pkl", "model.ckpt"])
 def test_pickle_based_files_are_refused_by_name(name):
     with pytest.raises(ValueError, match="pickle"):
+        read_upload(name, pickle.dumps({"weight_ih_l0": np.zeros((4, 1))}))
+
+
+@pytest.mark.parametrize("name", ["model.h5", "model.keras", "model.onnx"])
+def test_a_pickle_named_as_a_model_file_is_refused_as_not_that_format(name):
+    with pytest.raises(ValueError, match="neither a .keras archive|not a readable .onnx"):
         read_upload(name, pickle.dumps({"weight_ih_l0": np.zeros((4, 1))}))
 
 
