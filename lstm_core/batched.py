@@ -1,4 +1,4 @@
-"""The LSTM forward pass over a batch of sequences at once, for training (DESIGN.md §4: the numbers agree
+"""The LSTM forward pass over a batch of sequences at once, for training (docs/design.md §4: the numbers agree
 with ``LSTM.run`` sequence by sequence, to rounding; ``tests/core/test_train.py`` checks it).
 
 Arrays are time-major: x is (T, B, I_k) and every state or gate is (T, B, H), so that step t is one

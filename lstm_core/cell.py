@@ -1,4 +1,4 @@
-"""The forward pass of one layer, one loop per variant, written after the equations of DESIGN.md §2.
+"""The forward pass of one layer, one loop per variant, written after the equations of docs/design.md §2.
 
 Each loop runs a whole sequence through one layer and records every intermediate of every step,
 writing straight into preallocated (T, H) buffers that become the trace (no copies afterwards). A step

@@ -9,7 +9,7 @@ settings ("perfect memory", "amnesia", "write once then hold", "saturated"). :fu
 Compare variants. :func:`matched_nets` gives the four variants the same random weights wherever the
 weights mean the same thing, so the differences the learner sees come from the equations alone.
 
-NumPy only (DESIGN.md §5): no Streamlit, no Plotly.
+NumPy only (docs/design.md §5): no Streamlit, no Plotly.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ GATES = CLAMPABLE  # ("i", "f", "g", "o"): the gates a GateSettings sets, and th
 BIAS_RANGE = (-12.0, 12.0)
 WEIGHT_RANGE = (-24.0, 24.0)
 
-# The Udacity layout names the candidate N and the output gate's sigmoid part V (DESIGN.md §3).
+# The Udacity layout names the candidate N and the output gate's sigmoid part V (docs/design.md §3).
 _UDACITY_NAME = {"i": "i", "f": "f", "g": "n", "o": "v"}
 
 

@@ -101,7 +101,7 @@ class LSTM(LayerStack):
 
     @classmethod
     def from_weights(cls, weights: dict[str, np.ndarray], layout: str, variant: str = "standard") -> LSTM:
-        """Read a weight dict in ``layout`` (torch, keras, seed or udacity; see DESIGN.md §3).
+        """Read a weight dict in ``layout`` (torch, keras, seed, udacity, tf1, onnx; docs/design.md §3).
 
         Raises ValueError naming the key, the expected shape and the shape given for any missing, extra,
         misshapen or non-finite weight, and for a layout that cannot express the variant.

@@ -1,6 +1,6 @@
 """The one vocabulary table: every label, colour and LaTeX string in the app comes from here.
 
-Two vocabularies name the same numbers (DESIGN.md §1): ``standard`` (colah, PyTorch, Keras, Géron:
+Two vocabularies name the same numbers (docs/design.md §1): ``standard`` (colah, PyTorch, Keras, Géron:
 x, h, c, f, i, g, o) and ``udacity`` (the LTM/STM lesson: event, short/long-term memory, forget and
 ignore factors, learn matrix, use gate). Switching vocabulary changes names only, never values.
 """
@@ -231,7 +231,7 @@ def title(key: str, vocabulary: str, variant: str | None = None) -> str:
     return f"{n.name} {n.html}"
 
 
-# Parameters (weights, biases, peepholes) carry the names of the weight files (DESIGN.md §3), so they read
+# Parameters (weights, biases, peepholes) carry the weight files' names (docs/design.md §3), so they read
 # the same in both vocabularies: W_xi, W_hi, b_i, p_i for the Géron-style cells; W_n, W_i, W_f, W_v, W_u and
 # b_* for the Udacity cell, whose learn matrix and use gate have their own letters.
 _PARAMETER_GATE = {"udacity": {"g": "n", "o": "v"}}
@@ -252,7 +252,7 @@ def parameter(kind: str, gate: str, variant: str, source: str = "", form: str = 
     return f"{kind}_{{{sub}}}" if form == "latex" else f"{kind}<sub>{sub}</sub>"
 
 
-# The four cells of DESIGN.md §2: where each comes from, for column headings and section titles. A title may
+# The four cells of docs/design.md §2: where each comes from, for headings and section titles. A title may
 # name a quantity as {f} or {c}: it is filled in with that quantity's words in the chosen vocabulary.
 VARIANT_TITLES = {
     "standard": "Gers, Schmidhuber & Cummins (2000): what PyTorch and Keras compute",

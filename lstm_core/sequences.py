@@ -9,7 +9,7 @@ typed or uploaded the data as is: what is wrong, where (1-based line/row and col
 allowed. Offending text is quoted through :func:`_quote`, so no control characters or HTML/Markdown markup
 from the input reach the page.
 
-Only NumPy and pandas are used here (DESIGN.md §5).
+Only NumPy and pandas are used here (docs/design.md §5).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""The equations of each LSTM variant (DESIGN.md §2) as LaTeX, symbolic and with one step's numbers.
+"""The equations of each LSTM variant (docs/design.md §2) as LaTeX, symbolic and with one step's numbers.
 
 Every symbol comes from ``lstm_core.notation`` so the equations follow the chosen vocabulary; only the
 operators (σ, tanh, ⊙, +) are written here. No Streamlit: pages pass these strings to ``st.latex``.
 
 ``equations(variant, vocabulary)`` lists one :class:`Equation` per quantity the variant computes, in the
-order of DESIGN.md §2. ``substituted(trace, t, layer, unit, vocabulary)`` gives the same list with the
+order of docs/design.md §2. ``substituted(trace, t, layer, unit, vocabulary)`` gives the same list with the
 numbers of step t for one unit put in, taken from the trace (nothing is recomputed here).
 """
 
@@ -21,7 +21,7 @@ from lstm_core.trace import Trace
 
 SIGNIFICANT = 3  # digits shown for every substituted number
 
-# What each variant computes, in the order of DESIGN.md §2.
+# What each variant computes, in the order of docs/design.md §2.
 KEYS = {
     "standard": ("i", "f", "g", "o", "c", "h"),
     "peephole": ("i", "f", "g", "o", "c", "h"),
@@ -109,7 +109,7 @@ def _rhs(key: str, variant: str, vocabulary: str) -> str:
 
 
 def equations(variant: str, vocabulary: str) -> list[Equation]:
-    """The equations of ``variant`` (DESIGN.md §2) with the symbols of ``vocabulary``."""
+    """The equations of ``variant`` (docs/design.md §2) with the symbols of ``vocabulary``."""
     check_variant(variant)
     notation.names("x", vocabulary)  # raises a clear ValueError for an unknown vocabulary
     return [

@@ -171,7 +171,7 @@ def gate_spread(trace: Trace, layer: int = 0) -> dict[str, dict[str, float]]:
 
 
 def parameter_count(variant: str, input_size: int, hidden_size: int) -> int:
-    """Weights and biases of one layer (DESIGN.md §2): four blocks of H × (I + H + 1) for i, f, g, o (three
+    """One layer's weights, biases (docs/design.md §2): four blocks of H × (I + H + 1) for i, f, g, o (three
     without f in no_forget), plus 3H peepholes (peephole) or W_u and b_u, H × (H + 1) (udacity)."""
     n_in, H = input_size, hidden_size
     blocks = 3 if variant == "no_forget" else 4

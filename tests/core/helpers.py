@@ -1,10 +1,10 @@
-"""Small helpers shared by the core tests, written from DESIGN.md §2-§4 (not from the code)."""
+"""Small helpers shared by the core tests, written from docs/design.md §2-§4 (not from the code)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-# The four variants of DESIGN §2 and the layouts each can express (DESIGN §3).
+# The four variants of docs/design.md §2 and the layouts each can express (docs/design.md §3).
 CORE_VARIANTS = ("standard", "udacity", "no_forget", "peephole")
 LAYOUTS_BY_VARIANT = {
     "standard": ("torch", "keras", "seed"),
@@ -19,7 +19,7 @@ NATURAL_LAYOUT = {
     "peephole": "seed",
     "udacity": "udacity",
 }
-# Every per-layer trace field of DESIGN §4 (every variant has all of them).
+# Every per-layer trace field of docs/design.md §4 (every variant has all of them).
 FIELDS = ("f", "i", "g", "o", "c", "h", "n", "u", "v", "c_prev", "h_prev")
 GATE_FIELDS = ("f", "i", "o", "v")  # sigmoid outputs, in [0, 1]
 TANH_FIELDS = ("g", "n", "u")  # tanh outputs, in [-1, 1]
@@ -38,7 +38,7 @@ def seed_gates(variant: str) -> tuple[str, ...]:
 def layout_shapes(
     layout: str, variant: str, input_size: int, hidden_size: int, num_layers: int
 ) -> dict[str, tuple[int, ...]]:
-    """Every key and its shape for a layout, straight from the DESIGN §3 table."""
+    """Every key and its shape for a layout, straight from the docs/design.md §3 table."""
     hs = hidden_size
     out: dict[str, tuple[int, ...]] = {}
     for k in range(num_layers):
@@ -80,7 +80,7 @@ def random_layout_weights(
     seed: int = 0,
     scale: float = 0.5,
 ) -> dict[str, np.ndarray]:
-    """Random float64 weights with exactly the keys and shapes of DESIGN §3."""
+    """Random float64 weights with exactly the keys and shapes of docs/design.md §3."""
     rng = np.random.default_rng(seed)
     shapes = layout_shapes(layout, variant, input_size, hidden_size, num_layers)
     return {key: scale * rng.standard_normal(shape) for key, shape in shapes.items()}

@@ -2,7 +2,7 @@
 
 Three independent references:
 - PyTorch ``nn.LSTM`` autograd (torch layout, float64): weights, input and initial-state gradients.
-- Every variant written out longhand in torch ops from the DESIGN §2 equations, with ``retain_grad`` on
+- Every variant longhand in torch ops from the docs/design.md §2 equations, with ``retain_grad`` on
   every intermediate, so each d<name> of every layer and step is checked, not only the weights.
 - Central finite differences on ``run`` for every variant in its own layout.
 The loss is always Σ dh ⊙ h, so ∂Loss/∂h_t = dh.
@@ -92,7 +92,7 @@ def test_weights_input_and_state_gradients_match_torch_autograd(case):
 
 
 def _longhand_torch(variant, w, x, h0, c0, L):
-    """DESIGN §2 in torch ops, one step at a time; returns per layer a dict name -> list over t of
+    """docs/design.md §2 in torch ops, one step at a time; returns per layer a dict name -> list over t of
     tensors that retain their gradient, and the top layer's h as a (T, H) tensor."""
     layers, inp = [], [x[t] for t in range(x.shape[0])]
     for k in range(L):

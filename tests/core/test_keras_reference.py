@@ -1,4 +1,4 @@
-"""Hand-written references in the keras and seed layouts (DESIGN §2 and §3), one step at a time.
+"""Hand-written references in the keras and seed layouts (docs/design.md §2 and §3), one step at a time.
 
 Each reference below is written out longhand from the equations; the implementation must match every
 intermediate (i, f, g, o, c, h and the starting state c_prev, h_prev) of every layer to 1e-12.

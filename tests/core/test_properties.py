@@ -1,4 +1,4 @@
-"""Property tests of the Trace contract (DESIGN §4) over every variant, with hypothesis."""
+"""Property tests of the Trace contract (docs/design.md §4) over every variant, with hypothesis."""
 
 from __future__ import annotations
 

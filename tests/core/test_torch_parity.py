@@ -1,4 +1,4 @@
-"""Parity of the standard variant with PyTorch ``nn.LSTM`` (DESIGN §2 standard, §3 torch layout).
+"""Parity of the standard variant with PyTorch ``nn.LSTM`` (docs/design.md §2 standard, §3 torch layout).
 
 Torch only reports the top layer's h at every step, so lower layers are reproduced layer by layer with
 ``nn.LSTMCell`` loops (and separate single-layer ``nn.LSTM`` modules) fed with the layer's own weights.
@@ -190,7 +190,7 @@ def test_random_net_exported_to_torch_gives_same_outputs(input_size, hidden_size
 
 
 def test_torch_biases_are_added():
-    """Moving all of bias_hh into bias_ih (or vice versa) gives the same cell (DESIGN §3)."""
+    """Moving all of bias_hh into bias_ih (or vice versa) gives the same cell (docs/design.md §3)."""
     m = _torch_lstm(3, 4, 2, seed=5)
     sd = {k: v.detach().numpy().copy() for k, v in m.state_dict().items()}
     moved = dict(sd)

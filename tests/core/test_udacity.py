@@ -1,4 +1,4 @@
-"""The Udacity LTM/STM cell of DESIGN §2 written out longhand, step by step.
+"""The Udacity LTM/STM cell of docs/design.md §2 written out longhand, step by step.
 
     N_t   = tanh(W_n [STM_{t-1}, E_t] + b_n)        (STM first in the concatenation)
     i_t   = σ(W_i [STM_{t-1}, E_t] + b_i)
@@ -8,7 +8,7 @@
     V_t   = σ(W_v [STM_{t-1}, E_t] + b_v)
     STM_t = U_t ⊙ V_t
 
-Trace names (DESIGN §4): n is g, o is v, c is LTM, h is STM.
+Trace names (docs/design.md §4): n is g, o is v, c is LTM, h is STM.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Weight layouts (DESIGN §3): exact round trips, conversions, validation errors, and file formats."""
+"""Weight layouts (docs/design.md §3): exact round trips, conversions, validation errors, and file formats."""
 
 from __future__ import annotations
 
@@ -281,7 +281,7 @@ def test_unknown_variant():
 
 
 # ==================================================================================================
-# File I/O. The file API is not fixed by DESIGN.md; these tests use
+# File I/O. The file API is not fixed by docs/design.md; these tests use
 #   net.save(path, layout=None) / LSTM.load(path) -> LSTM
 #   lstm_core.weights.save_weights(path, weights, variant=..., layout=...)
 #   lstm_core.weights.load_weights(path) -> WeightFile(weights, variant, layout, recorded)
