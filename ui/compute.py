@@ -1,26 +1,77 @@
-"""The one place the app runs the core: cached on plain parameters, so views only read the result."""
+"""The one place the app runs the core: cached on plain parameters, so views only read the result.
+
+One cache of traces per server process (``ui.byte_cache.ByteLRU``, bounded by bytes: ``TRACE_BYTES``),
+shared by every session and keyed by a digest of every number that goes into the run, so learners with the
+same settings share a trace and learners with different settings never do. A cached trace is shared, not
+copied: its arrays are read-only.
+"""
 
 from __future__ import annotations
+
+import hashlib
 
 import numpy as np
 import streamlit as st
 
 from lstm_core import LSTM, Trace
+from ui.byte_cache import ByteLRU, MiB
+
+# About 12 of the heaviest traces (3 layers × 32 units × 2,000 steps: 20 MiB each) or thousands of the
+# default view's (~13 KiB); docs/serving.md has the measurements.
+TRACE_BYTES = 256 * MiB
+TRACE_TTL_S = 120.0  # a trace nobody has asked for in two minutes is dropped (recomputing: ≤ 0.2 s)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def trace_store() -> ByteLRU[Trace]:
+    """This process's trace cache (``st.cache_resource``, so ``st.cache_resource.clear()`` empties it)."""
+    return ByteLRU(TRACE_BYTES, TRACE_TTL_S)
+
+
+def array_digest(digest, a: np.ndarray) -> None:
+    """Feed ``a``'s dtype, shape and every byte to ``digest`` (no sampling, however large)."""
+    a = np.ascontiguousarray(a)
+    digest.update(f"|{a.dtype.str}{a.shape}|".encode())
+    digest.update(a.data)
+
+
+def random_key(variant: str, hidden: int, layers: int, seed: int, x: np.ndarray) -> tuple:
+    """The cache key of ``run_random``: every parameter, and a digest of all of x."""
+    digest = hashlib.blake2b(digest_size=16)
+    array_digest(digest, x)
+    return "random", str(variant), int(hidden), int(layers), int(seed), digest.hexdigest()
+
+
+def weights_key(variant: str, layout: str, weights: dict[str, np.ndarray], x: np.ndarray) -> tuple:
+    """The cache key of ``run_weights``: variant, layout and a digest of every weight's name and numbers
+    and of all of x."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in sorted(weights):
+        digest.update(f"|{name}".encode())
+        array_digest(digest, np.asarray(weights[name]))
+    array_digest(digest, x)
+    return "weights", str(variant), str(layout), digest.hexdigest()
+
+
 def run_random(variant: str, hidden: int, layers: int, seed: int, x: np.ndarray) -> Trace:
     """A randomly initialised network of these sizes run on x (T, I); I is taken from x."""
-    net = LSTM.random(
-        input_size=x.shape[1], hidden_size=hidden, num_layers=layers, variant=variant, seed=seed
-    )
-    return net.run(x)
+
+    def make() -> Trace:
+        net = LSTM.random(
+            input_size=x.shape[1], hidden_size=hidden, num_layers=layers, variant=variant, seed=seed
+        )
+        return net.run(x)
+
+    return trace_store().get(random_key(variant, hidden, layers, seed, x), make)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def run_weights(variant: str, layout: str, weights: dict[str, np.ndarray], x: np.ndarray) -> Trace:
     """Loaded or trained weights run on x (T, I)."""
-    return LSTM.from_weights(weights, layout=layout, variant=variant).run(x)
+
+    def make() -> Trace:
+        return LSTM.from_weights(weights, layout=layout, variant=variant).run(x)
+
+    return trace_store().get(weights_key(variant, layout, weights, x), make)
 
 
 def trace_for(settings) -> Trace:

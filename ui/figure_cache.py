@@ -1,12 +1,12 @@
 """Fast figures for the pages: build the step-independent parts once, send a finished dict.
 
-``stepping_parts(trace, parts_key(trace, vocabulary, layer, feature_names))`` keeps the
-``SteppingParts`` of a trace (``st.cache_resource``, keyed on a fingerprint of the layer's numbers), so a
-new step only adds what depends on t. ``plotly_spec(spec, ...)`` draws a plain figure dict with
+``stepping_parts(trace, parts_key(trace, vocabulary, layer, feature_names))`` keeps the ``SteppingParts`` of
+a trace (in a ``ui.byte_cache.ByteLRU`` of ``PARTS_BYTES``, keyed on a fingerprint of the layer's numbers),
+so a new step only adds what depends on t. ``plotly_spec(spec, ...)`` draws a plain figure dict with
 ``st.plotly_chart`` without the two costs Streamlit would otherwise add: a ``go.Figure`` is deep-copied
-(``fig.to_dict()``, ~50 ms for the stepping figure) and a dict is validated (``go.Figure(**spec)``,
-~80 ms). Validation is skipped only for specs whose builder is validated by the tests (``stepping_figure``
-is ``go.Figure(stepping_spec(...))``).
+(``fig.to_dict()``, ~50 ms for the stepping figure) and a dict is validated (``go.Figure(**spec)``, ~80 ms).
+Validation is skipped only for specs whose builder is validated by the tests (``stepping_figure`` is
+``go.Figure(stepping_spec(...))``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lstm_core.trace import STEP_FIELDS, Trace
+from ui.byte_cache import ByteLRU, MiB, deep_nbytes
 from ui.figures.stepping import SteppingParts
 
 
@@ -33,12 +34,26 @@ def layer_fingerprint(trace: Trace, layer: int) -> str:
     return digest.hexdigest()
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _stepping_parts(
-    fingerprint: str, vocabulary: str, layer: int, feature_names: tuple[str, ...] | None, _trace: Trace
-) -> SteppingParts:
-    # _trace is not hashed (leading underscore): the fingerprint stands for its numbers.
-    return SteppingParts(_trace, vocabulary, layer, feature_names)
+# About 3 of the heaviest views' parts (32 units × 2,000 steps: ~15 MiB when built, growing by ~6.5 MiB for
+# each unit shown, up to SteppingParts.UNITS_KEPT units) or hundreds of the default view's.
+PARTS_BYTES = 256 * MiB
+PARTS_TTL_S = 120.0
+
+
+@st.cache_resource(show_spinner=False)
+def parts_store() -> ByteLRU[SteppingParts]:
+    """This process's cache of stepping-figure parts (``st.cache_resource.clear()`` empties it)."""
+    return ByteLRU(PARTS_BYTES, PARTS_TTL_S)
+
+
+def parts_nbytes(parts: SteppingParts) -> int:
+    """The most ``parts`` can grow to: its size with one unit's parts built, plus that unit's share for
+    each further unit it keeps (``UNITS_KEPT``). Builds unit 0's parts, which the page's default view
+    draws."""
+    bare = deep_nbytes(parts)
+    parts.spec(0, 0)
+    one_unit = deep_nbytes(parts) - bare
+    return bare + parts.UNITS_KEPT * one_unit
 
 
 def parts_key(
@@ -54,7 +69,8 @@ def stepping_parts(trace: Trace, key: tuple) -> SteppingParts:
     """The step-independent parts of the stepping figure of ``trace`` for ``key = parts_key(trace, ...)``,
     built once per key and shared by every rerun and session (they are never changed after they are
     built)."""
-    return _stepping_parts(*key, trace)
+    _, vocabulary, layer, names = key  # the fingerprint stands for the trace's numbers
+    return parts_store().get(key, lambda: SteppingParts(trace, vocabulary, layer, names), parts_nbytes)
 
 
 class SpecFigure(go.Figure):

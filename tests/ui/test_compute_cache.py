@@ -1,19 +1,17 @@
 """``ui/compute.py``'s caches are keyed by every parameter that changes the numbers.
 
-Several learners share one server process and so one ``st.cache_data`` store: a key that missed a parameter
-would hand one learner's trace to another. Each test asks the cache for two inputs that differ in exactly
-one way that changes the result (same shapes, same length), and checks each answer against the core run
-directly, not just that the two differ.
+Several learners share one server process and so one trace cache (``compute.trace_store``): a key that
+missed a parameter would hand one learner's trace to another. Each test asks the cache for two inputs that
+differ in exactly one way that changes the result (same shapes, same length), and checks each answer against
+the core run directly, not just that the two differ.
 """
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.runtime.caching import hashing
 
 from lstm_core import LSTM
 from lstm_core import weights as weight_files
@@ -61,20 +59,27 @@ def runs(monkeypatch):
     return count
 
 
-def test_no_parameter_is_left_out_of_the_key():
-    """``st.cache_data`` skips parameters whose name starts with "_" and those given ``hash_funcs``."""
-    for fn in (compute.run_random, compute.run_weights):
-        names = list(inspect.signature(fn).parameters)
-        assert names and not [n for n in names if n.startswith("_")], (fn.__name__, names)
-        assert not fn._info.hash_funcs, fn.__name__
-
-
-def test_the_largest_inputs_are_hashed_whole_not_sampled():
-    """Numpy arrays of 500,000 values or more are hashed from a sample: two sequences differing only in
-    an unsampled value would share a cache entry. The app's limits keep every array below that."""
-    largest_x = MAX_STEPS * MAX_FEATURES
-    largest_weight = 4 * MAX_HIDDEN * max(MAX_FEATURES, MAX_HIDDEN)  # one (4H, I) or (4H, H) matrix
-    assert max(largest_x, largest_weight) < hashing._NP_SIZE_LARGE, (largest_x, hashing._NP_SIZE_LARGE)
+def test_the_keys_read_every_byte_of_the_largest_inputs():
+    """The keys digest whole arrays (``st.cache_data`` hashed arrays of 500,000 values or more from a
+    sample): the largest sequence and weight matrix the app accepts, changed in any one value, get a new
+    key."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(MAX_STEPS, MAX_FEATURES))
+    w = {"weight_hh_l0": rng.normal(size=(4 * MAX_HIDDEN, MAX_HIDDEN)), "bias_hh_l0": rng.normal(size=4)}
+    base_r = compute.random_key("standard", 32, 3, 0, x)
+    base_w = compute.weights_key("standard", "torch", w, x)
+    for index in ((0, 0), (MAX_STEPS // 2, 7), (MAX_STEPS - 1, MAX_FEATURES - 1)):
+        y = x.copy()
+        y[index] = np.nextafter(y[index], np.inf)  # the smallest possible change
+        assert compute.random_key("standard", 32, 3, 0, y) != base_r, index
+        assert compute.weights_key("standard", "torch", w, y) != base_w, index
+    v = {**w, "weight_hh_l0": w["weight_hh_l0"].copy()}
+    v["weight_hh_l0"][-1, -1] += 1e-12
+    assert compute.weights_key("standard", "torch", v, x) != base_w
+    renamed = {"weight_ih_l0": w["weight_hh_l0"], "bias_hh_l0": w["bias_hh_l0"]}
+    assert compute.weights_key("standard", "torch", renamed, x) != base_w, "names are in the key"
+    assert compute.random_key("standard", 32, 3, 0, x.reshape(-1, 2)) != base_r, "so is the shape"
+    assert compute.random_key("standard", 32, 3, 0, x.copy()) == base_r
 
 
 def test_equal_values_hit_the_cache_and_a_changed_value_misses(runs):
