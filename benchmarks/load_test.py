@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/load_test.py [--sessions 10,20,30] [--duration 60] [--interval 2]
                                       [--mode browser|ws|both] [--query hidden=8]
+       python benchmarks/load_test.py --flood 100 [--settle 300]
 
 For each N a fresh ``streamlit run app.py`` is started on a free port (so one N's sessions cannot
 weigh on the next), then N sessions open Step through time and, after all of them have loaded, click
@@ -24,6 +25,12 @@ Reported per mode and N: click latency p50 / p95 / max, clicks made and failed, 
 memory (VmRSS of the streamlit process and its children, sampled every 0.2 s) and its memory with no
 session, and the CPU the server and the load generator (this process, Playwright's driver, Chromium) used,
 in % of one core. Goal (issue 6): 30 sessions at p95 ≤ 1 s with the server under 1 GiB.
+
+``--flood N`` (issue 16) is the heavy-link flood instead: N websocket sessions open Step through time at once,
+each with its own heavy link (``hidden=32&layers=3&length=2000&seed=<i>``: a 20 MiB trace and up to 68 MiB
+of figure parts each, all different), then all close. Reported: the server's RSS idle before, its peak,
+right after the sessions closed, and every 10 s until it is back within 10 % of idle (or ``--settle`` s have
+passed). Goal: peak and after-idle under 1 GiB, back within 10 % of idle.
 """
 
 from __future__ import annotations
@@ -57,6 +64,8 @@ from tests.browser.helpers import CHROMIUM_ARGS as BROWSER_ARGS  # noqa: E402
 
 STEP_PAGE = "Step_through_time"
 GOAL_N, GOAL_P95_MS, GOAL_RSS_MIB = 30, 1000.0, 1024.0
+HEAVY_LINK = "hidden=32&layers=3&length=2000&seed={seed}"
+IDLE_WITHIN = 0.10  # the flood's goal: back within 10 % of the idle RSS
 CLICK_TIMEOUT_S = 30.0
 LOAD_TIMEOUT_S = 300.0
 CHROMIUM_ARGS = [
@@ -502,6 +511,76 @@ def measure(mode: str, n: int, args, workdir: Path) -> Result:
     return result
 
 
+async def open_heavy_links(url: str, n: int) -> tuple[int, list[str]]:
+    """N websocket sessions open Step through time at once, each on its own heavy link; then all close.
+    (sessions that drew their page, error texts)."""
+    import websockets
+
+    stream = url.replace("http://", "ws://") + "/_stcore/stream"
+    connections = [
+        await websockets.connect(
+            stream, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_timeout=None
+        )
+        for _ in range(n)
+    ]
+    try:
+        sessions = [WsSession(ws, STEP_PAGE, HEAVY_LINK.format(seed=i)) for i, ws in enumerate(connections)]
+        opened = await asyncio.wait_for(
+            asyncio.gather(*(s.open() for s in sessions), return_exceptions=True), LOAD_TIMEOUT_S * 4
+        )
+    finally:
+        for ws in connections:
+            await ws.close()
+    errors = [f"{type(e).__name__}: {str(e)[:160]}" for e in opened if isinstance(e, BaseException)]
+    return n - len(errors), errors
+
+
+def flood(n: int, settle_s: float, workdir: Path) -> None:
+    """The heavy-link flood (``--flood``): one fresh server, N heavy links at once, then the sessions close
+    and the server's RSS is followed until it is back within 10 % of idle."""
+    proc, url = start_server(workdir / f"server_flood_{n}.log")
+    sampler = Sampler(proc.pid)
+    try:
+        time.sleep(2.0)
+        idle = rss_mib(tree(proc.pid))
+        sampler.start()
+        t0 = time.monotonic()
+        opened, errors = asyncio.run(open_heavy_links(url, n))
+        open_s = time.monotonic() - t0
+        closed = rss_mib(tree(proc.pid))
+        peak = sampler.peak_mib
+        print(
+            f"\nHeavy-link flood: {n} websocket sessions, each /{STEP_PAGE}?{HEAVY_LINK.format(seed='<i>')}"
+            f" with i = 0..{n - 1}; {os.cpu_count()} CPUs ({time.strftime('%Y-%m-%d %H:%M')})\n"
+            f"opened {opened}/{n} in {open_s:.0f} s"
+        )
+        for e in sorted(set(errors))[:3]:
+            print(f"  error: {e}")
+        print(f"{'when':<34}{'RSS MiB':>9}{'/ idle':>8}")
+        print(f"{'idle, before the flood':<34}{idle:9.0f}{1:8.2f}")
+        print(f"{'peak, during the flood':<34}{peak:9.0f}{peak / idle:8.2f}")
+        print(f"{'sessions just closed':<34}{closed:9.0f}{closed / idle:8.2f}", flush=True)
+        back_at, after = None, closed
+        while time.monotonic() - t0 - open_s < settle_s:
+            time.sleep(10.0)
+            after = rss_mib(tree(proc.pid))
+            waited = time.monotonic() - t0 - open_s
+            print(f"{f'{waited:.0f} s after closing':<34}{after:9.0f}{after / idle:8.2f}", flush=True)
+            if after <= idle * (1 + IDLE_WITHIN):
+                back_at = waited
+                break
+        peak = max(peak, sampler.peak_mib)
+        ok = peak < GOAL_RSS_MIB and after < GOAL_RSS_MIB and back_at is not None and not errors
+        back = f"back after {back_at:.0f} s" if back_at is not None else f"not back after {settle_s:.0f} s"
+        print(
+            f"goal (peak and after-idle < {GOAL_RSS_MIB:.0f} MiB, back within {IDLE_WITHIN:.0%} of idle, "
+            f"every page drawn): {'met' if ok else 'NOT met'} ({back})"
+        )
+    finally:
+        sampler.stop()
+        stop_streamlit(proc)
+
+
 def pct(values: list[float], q: float) -> float:
     """The q-th percentile (0–100) by linear interpolation; NaN for no values."""
     if not values:
@@ -571,7 +650,12 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=2, help="seconds between one learner's clicks")
     parser.add_argument("--mode", choices=("browser", "ws", "both"), default="both")
     parser.add_argument("--query", default="", help="query string for the page, e.g. hidden=8&length=50")
+    parser.add_argument("--flood", type=int, default=0, help="the heavy-link flood with this many sessions")
+    parser.add_argument("--settle", type=float, default=300, help="flood: seconds to wait for idle memory")
     args = parser.parse_args()
+    if args.flood:
+        flood(args.flood, args.settle, Path(tempfile.mkdtemp(prefix="lstm-load-test-")))
+        return
     counts = [int(n) for n in args.sessions.split(",") if n.strip()]
     modes = ("browser", "ws") if args.mode == "both" else (args.mode,)
     signal.signal(signal.SIGTERM, _interrupted)  # stop the servers and Chromium on `kill`, too

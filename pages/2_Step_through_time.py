@@ -65,6 +65,8 @@ if UNIT_KEY not in st.session_state or st.session_state[UNIT_KEY] >= H:
 @st.fragment
 def stepping() -> None:
     """Buttons, slider, step label and the figure: moving t reruns only this part."""
+    # From the shared caches, not the script's globals: see the end of the page.
+    parts = figure_cache.stepping_parts(compute.trace_for(settings), parts_key)
     t, unit = st.session_state[STEP_KEY], st.session_state[UNIT_KEY]
     drawn = follow_step.anchor(
         st.session_state, (parts_key, unit, presenting()), t, lambda at, step: has_frame(T, at, step)
@@ -128,10 +130,15 @@ with st.expander(f"Every number of layer {settings.layer + 1} as a table", expan
     )
     st.download_button(
         "Download CSV",
-        data=lambda: trace.to_frame().to_csv(index=False),
+        data=lambda: compute.trace_for(settings).to_frame().to_csv(index=False),
         file_name=f"lstm_trace_{variant}_seed{settings.seed}.csv",
         mime="text/csv",
         on_click="ignore",
         help="The whole trace, every layer, as a tidy table (layer, t, unit, quantity, value); quantities "
         "are named by their keys in the notation table, the same in both vocabularies.",
     )
+
+# The session keeps the fragment, and with it this script's globals, for as long as it is open: drop the
+# trace, its figure parts and its table, which the byte-bounded caches hold for every session
+# (docs/serving.md, "Memory"), so an open heavy link does not pin 100 MB of its own.
+del trace, parts, table

@@ -94,13 +94,15 @@ def healthy(url: str) -> bool:
         return False
 
 
-def start_streamlit(script: str, cwd: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run script`` headless on a free loopback port, its output in log_path;
+def start_streamlit(
+    script: str, cwd: Path, log_path: Path, port: int | None = None
+) -> tuple[subprocess.Popen, str]:
+    """``streamlit run script`` headless on ``port`` (default: a free loopback port), its output in log_path;
     (process, base URL). The process has its own session, so it can be stopped as a group.
 
     No file watcher: a file saved while tests run must not pop a "Rerun" prompt into the page.
     """
-    port = free_port()
+    port = port or free_port()
     cmd = [
         sys.executable,
         "-m",

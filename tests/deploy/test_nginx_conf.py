@@ -1,4 +1,4 @@
-"""``deploy/nginx.conf``: the sample proxy config for several replicas parses, and does what the README says.
+"""``deploy/nginx.conf``: the sample proxy config parses, and does what docs/serving.md says.
 
 nginx is not needed: a small reader of nginx's syntax (directives end in ";", blocks in "{ }", "#" starts a
 comment, quotes group words) turns the file into a tree, and the tests read directives from it. With nginx
@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "deploy" / "nginx.conf"
-SECTION = "## Serving a classroom or a course"
+SERVING = ROOT / "docs" / "serving.md"
 _TOKEN = re.compile(r"""#[^\n]*|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[{};]|[^\s{};"'#]+""")
 
 
@@ -138,12 +138,10 @@ def test_the_upload_limit_fits_the_app_limit(conf):
 
 
 def test_the_readme_section_starts_the_same_replicas(conf):
-    readme = (ROOT / "README.md").read_text()
-    assert SECTION in readme
-    section = readme.split(SECTION, 1)[1].split("\n## ", 1)[0]
+    section = SERVING.read_text()
     assert "deploy/nginx.conf" in section
     loop = re.search(r"for port in ([\d ]+);", section)
-    assert loop, "the README section shows no `for port in ...` start-up loop"
+    assert loop, "docs/serving.md shows no `for port in ...` start-up loop"
     assert [int(p) for p in loop[1].split()] == _ports(conf.one("upstream", "lstm_gate_lab"))
 
 
