@@ -27,6 +27,8 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
+from .limits import UPLOAD_BYTES, too_big
+
 __all__ = [
     "DEFAULT_LENGTH",
     "MAX_ABS_VALUE",
@@ -57,7 +59,7 @@ __all__ = [
 MAX_STEPS = 2000
 MAX_FEATURES = 32
 MAX_TEXT_CHARS = 1_500_000  # a 2000 × 32 table at full precision is about 1.2 million characters
-MAX_CSV_BYTES = 4 * MAX_TEXT_CHARS  # even 4-byte characters could not fit MAX_TEXT_CHARS beyond this
+MAX_CSV_BYTES = UPLOAD_BYTES  # the one upload limit (lstm_core/limits.py)
 # Largest |value| the app takes from a learner (parse_* with max_abs=MAX_ABS_VALUE): beyond it every gate
 # is saturated anyway, and values near 1e308 overflow W x to inf in the pre-activations.
 MAX_ABS_VALUE = 1e6
@@ -433,12 +435,32 @@ def _check_text(text: str, line_word: str) -> str:
 _TYPED_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+")
 
 
-def _split_typed(line: str) -> list[str]:
+_DIGIT_COMMA = re.compile(r"\d,\d")
+_OTHER_SEPARATOR = re.compile(r"[;\s]")
+
+
+def _split_typed(line: str, n: int) -> list[str]:
     stripped = line.strip()
     # A trailing comma is habit ("1, 2, 3,"), not a missing value.
     if stripped[-1:] in (",", ";"):
         stripped = stripped[:-1].rstrip()
+    _check_glued_commas(stripped, n)
     return _TYPED_SEPARATOR.split(stripped)
+
+
+def _check_glued_commas(line: str, n: int) -> None:
+    """ "1,2,3" is three values, but in "1,000, 2,500" or "1,5; 2,5" a comma between digits is a
+    thousands separator or a decimal comma: the line separates its values some other way too. Reading
+    it as more values would silently change the data, so it is refused with both ways to write it."""
+    if not (_DIGIT_COMMA.search(line) and _OTHER_SEPARATOR.search(line)):
+        return
+    token = next(t for t in re.split(r"[;\s]+", line) if _DIGIT_COMMA.search(t)).strip(",")
+    raise SequenceError(
+        f"Line {n}: {_quote(token)} has a comma between digits, while other values on the line are "
+        "separated by spaces or semicolons, so it cannot tell whether the comma separates two values. "
+        "For one number write it without a thousands separator (1000) and with a decimal point (1.5); "
+        "for two values put a space after the comma (1, 000)."
+    )
 
 
 def parse_numbers(text: str, max_abs: float | None = None) -> np.ndarray:
@@ -452,7 +474,7 @@ def parse_numbers(text: str, max_abs: float | None = None) -> np.ndarray:
     if not isinstance(text, str):
         raise TypeError(f"parse_numbers expects str, got {type(text).__name__}")
     text = _check_text(text, "Line")
-    lines = [(n, _split_typed(line)) for n, line in enumerate(_NEWLINE.split(text), 1) if line.strip()]
+    lines = [(n, _split_typed(line, n)) for n, line in enumerate(_NEWLINE.split(text), 1) if line.strip()]
     if not lines:
         raise SequenceError("The input is empty; type at least one number.")
     if len(lines) == 1:
@@ -495,17 +517,16 @@ def _decode(data: bytes) -> str:
     """Upload bytes as text, or a SequenceError that says why they are not UTF-8 CSV."""
     if len(data) > MAX_CSV_BYTES:
         raise SequenceError(
-            f"The file is {len(data) / 1e6:.1f} MB; a CSV file of at most {MAX_CSV_BYTES / 1e6:g} MB "
-            f"({MAX_TEXT_CHARS} characters) is allowed."
+            f"{too_big('The file is', len(data))}, and at most {MAX_TEXT_CHARS:,} characters of CSV text."
         )
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise SequenceError(
             "The file is not UTF-8 text: it looks like an Excel workbook. "
             "Save it as 'CSV UTF-8' and upload that."
         )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if (encoding := _wide_encoding(data)) is not None:
         raise SequenceError(
-            "The file is not UTF-8 text: it is UTF-16. Save it as 'CSV UTF-8' and upload that."
+            f"The file is not UTF-8 text: it is {encoding}. Save it as 'CSV UTF-8' and upload that."
         )
     if b"\x00" in data:
         raise SequenceError("The file is not UTF-8 text: it contains binary data. Upload a CSV text file.")
@@ -516,6 +537,27 @@ def _decode(data: bytes) -> str:
             f"The file is not UTF-8 text (byte {exc.start + 1} is 0x{data[exc.start]:02X}). "
             "Save it as 'CSV UTF-8' and upload that."
         ) from exc
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' (with or without a byte-order mark) when ``data`` looks like text in one of
+    them, else None. Without a mark: a CSV is mostly ASCII, whose characters in UTF-16 are one zero byte
+    and one non-zero byte (in UTF-32 three zero bytes and one non-zero), in the same order every time."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    sample = np.frombuffer(data[:4000], np.uint8)
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        units = sample[: len(sample) - len(sample) % width].reshape(-1, width)
+        if len(units) < 2:
+            continue
+        zero = units == 0
+        for ascii_at in (0, width - 1):  # little-endian: the ASCII byte first; big-endian: last
+            others = np.delete(zero, ascii_at, axis=1).all(axis=1)
+            if (others & ~zero[:, ascii_at]).mean() >= 0.9:
+                return f"{name} without a byte-order mark"
+    return None
 
 
 def _sniff(first_line: str) -> str:

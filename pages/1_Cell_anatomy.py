@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import compute, controls
+from ui import compute, controls, state
 from ui.equations import equations, substituted
 from ui.figures.anatomy import anatomy_figure
 from ui.presenter import presented
@@ -29,8 +29,10 @@ if settings.variant == "udacity":
 
 def _unit_from_link(hidden: int) -> int:
     """The unit a shared link asks for (query parameter "unit"), or 0."""
-    text = st.query_params.get("unit", "0")
-    return int(text) if text.isdigit() and int(text) < hidden else 0
+    unit = state.link_int(st.query_params.get("unit", "0"), 0, hidden - 1)
+    if unit is None:
+        st.warning(f"The link's “unit” was not a whole number from 0 to {hidden - 1}; showing unit 0.")
+    return unit or 0
 
 
 def aligned(lines, gap: str = "2pt") -> str:

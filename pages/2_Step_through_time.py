@@ -10,7 +10,7 @@ built once per trace and view (``ui.figure_cache.stepping_parts``).
 import streamlit as st
 
 from lstm_core import notation
-from ui import compute, controls, figure_cache, follow_step
+from ui import compute, controls, figure_cache, follow_step, state
 from ui.figures.stepping import has_frame, table_help, trace_table
 from ui.presenter import is_on as presenting
 from ui.presenter import presented
@@ -52,8 +52,10 @@ def _move(delta: int) -> None:
 
 def _unit_from_link() -> int:
     """The unit a shared link asks for (query parameter "unit"), or 0."""
-    text = st.query_params.get("unit", "0")
-    return int(text) if text.isdigit() and int(text) < H else 0
+    unit = state.link_int(st.query_params.get("unit", "0"), 0, H - 1)
+    if unit is None:
+        st.warning(f"The link's “unit” was not a whole number from 0 to {H - 1}; showing unit 0.")
+    return unit or 0
 
 
 if STEP_KEY not in st.session_state or st.session_state[STEP_KEY] > T - 1:

@@ -13,12 +13,13 @@ import numpy as np
 import streamlit as st
 
 from lstm_core import VARIANTS, notation
+from lstm_core.limits import UPLOAD_MB
 from lstm_core.notation import VOCABULARIES, VOCABULARY_TITLES
 from lstm_core.sequences import (
     MAX_ABS_VALUE,
-    MAX_CSV_BYTES,
     MAX_FEATURES,
     MAX_STEPS,
+    MAX_TEXT_CHARS,
     PRESETS,
     Sequence,
     SequenceError,
@@ -237,8 +238,10 @@ def _accept(parse, data, title: str, source: str) -> None:
         names = None
         if isinstance(x, tuple):
             x, names = x
-        # Header names reach Plotly legends, which read a few HTML tags: keep them as plain text.
-        safe_names = tuple(html.escape(n) for n in names or ())
+        # Header names reach Plotly legends, which read a few HTML tags: keep them as plain text. Only
+        # & < > are escaped: Plotly turns &amp; &lt; &gt; back into the characters but would show the
+        # &quot; of html.escape's default literally ('size 5"' as 'size 5&quot;').
+        safe_names = tuple(html.escape(n, quote=False) for n in names or ())
         st.session_state["custom_sequence"] = Sequence("custom", title, x, "", safe_names)
         st.session_state["sequence_error"] = None
     except SequenceError as e:
@@ -273,9 +276,9 @@ def _csv_input(sb) -> None:
         "CSV file (one row per step)",
         type=["csv", "txt"],
         key="csv_upload",
-        max_upload_size=-(-MAX_CSV_BYTES // 2**20),  # whole MB, rounded up: the parser says the exact limit
-        help=f"At most {MAX_STEPS:,} rows × {MAX_FEATURES} columns; values between "
-        f"{-MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}.",
+        max_upload_size=UPLOAD_MB,  # the one upload limit (lstm_core/limits.py); the parser says it exactly
+        help=f"At most {UPLOAD_MB} MB, {MAX_TEXT_CHARS:,} characters, {MAX_STEPS:,} rows × {MAX_FEATURES} "
+        f"columns; values between {-MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}.",
     )
     if upload is not None and st.session_state.get("csv_file_id") != upload.file_id:
         st.session_state["csv_file_id"] = upload.file_id

@@ -15,8 +15,8 @@ import numpy as np
 import streamlit as st
 
 from lstm_core import LAYOUTS, LSTM, VARIANTS, layouts
-from lstm_core import weights as weight_files
 from lstm_core.layouts import files as model_files
+from lstm_core.limits import UPLOAD_MB
 from lstm_core.sequences import MAX_FEATURES, Sequence
 from ui.state import MAX_HIDDEN, MAX_LAYERS
 
@@ -139,9 +139,9 @@ def panel(sb) -> None:
             "Weight or model file (.safetensors, .npz, .json, .keras, .weights.h5, .h5, .onnx)",
             type=UPLOAD_TYPES,
             key="weights_upload",
-            max_upload_size=weight_files.MAX_FILE_MB,
-            help="Weights in the torch, keras, seed, udacity, tf1 or onnx layouts, a Keras model "
-            "(.keras, .weights.h5, .h5) or an ONNX model (see the README).",
+            max_upload_size=UPLOAD_MB,  # the one upload limit (lstm_core/limits.py)
+            help=f"At most {UPLOAD_MB} MB. Weights in the torch, keras, seed, udacity, tf1 or onnx layouts, "
+            "a Keras model (.keras, .weights.h5, .h5) or an ONNX model (see the README).",
         )
         layout = st.selectbox("Layout", ("detect", *LAYOUTS), key="weights_layout")
         variant = st.selectbox("Variant", ("detect", *VARIANTS), key="weights_variant")

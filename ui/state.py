@@ -40,15 +40,25 @@ class ViewState:
 _INT = re.compile(r"[+-]?[0-9]+")
 
 
-def _int_rule(low: int, high: int):
-    def parse(text: str) -> int | None:
-        text = text.strip()
-        if not _INT.fullmatch(text):
-            return None
-        value = int(text)
-        return value if low <= value <= high else None
+MAX_PARAM_CHARS = 64  # longer values are refused whole: cutting one short could change its meaning
 
-    return parse, f"a whole number from {low} to {high}"
+
+def link_int(text, low: int, high: int) -> int | None:
+    """The whole number ``low`` <= n <= ``high`` that a link parameter's text writes, or None.
+
+    ASCII digits only and at most MAX_PARAM_CHARS characters: ``int()`` would read "٣" or "1_0", fail on
+    "²" (which ``str.isdigit`` accepts) and refuse more than 4,300 digits with a ValueError of its own."""
+    if not isinstance(text, str) or len(text) > MAX_PARAM_CHARS:
+        return None
+    text = text.strip()
+    if not _INT.fullmatch(text):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def _int_rule(low: int, high: int):
+    return (lambda text: link_int(text, low, high)), f"a whole number from {low} to {high}"
 
 
 def _choice_rule(choices):
@@ -76,7 +86,7 @@ def from_query(params: dict[str, str]) -> tuple[ViewState, list[str]]:
         if name not in params:
             continue
         text = str(params[name])
-        value = parse(text) if len(text) <= 64 else None  # cutting it short could change its meaning
+        value = parse(text) if len(text) <= MAX_PARAM_CHARS else None
         if value is None:
             notices.append(f"The link's “{name}” was not {allowed}; using {getattr(defaults, name)}.")
         else:

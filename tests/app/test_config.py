@@ -7,6 +7,7 @@ from pathlib import Path
 
 from streamlit import config
 
+from lstm_core.limits import SERVER_UPLOAD_MB
 from lstm_core.notation import OKABE_ITO
 
 CONFIG = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
@@ -25,7 +26,7 @@ def test_safe_and_quiet_for_visitors():
     o = options()
     assert o["server.headless"] is True and o["browser.gatherUsageStats"] is False
     assert o["server.enableXsrfProtection"] is True
-    assert 0 < o["server.maxUploadSize"] <= 5  # megabytes
+    assert o["server.maxUploadSize"] == SERVER_UPLOAD_MB  # MiB of one request: a 5 MB file and its framing
     assert o["client.showErrorDetails"] == "none" and o["client.showErrorLinks"] is False
 
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from lstm_core.limits import UPLOAD_BYTES
 from lstm_core.sequences import (
     DEFAULT_LENGTH,
     MAX_FEATURES,
@@ -431,8 +432,9 @@ def test_parse_csv_max_width_ok():
 def test_parse_csv_too_many_characters():
     message = error_of(parse_csv, "1\n" + " " * MAX_TEXT_CHARS)
     assert str(MAX_TEXT_CHARS) in message
-    message = error_of(parse_csv, b"1" * (4 * MAX_TEXT_CHARS + 1))
-    assert str(MAX_TEXT_CHARS) in message
+    message = error_of(parse_csv, b"1" * (UPLOAD_BYTES + 1))
+    assert "The file is 5.0 MB; files of at most 5 MB (5,000,000 bytes) are accepted" in message
+    assert f"at most {MAX_TEXT_CHARS:,} characters of CSV text" in message
 
 
 @pytest.mark.parametrize(

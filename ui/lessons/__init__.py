@@ -18,8 +18,12 @@ def find(value: str | None) -> tuple[Lesson, str | None]:
     — and None; or lesson 1 and a notice that never repeats the value (it could be script text)."""
     if value is None or str(value).strip() == "":
         return LESSONS[0], None
-    text = str(value)[:64].strip().lower().replace("-", "_")
+    text = str(value).strip().lower().replace("-", "_")
     for lesson in LESSONS:
-        if text == lesson.slug or (text.isdigit() and int(text) == lesson.number):
+        # ASCII digits only, and short: "²".isdigit() is True but int("²") fails, and int() refuses
+        # more than 4,300 digits.
+        if text == lesson.slug or (
+            text.isascii() and text.isdigit() and len(text) <= 4 and int(text) == lesson.number
+        ):
             return lesson, None
     return LESSONS[0], BAD_LINK.format(n=len(LESSONS))
