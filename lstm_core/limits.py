@@ -20,7 +20,7 @@ SERVER_UPLOAD_MB = UPLOAD_MB + 1  # server.maxUploadSize and the proxy: one file
 
 
 def too_big(what: str, size: int) -> str:
-    """'<what> 5.3 MB; files of at most 5 MB (5,000,000 bytes) are accepted'."""
-    return (
-        f"{what} {size / 1e6:.1f} MB; files of at most {UPLOAD_MB} MB ({UPLOAD_BYTES:,} bytes) are accepted"
-    )
+    """'<what> 5.3 MB; files of at most 5 MB (5,000,000 bytes) are accepted'; in bytes when 0.1 MB would
+    not show the difference ('5,000,001 bytes')."""
+    shown = f"{size / 1e6:.1f} MB" if round(size / 1e6, 1) > UPLOAD_MB else f"{size:,} bytes"
+    return f"{what} {shown}; files of at most {UPLOAD_MB} MB ({UPLOAD_BYTES:,} bytes) are accepted"

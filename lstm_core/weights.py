@@ -187,20 +187,20 @@ def _as_weights(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
             )
         if a.dtype.kind not in "iuf":
             raise WeightFileError(
-                f"key {_short(key)}: holds {_kind_name(a.dtype)}; weights must be numbers "
-                "(float or integer arrays)"
+                f"key {_short(key)}: expected an array of numbers {_NUMBER_TYPES}, got "
+                f"{_KIND_NAMES.get(a.dtype.kind, f'{a.dtype} values')}"
             )
     return as_float_arrays(raw)
 
 
-def _kind_name(dtype: np.dtype) -> str:
-    return {
-        "b": "true/false values",
-        "U": "text (strings)",
-        "S": "bytes",
-        "c": "complex numbers",
-        "O": "Python objects",
-    }.get(dtype.kind, f"{dtype} values")
+_NUMBER_TYPES = "(float16, float32, float64 or integers)"
+_KIND_NAMES = {
+    "b": "true/false values",
+    "U": "text (strings)",
+    "S": "bytes",
+    "c": "complex numbers",
+    "O": "Python objects (pickle)",
+}
 
 
 def _record(meta) -> dict[str, str]:
@@ -291,6 +291,10 @@ def _unpack(archive: zipfile.ZipFile) -> dict[str, np.ndarray]:
         key = info.filename.removesuffix(".npy")  # np.savez adds the suffix; np.load takes it off
         if key in arrays:
             raise WeightFileError(f"this .npz holds two arrays named {_short(key)}; names must be unique")
+        if info.flag_bits & 1:  # zipfile would ask for a password
+            raise WeightFileError(
+                f"the member {_short(key)} of this .npz is encrypted; save it without a password"
+            )
         with archive.open(info) as member:
             arrays[key] = _npy(key, member.read(info.file_size + 1))
     return arrays
@@ -363,12 +367,9 @@ def _npy_dtype(key: str, descr) -> np.dtype:
     ):
         return np.dtype(descr)
     shown = _short(descr if isinstance(descr, str) else repr(descr), 30)
-    what = {"b": "true/false values", "c": "complex numbers", "O": "Python objects (pickle)"}
     kind = descr.lstrip("<>|=")[:1] if isinstance(descr, str) else ""
-    raise WeightFileError(
-        f"key {_short(key)}: the array holds {what.get(kind, f'data of type {shown}')}; weight arrays "
-        "must be float (float16/32/64) or integer numbers"
-    )
+    what = _KIND_NAMES.get(kind, f"data of type {shown}")
+    raise WeightFileError(f"key {_short(key)}: expected an array of numbers {_NUMBER_TYPES}, got {what}")
 
 
 def _parse_meta(meta: np.ndarray):
@@ -382,6 +383,8 @@ def _parse_meta(meta: np.ndarray):
 
 
 def _read_json(data: bytes):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise WeightFileError("this JSON file is UTF-16 text; JSON weight files are UTF-8: save it as UTF-8")
     try:
         text = data.decode("utf-8-sig")  # a UTF-8 byte-order mark (Windows editors) is fine
     except UnicodeDecodeError as e:
@@ -485,7 +488,7 @@ def _read_safetensors(data: bytes):
 
 
 def _st_tensor(key: str, entry, body: memoryview) -> np.ndarray:
-    damaged = f"the .safetensors header entry of {_short(key)} is damaged"
+    damaged = f"this is not a readable .safetensors file: the header entry of {_short(key)} is damaged"
     if not isinstance(entry, dict) or not {"dtype", "shape", "data_offsets"} <= set(entry):
         raise WeightFileError(f"{damaged} (it needs dtype, shape and data_offsets)")
     dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
@@ -494,14 +497,12 @@ def _st_tensor(key: str, entry, body: memoryview) -> np.ndarray:
         raise WeightFileError(f"key {_short(key)}: the tensor holds {what}; weights must be {_ST_ACCEPTED}")
     if not isinstance(shape, list) or not all(type(n) is int and n >= 0 for n in shape):
         raise WeightFileError(f"{damaged} (its shape must be a list of whole numbers ≥ 0)")
-    if not (
-        isinstance(offsets, list)
-        and len(offsets) == 2
-        and all(type(n) is int for n in offsets)
-        and 0 <= offsets[0] <= offsets[1] <= len(body)
-    ):
+    if not (isinstance(offsets, list) and len(offsets) == 2 and all(type(n) is int for n in offsets)):
+        raise WeightFileError(f"{damaged} (data_offsets must be two whole numbers, [begin, end])")
+    if not 0 <= offsets[0] <= offsets[1] <= len(body):
         raise WeightFileError(
-            f"{damaged} (data_offsets must be [begin, end] within the file's {len(body):,} data bytes)"
+            f"this is not a readable .safetensors file: the data of {_short(key)} is said to lie at bytes "
+            f"{offsets[0]:,} to {offsets[1]:,}, but the file has {len(body):,} data bytes (truncated?)"
         )
     item = np.dtype(_ST_DTYPES[dtype])
     count = 1

@@ -94,6 +94,65 @@ def _zip_bomb(shape=(40_000, 1_000)) -> bytes:  # shape[0] a multiple of 1000
     return buf.getvalue()
 
 
+def npy_bytes(header: dict, body: bytes = bytes(64), version: tuple[int, int] = (1, 0)) -> bytes:
+    """A .npy file of format ``version`` with ``header`` (descr, fortran_order, shape) and ``body``,
+    written out by hand: numpy writes 2.0 and 3.0 only when it must, and never a wrong header."""
+    text = repr(header).encode("utf-8" if version == (3, 0) else "latin-1", errors="backslashreplace")
+    width = 2 if version[0] == 1 else 4
+    pad = -(6 + 2 + width + len(text) + 1) % 64
+    text += b" " * pad + b"\n"
+    return b"\x93NUMPY" + bytes(version) + len(text).to_bytes(width, "little") + text + body
+
+
+def zip_of(members: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
+    """A zip archive of ``members`` (name -> bytes), names as given (np.savez would add ".npy")."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buf.getvalue()
+
+
+def _claims_80_gb(name: str = "weight_ih_l0.npy", version: tuple[int, int] = (1, 0)) -> bytes:
+    header = {"descr": "<f8", "fortran_order": False, "shape": (100_000, 100_000)}
+    return zip_of({name: npy_bytes(header, version=version)})
+
+
+def _with_member(name: str, data: bytes) -> bytes:
+    """npz(torch_set()) with one more member, written as given."""
+    members = {f"{k}.npy": _npy(v) for k, v in torch_set().items()}
+    return zip_of(members | {name: data})
+
+
+def _safetensors_header(header: dict, body: bytes = b"") -> bytes:
+    """A .safetensors file with ``header`` written as given (safetensors would refuse to write it)."""
+    text = json.dumps(header).encode()
+    return len(text).to_bytes(8, "little") + text + body
+
+
+def _safetensors_as(dtype: str, itemsize: int) -> bytes:
+    """torch_set() as .safetensors, with the tensor bias_ih_l0 re-declared as ``dtype``."""
+    w = torch_set()
+    header, body = {}, b""
+    for k, v in w.items():
+        raw = v.tobytes() if k != "bias_ih_l0" else bytes(itemsize * v.size)
+        header[k] = {"dtype": "F64" if k != "bias_ih_l0" else dtype, "shape": list(v.shape),
+                     "data_offsets": [len(body), len(body) + len(raw)]}  # fmt: skip
+        body += raw
+    return _safetensors_header(header, body)
+
+
+def _encrypted_flag(data: bytes) -> bytes:
+    """A zip whose members say they are encrypted (general-purpose flag bit 0), in both headers."""
+    data = bytearray(data)
+    for sig, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(sig)
+        while at != -1:
+            data[at + offset] |= 1
+            at = data.find(sig, at + 4)
+    return bytes(data)
+
+
 # ------------------------------------------------------------------------------------------ CSV files
 
 
@@ -161,6 +220,44 @@ COMMITTED: dict[str, Callable[[], bytes]] = {
     "weights/not_json.json": lambda: b"weight_ih_l0,1,2\n0.5,0.25\n",
     "weights/json_array.json": lambda: b"[[1, 2], [3, 4]]",
     "weights/unknown_variant.json": lambda: json_doc(torch_set(), variant="lstm2000", layout="torch"),
+    # found by the issue-16 corpus and the fuzz suite (tests/bad_inputs/test_fuzz_readers.py)
+    "weights/bool.safetensors": lambda: save_safetensors(_with(bias_ih_l0=np.ones(12, bool))),
+    "weights/f8.safetensors": lambda: _safetensors_as("F8_E4M3", 1),
+    "weights/bool.npz": lambda: npz(_with(bias_ih_l0=np.ones(12, bool))),
+    "weights/complex.npz": lambda: npz(_with(bias_ih_l0=np.ones(12, complex))),
+    "weights/npy_v2_claims_80_gb.npz": lambda: _claims_80_gb(version=(2, 0)),
+    "weights/npy_v3_claims_80_gb.npz": lambda: _claims_80_gb(version=(3, 0)),
+    "weights/no_suffix_claims_80_gb.npz": lambda: _claims_80_gb("weight_ih_l0"),
+    "weights/npy_version_9.npz": lambda: _with_member(
+        "bias_x_l0.npy", npy_bytes({"descr": "<f8", "fortran_order": False, "shape": (1,)}, bytes(8), (9, 0))
+    ),
+    "weights/npy_short_data.npz": lambda: _with_member(
+        "notes.npy", npy_bytes({"descr": "<f8", "fortran_order": False, "shape": (1000,)}, bytes(80))
+    ),
+    "weights/npz_text_member.npz": lambda: _with_member("README.txt", b"exported by hand\n"),
+    "weights/npz_encrypted.npz": lambda: _encrypted_flag(npz(torch_set())),
+    "weights/record_variant_list.json": lambda: json_doc(torch_set(), variant=["standard"], layout="torch"),
+    "weights/record_kind_list.npz": lambda: npz(
+        torch_set() | {"__lstm_gate_lab__": np.array(json.dumps({"kind": ["rnn"], "layout": "torch"}))}
+    ),
+    "weights/json_5000_digits.json": lambda: json_doc(_with(bias_ih_l0=[0] * 12)).replace(
+        b'"bias_ih_l0": [0', b'"bias_ih_l0": [1' + b"0" * 4999, 1
+    ),
+    "weights/json_1e30.json": lambda: json_doc(_with(bias_ih_l0=[10**30] + [0] * 11)),
+    "weights/json_utf16.json": lambda: json_doc(torch_set()).decode().encode("utf-16"),
+    "weights/layer_99999999.npz": lambda: npz(
+        {"weight_hh_l0": np.zeros((12, 3)), "weight_ih_l99999999": np.zeros((12, 3))}
+    ),
+    "weights/safetensors_header_beyond.safetensors": lambda: (10**9).to_bytes(8, "little") + b"{}",
+    "weights/safetensors_shape_80_gb.safetensors": lambda: _safetensors_header(
+        {"weight_ih_l0": {"dtype": "F64", "shape": [100_000, 100_000], "data_offsets": [0, 8]}}, bytes(8)
+    ),
+    "weights/safetensors_offsets_beyond.safetensors": lambda: _safetensors_header(
+        {"weight_ih_l0": {"dtype": "F64", "shape": [12, 2], "data_offsets": [0, 192]}}, bytes(8)
+    ),
+    "csv/utf16_no_bom.csv": lambda: "a,b\n1,2\n".encode("utf-16-le"),
+    "csv/utf16_be_no_bom.csv": lambda: "a,b\n1,2\n".encode("utf-16-be"),
+    "csv/utf32.csv": lambda: "a,b\n1,2\n".encode("utf-32"),
 }
 
 

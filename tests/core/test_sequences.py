@@ -433,7 +433,7 @@ def test_parse_csv_too_many_characters():
     message = error_of(parse_csv, "1\n" + " " * MAX_TEXT_CHARS)
     assert str(MAX_TEXT_CHARS) in message
     message = error_of(parse_csv, b"1" * (UPLOAD_BYTES + 1))
-    assert "The file is 5.0 MB; files of at most 5 MB (5,000,000 bytes) are accepted" in message
+    assert "The file is 5,000,001 bytes; files of at most 5 MB (5,000,000 bytes) are accepted" in message
     assert f"at most {MAX_TEXT_CHARS:,} characters of CSV text" in message
 
 
