@@ -41,6 +41,8 @@ from lstm_core.train import Adam  # noqa: E402
 
 OUT = ROOT / "assets" / "models" / "python_chars.safetensors"
 REPORT = OUT.with_name("python_chars_report.md")
+SNIPPET = OUT.with_name("python_chars_snippet.txt")  # the Read text page's preset: held-out code
+SNIPPET_FILE, SNIPPET_CHARS = "genericpath.py", 1500
 HOLD_OUT, HOLD_OUT_START = 8, 3
 REPORT_CHARS = 60_000  # held-out characters the report reads (the first files of the held-out list)
 
@@ -66,6 +68,14 @@ def held_out_text(held: list[Path]) -> str:
     """The first REPORT_CHARS characters of the held-out files, cut at a line end."""
     text = read_files(held)[:REPORT_CHARS]
     return text[: text.rfind("\n") + 1]
+
+
+def snippet(held: list[Path]) -> str:
+    """About SNIPPET_CHARS characters of a held-out file, from its first function on, cut at a line end."""
+    path = next((p for p in held if p.name == SNIPPET_FILE), held[0])
+    text = path.read_text(encoding="utf-8")
+    text = text[max(text.find("\ndef "), 0) + 1 :][:SNIPPET_CHARS]
+    return f"# from {path.name} (held out of training)\n" + text[: text.rfind("\n") + 1]
 
 
 def report(model: CharModel, train_text: str, held: list[Path]) -> str:
@@ -139,6 +149,7 @@ def main() -> int:
     else:
         model = train_model(args, train_text, len(train_files), len(held))
         model.save(OUT)  # before the report, so a failing report loses no training
+    SNIPPET.write_text(snippet(held))
     REPORT.write_text(report(model, train_text, held))
     model.save(OUT)
     print(REPORT.read_text())

@@ -1,0 +1,152 @@
+"""Figures of the Read text page: text coloured by one unit (Karpathy style), the next-character guesses,
+a unit's gates at one character, and the training curve in bits per character. Pure functions."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lstm_core.text import Reading
+
+WRAP = 80  # characters per row of the coloured text; longer lines continue on the next row
+GATES = ("i", "f", "g", "o")  # in [0, 1] (g in [-1, 1]); c and h get a colour scale centred on 0
+
+
+def shown(ch: str) -> str:
+    """How one character is drawn in a cell: a newline as ↵, a space as a middle dot's lighter cousin."""
+    return {"\n": "↵", " ": " ", "\t": "→"}.get(ch, ch)
+
+
+def layout_grid(text: str, wrap: int = WRAP) -> tuple[np.ndarray, np.ndarray]:
+    """(row, col) of every character (T,): a new row after every newline and every ``wrap`` characters."""
+    rows, cols = np.empty(len(text), np.int64), np.empty(len(text), np.int64)
+    r = c = 0
+    for t, ch in enumerate(text):
+        if c == wrap:
+            r, c = r + 1, 0
+        rows[t], cols[t] = r, c
+        if ch == "\n":
+            r, c = r + 1, 0
+        else:
+            c += 1
+    return rows, cols
+
+
+def colour_range(quantity: str, values: np.ndarray) -> tuple[float, float, str]:
+    """(zmin, zmax, colour scale): sigmoid gates on [0, 1]; g, c and h symmetric around 0."""
+    if quantity in ("i", "f", "o"):
+        return 0.0, 1.0, "Viridis"
+    limit = max(float(np.abs(values).max()), 1e-9) if quantity != "g" else 1.0
+    return -limit, limit, "RdBu_r"
+
+
+def coloured_text_figure(text: str, values: np.ndarray, quantity: str, title: str, step: int | None = None):
+    """Every character of ``text`` on a grid, its cell coloured by values[t] (T,); hover shows the exact
+    value. z[row, col] is values[t] at the character's place (NaN where there is no character)."""
+    rows, cols = layout_grid(text)
+    R = int(rows.max()) + 1 if len(text) else 1
+    z = np.full((R, WRAP), np.nan)
+    labels = np.full((R, WRAP), "", dtype=object)
+    index = np.full((R, WRAP), -1)
+    z[rows, cols] = values
+    labels[rows, cols] = [shown(ch) for ch in text]
+    index[rows, cols] = np.arange(len(text))
+    zmin, zmax, scale = colour_range(quantity, np.asarray(values))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            text=labels,
+            customdata=index,
+            texttemplate="%{text}",
+            textfont=dict(family="monospace", size=12),
+            zmin=zmin,
+            zmax=zmax,
+            colorscale=scale,
+            xgap=1,
+            ygap=1,
+            hoverongaps=False,
+            colorbar=dict(thickness=10, title=quantity),
+            hovertemplate="character %{customdata}: “%{text}”<br>value %{z:.4f}<extra></extra>",
+        )
+    )
+    if step is not None and 0 <= step < len(text):
+        fig.add_shape(
+            type="rect",
+            x0=cols[step] - 0.5,
+            x1=cols[step] + 0.5,
+            y0=rows[step] - 0.5,
+            y1=rows[step] + 0.5,
+            line=dict(color="black", width=3),
+        )
+    fig.update_xaxes(visible=False, range=[-0.5, WRAP - 0.5])
+    fig.update_yaxes(visible=False, autorange="reversed")
+    fig.update_layout(
+        title=dict(text=title, x=0, font=dict(size=14)),
+        height=min(60 + 20 * R, 4000),
+        margin=dict(l=5, r=5, t=40, b=5),
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def guesses_figure(reading: Reading, t: int, k: int = 5) -> go.Figure:
+    """Horizontal bars: the model's k likeliest next characters after character t, with probabilities."""
+    top = reading.top_guesses(t, k)
+    fig = go.Figure(
+        go.Bar(
+            x=[p for _, p in top],
+            y=[f"“{shown(ch)}”" for ch, _ in top],
+            orientation="h",
+            text=[f"{p:.1%}" for _, p in top],
+            textposition="auto",
+            marker_color="#4c78a8",
+            hovertemplate="%{y}: %{x:.4f}<extra></extra>",
+        )
+    )
+    nxt = reading.text[t + 1] if t + 1 < len(reading.text) else None
+    title = f"Next-character guesses after “{shown(reading.text[t])}”"
+    if nxt is not None:
+        title += f" (the text goes on with “{shown(nxt)}”)"
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(range=[0, 1], title_text="probability")
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=13)), height=260, margin=dict(l=60, r=20, t=50, b=40)
+    )
+    return fig
+
+
+def unit_step_figure(reading: Reading, layer: int, unit: int, t: int) -> go.Figure:
+    """Bars of one unit's gates i, f, g, o and memories c_{t-1}, c_t, h_t at character t."""
+    lt = reading.trace.layers[layer]
+    names = ["f", "i", "g", "o", "c_prev", "c", "h"]
+    labels = ["forget f", "input i", "candidate g", "output o", "c before", "c after", "h"]
+    vals = [float(np.asarray(getattr(lt, n))[t, unit]) for n in names]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=vals,
+            text=[f"{v:.3f}" for v in vals],
+            textposition="outside",
+            marker_color=["#72b7b2", "#54a24b", "#eeca3b", "#f58518", "#bab0ac", "#4c78a8", "#e45756"],
+            hovertemplate="%{x}: %{y:.4f}<extra></extra>",
+        )
+    )
+    top = max(1.0, max(abs(v) for v in vals) * 1.25)
+    fig.update_yaxes(range=[-top, top], zeroline=True)
+    fig.update_layout(
+        title=dict(text=f"Unit {unit} at character {t} (“{shown(reading.text[t])}”)", font=dict(size=13)),
+        height=260,
+        margin=dict(l=40, r=20, t=50, b=40),
+    )
+    return fig
+
+
+def bits_curve_figure(bits: np.ndarray, baseline: float | None = None) -> go.Figure:
+    """Training loss per step in bits per character, with the unigram baseline as a dashed line."""
+    fig = go.Figure(go.Scatter(y=bits, x=np.arange(1, len(bits) + 1), mode="lines", name="training batch"))
+    if baseline is not None:
+        fig.add_hline(y=baseline, line_dash="dash", annotation_text=f"unigram {baseline:.2f}")
+    fig.update_xaxes(title_text="step")
+    fig.update_yaxes(title_text="bits per character", rangemode="tozero")
+    fig.update_layout(height=280, margin=dict(l=50, r=20, t=30, b=40), showlegend=False)
+    return fig
