@@ -50,9 +50,10 @@ for k, (page, label, blurb) in enumerate(
             "Gradient flow",
             "why a plain RNN forgets: vanishing and exploding gradients",
         ),
-        ("pages/7_Lessons.py", "Lessons", "eight short lessons: predict the next step, then reveal it"),
+        ("pages/7_Lessons.py", "Lessons", "nine short lessons: predict the next step, then reveal it"),
         ("pages/8_Challenges.py", "Challenges", "set gates to hit a goal; the app says how close you got"),
         ("pages/9_Misconceptions.py", "Misconceptions", "a five-question quiz on what people get wrong"),
+        ("pages/10_Read_text.py", "Read text", "a character LSTM that read real code: find its string unit"),
     ),
 ):
     with cols[k % 3]:

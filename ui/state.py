@@ -76,7 +76,8 @@ RULES = {
     "length": _int_rule(1, MAX_STEPS),
     "t": _int_rule(0, MAX_STEPS - 1),
 }
-FOREIGN_OK = frozenset({"present", "lesson", "unit", "model", "text"})  # read by single pages, not part of the view
+# read by single pages, not part of the view
+FOREIGN_OK = frozenset({"present", "lesson", "unit", "model", "text"})
 
 
 def from_query(params: dict[str, str]) -> tuple[ViewState, list[str]]:

@@ -1,4 +1,4 @@
-"""The eight lessons: each a prepared state, its questions (answers computed from the core) and a figure.
+"""The nine lessons: each a prepared state, its questions (answers computed from the core) and a figure.
 
 A lesson's figure is one of the app's own figure functions (``ui/figures``) drawn on the steps the learner
 may see: before the reveal the trace stops one step short of the predicted step t, so the answer is on
@@ -22,7 +22,7 @@ from ui.figures.compare import compare_states_figure
 from ui.figures.gate_lab import gate_lab_figure
 from ui.figures.stepping import stepping_figure
 from ui.figures.training import gradient_flow_figure
-from ui.lessons import scenes
+from ui.lessons import inside_a_string, scenes
 from ui.lessons.questions import (
     CHOICE,
     MOVES,
@@ -620,5 +620,16 @@ LESSONS: tuple[Lesson, ...] = (
         lambda tr, vocabulary, revealed: _draw_stepping(tr.scene, vocabulary, revealed),
         (Link(STEP_PAGE, "Step through time", True), Link(TRAIN_PAGE, "Train")),
         cell=lambda tr: tr.scene,
+    ),
+    Lesson(
+        9,
+        "inside_a_string",
+        "Find the unit that knows you are inside a string",
+        inside_a_string.build,
+        inside_a_string.ask,
+        inside_a_string.draw,
+        (Link(inside_a_string.READ_TEXT_PAGE, "Read text: try your own code"),),
+        cell=lambda s: None,
+        note=inside_a_string.note,
     ),
 )
