@@ -21,7 +21,7 @@ from lstm_core import notation, weights
 from lstm_core.layouts import DEFAULT_LAYOUT
 from lstm_core.tasks import DEFAULT_LENGTH, TASKS, make_task
 from lstm_core.train import Adam, Model, evaluate, train
-from ui import controls
+from ui import controls, own_text
 from ui.figures.training import loss_curve_figure
 from ui.presenter import presented
 
@@ -296,6 +296,7 @@ st.caption(
     "a fresh batch every step, Adam, and (optionally) gradient clipping. Of the sidebar only the "
     "vocabulary and the seed apply here: the cell, its size and its input are chosen below."
 )
+own_text.section()  # the learner's own text: a character model for the Read text page
 
 c = st.columns(4)
 task_name = c[0].selectbox("Task", tuple(TASKS), format_func=TASKS.get, key="tr_task", on_change=_suggest)

@@ -1,0 +1,101 @@
+"""The Read text page under AppTest: colours are the core's values, Find the unit agrees with rank_units,
+and bad text gets a clear message while the page keeps the last text it could read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_core.text import FALLBACK, CharModel, code_features, rank_units
+from tests.app.pages import ROOT, open_page
+from tests.plotly_data import chart_specs, decode
+from ui.figures.text import layout_grid
+
+PAGE = "pages/10_Read_text.py"
+MODEL = CharModel.load(ROOT / "assets" / "models" / "python_chars.safetensors")
+PRESET = (ROOT / "assets" / "models" / "python_chars_snippet.txt").read_text()
+TIMEOUT = 180
+
+
+def chart(at, title_part: str) -> dict:
+    (spec,) = [s for s in chart_specs(at) if title_part in s["layout"].get("title", {}).get("text", "")]
+    return spec
+
+
+def colours(spec: dict, text: str) -> np.ndarray:
+    """The heatmap's value at every character's cell, in text order."""
+    z = decode(spec["data"][0]["z"])
+    rows, cols = layout_grid(text)
+    return z[rows, cols]
+
+
+@pytest.fixture(scope="module")
+def page():
+    return open_page(PAGE, timeout=TIMEOUT, model="python_chars")
+
+
+def test_the_colours_are_the_units_values_from_the_core(page):
+    best = MODEL.facts["in_string_unit"]
+    unit, quantity = best["unit"], best["quantity"]
+    expected = np.asarray(getattr(MODEL.read(PRESET).trace.layers[0], quantity))[:, unit]
+    spec = chart(page, f"unit {unit}'s")
+    np.testing.assert_allclose(colours(spec, PRESET), expected, rtol=1e-12)
+    labels = np.asarray(spec["data"][0]["text"], dtype=object)
+    rows, cols = layout_grid(PRESET)
+    assert "".join(labels[rows, cols]).replace("↵", "\n") == PRESET
+
+
+def test_find_the_unit_names_the_top_unit_of_rank_units(page):
+    ranked = rank_units(MODEL.read(PRESET), code_features(PRESET)["in_string"].to_numpy())
+    top = ranked.iloc[0]
+    sentence = next(m.value for m in page.markdown if m.value.startswith("Best unit for"))
+    assert f"unit **{int(top.unit)}**" in sentence and f"AUC {top.score:.3f}" in sentence
+    table = page.dataframe[0].value
+    assert table["unit"].tolist() == ranked["unit"].head(10).tolist()
+    assert table["AUC"].to_numpy() == pytest.approx(ranked["score"].head(10).to_numpy())
+
+
+def test_the_guesses_are_the_models_top_five_next_characters(page):
+    reading = MODEL.read(PRESET)
+    spec = chart(page, "Next-character guesses")
+    top = reading.top_guesses(0, 5)
+    assert decode(spec["data"][0]["x"]) == pytest.approx([p for _, p in top])
+
+
+def _with_text(text: str):
+    at = open_page(PAGE, timeout=TIMEOUT, model="python_chars")
+    at.text_area(key="rt_text").set_value(text).run(timeout=TIMEOUT)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_empty_and_too_long_text_are_refused_and_the_last_text_stays():
+    for text, words in (("", "empty"), ("x" * 5001, "5,001 characters")):
+        at = _with_text(text)
+        assert any(words in e.value and "5,000" in e.value for e in at.error), [e.value for e in at.error]
+        spec = chart(at, "unit")
+        assert len(colours(spec, PRESET)) == len(PRESET)  # still the preset, read as before
+
+
+def test_characters_outside_the_alphabet_are_named_and_read_as_the_fallback():
+    text = "s = '😀 ok'  # café\x00\x07\n"
+    at = _with_text(text)
+    note = next(i.value for i in at.info if "outside the model's alphabet" in i.value)
+    assert "4 character(s)" in note and FALLBACK in note
+    best = MODEL.facts["in_string_unit"]
+    expected = np.asarray(getattr(MODEL.read(text).trace.layers[0], best["quantity"]))[:, best["unit"]]
+    np.testing.assert_allclose(colours(chart(at, "right after reading it"), text), expected, rtol=1e-12)
+
+
+def test_text_the_tokenizer_cannot_read_still_gets_features_and_a_note():
+    at = _with_text('x = """never closed\nprint(1)\n')
+    assert any("tokenizer could not read" in i.value and "line 1, column 4" in i.value for i in at.info)
+    assert any(m.value.startswith("Best unit for") for m in at.markdown)
+
+
+def test_a_short_text_travels_in_the_link_and_a_long_one_falls_back_with_a_notice():
+    at = open_page(PAGE, timeout=TIMEOUT, model="python_chars", text="print('hi')\n")
+    assert at.text_area(key="rt_text").value == "print('hi')\n"
+    long = open_page(PAGE, timeout=TIMEOUT, text="x" * 501)
+    assert any("longer than 500" in w.value for w in long.warning)
+    assert long.text_area(key="rt_text").value == PRESET
