@@ -37,7 +37,7 @@ from lstm_core.text import (  # noqa: E402
     train_chars,
     unigram_bits,
 )
-from lstm_core.train import Adam  # noqa: E402
+from lstm_core.train import Adam, Model  # noqa: E402
 
 OUT = ROOT / "assets" / "models" / "python_chars.safetensors"
 REPORT = OUT.with_name("python_chars_report.md")
@@ -140,6 +140,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--checkpoint-minutes", type=float, default=3.0)
     ap.add_argument("--report-only", action="store_true")
+    ap.add_argument("--resume", action="store_true", help="continue from the shipped file (fresh Adam)")
     args = ap.parse_args()
 
     train_files, held = corpus_files()
@@ -159,6 +160,11 @@ def main() -> int:
 def train_model(args, train_text: str, n_train: int, n_held: int) -> CharModel:
     codes = encode(train_text, PYTHON_ALPHABET)
     model = new_char_model(PYTHON_ALPHABET, args.hidden, args.layers, seed=args.seed)
+    before = {"steps": 0, "train_minutes": 0.0}
+    if args.resume:
+        old = CharModel.load(OUT)
+        model = Model(old.net, len(PYTHON_ALPHABET), readout="every", W_y=old.W_y, b_y=old.b_y)
+        before = {k: old.facts.get(k, 0) for k in before}
     deadline = time.perf_counter() + 60 * args.minutes
     start = time.perf_counter()
     facts = dict(
@@ -185,7 +191,7 @@ def train_model(args, train_text: str, n_train: int, n_held: int) -> CharModel:
             adam.lr = args.lr / 2  # the second half of the budget at half the rate: a cheap anneal
         if now - last_save[0] > 60 * args.checkpoint_minutes:
             last_save[0] = now
-            freeze(model, facts, step, now - start).save(OUT)
+            freeze(model, facts, before, step, now - start).save(OUT)
         print(f"step {step:6d}  {bits:.3f} bits/char  {now - start:7.0f} s", flush=True)
         return now < deadline
 
@@ -201,13 +207,16 @@ def train_model(args, train_text: str, n_train: int, n_held: int) -> CharModel:
         report_every=10.0,
         optimizer=adam,
     )
-    return freeze(model, facts, result.steps, result.seconds)
+    return freeze(model, facts, before, result.steps, result.seconds)
 
 
-def freeze(model, facts: dict, steps: int, seconds: float) -> CharModel:
-    return CharModel.from_model(
-        model, PYTHON_ALPHABET, facts | {"steps": steps, "train_minutes": round(seconds / 60, 1)}
-    )
+def freeze(model, facts: dict, before: dict, steps: int, seconds: float) -> CharModel:
+    """The model with its facts; ``before``: steps and minutes of the run it resumed (zeros if none)."""
+    total = {
+        "steps": before["steps"] + steps,
+        "train_minutes": round(before["train_minutes"] + seconds / 60, 1),
+    }
+    return CharModel.from_model(model, PYTHON_ALPHABET, facts | total)
 
 
 if __name__ == "__main__":

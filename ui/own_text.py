@@ -127,4 +127,4 @@ def _show(run: dict | None) -> None:
     st.session_state[TRAINED] = ("your text", model)
     c = st.columns(2)
     c[0].download_button("Download .safetensors", model.to_bytes(), "my_text_chars.safetensors", key="own_dl")
-    c[1].page_link("pages/10_Read_text.py", label="**Read your text with it →**")
+    c[1].markdown("[**Read your text with it on Read text →**](Read_text)")

@@ -18,8 +18,8 @@ TIMEOUT = 180
 
 
 def chart(at, title_part: str) -> dict:
-    (spec,) = [s for s in chart_specs(at) if title_part in s["layout"].get("title", {}).get("text", "")]
-    return spec
+    """The first figure on the page whose title contains ``title_part``."""
+    return next(s for s in chart_specs(at) if title_part in s["layout"].get("title", {}).get("text", ""))
 
 
 def colours(spec: dict, text: str) -> np.ndarray:
