@@ -72,10 +72,10 @@ def test_previous_and_next_follow_the_page_order_and_keep_presenter_mode():
         ("◀ Step through time", "Step_through_time", "present=1"),
         ("Compare variants ▶", "Compare_variants", "present=1"),
     ]
-    at.switch_page("pages/9_Misconceptions.py")
+    at.switch_page("pages/10_Read_text.py")
     rerun(at)
     (last,) = nav_links(at)
-    assert last[0].startswith("◀ ") and last[1] != "Misconceptions"  # the last page has no next page
+    assert last[0].startswith("◀ ") and last[1] != "Read_text"  # the last page has no next page
 
 
 def test_presenter_mode_survives_a_page_switch_made_without_the_parameter():
