@@ -2,6 +2,9 @@
 
 Usage: python benchmarks/train_vs_torch.py [--seeds 5] [--repeats 3] [--length 20] [--batch 32]
 
+A second table times the Gradient flow page's default "Train all three" (``gradient_flow.DEFAULTS``: the
+LSTM, the plain RNN and the GRU, a fixed number of steps each) against the same three trainings in torch.
+
 Both sides start from the same weights (ours, copied into ``nn.LSTM`` + ``nn.Linear``), draw the same
 batches from the same generator, and use the same loss (cross-entropy on the last step), global-norm
 clipping and Adam with the same learning rate. Every batch is fresh data, so the accuracy on the batch
@@ -30,8 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from lstm_core import gradient_flow as gf  # noqa: E402
 from lstm_core.tasks import make_task  # noqa: E402
-from lstm_core.train import Model, train  # noqa: E402
+from lstm_core.train import Model, evaluate, train  # noqa: E402
+
+TORCH_CELLS = {"lstm": torch.nn.LSTM, "rnn": torch.nn.RNN, "gru": torch.nn.GRU}
 
 
 def ours(task, args, seed, x_eval, y_eval) -> tuple[float, int, float]:
@@ -93,6 +99,76 @@ def theirs(task, args, seed, x_eval, y_eval, dtype) -> tuple[float, int, float]:
     with torch.no_grad():
         acc = (linear(lstm(x_eval_t)[0][-1]).argmax(-1) == y_eval_t).double().mean().item()
     return seconds, step, acc
+
+
+def gradient_flow_ours(kind: str) -> tuple[float, float]:
+    """(seconds, held-out accuracy) of one cell of the Gradient flow default training, ours."""
+    D = gf.DEFAULTS
+    task = make_task(D["task"], D["length"])
+    model = gf.fresh_models(task, D["hidden"], D["seed"], D["forget_bias"])[
+        {v: k for k, v in gf.CELLS.items()}[kind]
+    ]
+    t0 = time.perf_counter()
+    train(model, task, steps=D["steps"], lr=D["lr"], clip=1.0, seed=D["seed"])
+    return time.perf_counter() - t0, evaluate(model, task)[1]
+
+
+def gradient_flow_torch(kind: str) -> tuple[float, float]:
+    """The same training in torch float64: same initial weights, batches, loss, clipping and Adam."""
+    D = gf.DEFAULTS
+    task = make_task(D["task"], D["length"])
+    label = {v: k for k, v in gf.CELLS.items()}[kind]
+    init = gf.fresh_models(task, D["hidden"], D["seed"], D["forget_bias"])[label]
+    core = TORCH_CELLS[kind](task.input_size, D["hidden"]).double()
+    linear = torch.nn.Linear(D["hidden"], task.output_size).double()
+    core.load_state_dict({k: torch.from_numpy(v) for k, v in init.network().to_weights("torch").items()})
+    linear.load_state_dict(
+        {"weight": torch.from_numpy(init.W_y.T.copy()), "bias": torch.from_numpy(init.b_y)}
+    )
+    params = [*core.parameters(), *linear.parameters()]
+    optimizer = torch.optim.Adam(params, lr=D["lr"])
+    data = np.random.default_rng((D["seed"], 0))
+    t0 = time.perf_counter()
+    for _ in range(D["steps"]):
+        x, y = task.batch(32, data)
+        logits = linear(core(torch.from_numpy(x.transpose(1, 0, 2).copy()))[0][-1])
+        loss = torch.nn.functional.cross_entropy(logits, torch.from_numpy(y))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+    seconds = time.perf_counter() - t0
+    x_eval, y_eval = task.batch(512, np.random.default_rng(12345))  # ``evaluate``'s batch
+    with torch.no_grad():
+        out = linear(core(torch.from_numpy(x_eval.transpose(1, 0, 2).copy()))[0][-1])
+    return seconds, float((out.argmax(-1).numpy() == y_eval).mean())
+
+
+def gradient_flow_table(repeats: int) -> bool:
+    """Print the Gradient flow default training, ours vs torch float64 per cell; True if within limits."""
+    D = gf.DEFAULTS
+    print(f"\nGradient flow default training ({D}), best of {repeats} runs, interleaved")
+    totals = {"ours": 0.0, "torch": 0.0}
+    for label, kind in gf.CELLS.items():
+        best = {"ours": None, "torch": None}
+        for _ in range(repeats):
+            for side, run in (("ours", gradient_flow_ours), ("torch", gradient_flow_torch)):
+                r = run(kind)
+                best[side] = r if best[side] is None or r[0] < best[side][0] else best[side]
+        for side in totals:
+            totals[side] += best[side][0]
+        print(
+            f"{label:>5}: ours {best['ours'][0]:6.2f} s (held-out {best['ours'][1]:.0%}), torch "
+            f"{best['torch'][0]:6.2f} s (held-out {best['torch'][1]:.0%}), "
+            f"ratio {best['ours'][0] / best['torch'][0]:.2f}"
+        )
+    ratio = totals["ours"] / totals["torch"]
+    ok = ratio <= 1.0 and totals["ours"] <= 10.0
+    print(
+        f"  all three: ours {totals['ours']:.2f} s, torch {totals['torch']:.2f} s, ours / torch {ratio:.2f} "
+        f"(goal <= 1.0, ours <= 10 s) {'OK' if ok else 'FAIL'}"
+    )
+    return ok
 
 
 def main() -> int:
@@ -174,7 +250,8 @@ def main() -> int:
     print(f"slowest seed, ours: {worst_ours:.2f} s (limit 10 s) {'OK' if ok_time else 'FAIL'}")
     if not reached:
         print(f"FAIL: some run did not reach {args.target:.0%} within {args.max_steps} steps, or held out")
-    return 0 if ok_ratio and ok_time and reached else 1
+    ok_flow = gradient_flow_table(args.repeats)
+    return 0 if ok_ratio and ok_time and reached and ok_flow else 1
 
 
 if __name__ == "__main__":
