@@ -10,7 +10,7 @@ from dataclasses import replace
 import streamlit as st
 
 from ui import controls
-from ui.lessons import LESSONS, find
+from ui.lessons import LESSONS, catalogue, find, scenes
 from ui.lessons import progress as lesson_progress
 from ui.lessons.questions import CHOICE, feedback, score_text
 from ui.lessons.worksheet import file_stem, to_html, to_markdown
@@ -178,6 +178,15 @@ with st.container(key="lesson_figure"):
         config={"displaylogo": False},
     )
     st.caption(lesson.figure_note(revealed))
+    if lesson.slug == "trained_first_bit" and st.toggle(
+        "Flip the first bit and run again", key="lsn_flip", help="The same sequence, first bit flipped."
+    ):
+        st.plotly_chart(
+            presented(catalogue.flip_figure(scenes.trained_first_bit(), vocabulary)),
+            key="lsn_flip_figure",
+            theme=None,
+            config={"displaylogo": False},
+        )
 
 # --- into the full pages, and the worksheet -------------------------------------------------------------
 links_col, sheet_col = st.columns([1, 1.15], gap="large")

@@ -6,11 +6,12 @@ the tests start at app.py and switch to the lessons page, as a visitor following
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.pages import ROOT
-from tests.plotly_data import chart_specs
+from tests.plotly_data import chart_specs, decode
 from tests.ui.test_lessons import expected_answers, right_answer, wrong_answer
 from ui.lessons import BAD_LINK, LESSONS
 from ui.lessons.catalogue import STEP_PAGE
@@ -148,3 +149,22 @@ def test_opening_the_lessons_cell_in_step_through_time_shows_that_cell_at_that_s
     assert any(scene.label in s.value for s in at.success)  # the sidebar says which cell is loaded
     assert f"Step {scene.t} of {scene.T}" in markdown(at)
     assert STEP_PAGE.endswith("2_Step_through_time.py")
+
+
+def test_lesson_8_flip_shows_both_runs_side_by_side_with_the_memory_unit_following_the_bit():
+    from ui.lessons import scenes
+
+    at = open_lessons(lesson=8)
+    before = len(chart_specs(at))
+    at.toggle(key="lsn_flip").set_value(True)
+    at.run()
+    assert not at.exception
+    specs = chart_specs(at)
+    assert len(specs) == before + 1
+    left, right = specs[-1]["data"]
+    tr = scenes.trained_first_bit()
+    j = tr.scene.unit
+    np.testing.assert_allclose(decode(left["y"]), tr.scene.trace.c[:, j])
+    np.testing.assert_allclose(decode(right["y"]), tr.flipped.c[:, j])
+    # the unit's final memory takes the first bit's sign: opposite signs in the two runs
+    assert decode(left["y"])[-1] * decode(right["y"])[-1] < 0

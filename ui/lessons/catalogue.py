@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from lstm_core import notation
 from lstm_core.experiments import describe_half_life, half_life, memory_half_life
@@ -633,3 +634,37 @@ LESSONS: tuple[Lesson, ...] = (
         note=inside_a_string.note,
     ),
 )
+
+
+def flip_figure(tr: TrainedScene, vocabulary: str) -> go.Figure:
+    """Lesson 8's flip: the memory unit's c_t (T,) on the lesson's sequence and on the same sequence with
+    the first bit flipped, side by side (left: as given, right: flipped), over the same y range."""
+    sym = Symbols(vocabulary, tr.scene.net.variant)
+    j, layer = tr.scene.unit, tr.scene.layer
+    runs = ((bit_text(tr.first_bit), tr.scene.trace), (bit_text(-tr.first_bit), tr.flipped))
+    fig = make_subplots(
+        rows=1, cols=2, shared_yaxes=True, subplot_titles=[f"first bit {bit}" for bit, _ in runs]
+    )
+    for col, (bit, trace) in enumerate(runs, start=1):
+        c = trace.layers[layer].c[:, j]
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(c.size),
+                y=c,
+                mode="lines+markers",
+                name=f"unit {j}, first bit {bit}",
+                meta={"first_bit": bit, "unit": j},
+            ),
+            row=1,
+            col=col,
+        )
+        fig.update_xaxes(title_text="step t", row=1, col=col)
+    fig.update_yaxes(title_text=f"unit {j}'s {sym.name('c')} {sym('c')}", row=1, col=1)
+    fig.update_layout(
+        title=f"The same sequence twice: only the first bit differs (unit {j}, the one that remembers)",
+        height=380,
+        template="plotly_white",
+        showlegend=False,
+        margin=dict(l=60, r=20, t=80, b=50),
+    )
+    return fig
