@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from . import gradient_flow as gf
 from .experiments import PRESETS, run_settings
+from .network import LSTM
 from .sequences import make_pulse
+from .tasks import make_task
 
 
 @dataclass(frozen=True)
@@ -258,3 +261,56 @@ GATE_LAB = (
 )
 
 CLAIMS: dict[str, Claim] = {claim.key: claim for claim in (*GRADIENT_FLOW, *GATE_LAB)}
+
+
+# ------------------------------------------------------------------------------- Lesson 8: a trained cell
+
+TRAINED_FIRST_BIT = "assets/weights/remember_first_bit.safetensors"  # relative to the repository root
+
+
+def _flip_compute(weights, unit=None, sequence_seed=0):
+    """Lesson 8's two runs of the shipped first-bit cell (ui/lessons/scenes.trained_first_bit): one sequence
+    of remember-the-first-bit (20 steps, drawn from ``sequence_seed``) and the same with the first bit
+    flipped. unit: the unit to follow; None picks, as the lesson does, the unit whose final memory differs
+    most. {"c", "c_flipped"}: (T, H) each, and "unit"."""
+    net = LSTM.load(Path(__file__).resolve().parent.parent / weights)
+    x = make_task("first_bit", 20).batch(1, np.random.default_rng(sequence_seed))[0][0]
+    flipped = x.copy()
+    flipped[0, 0] = -flipped[0, 0]
+    c, c_flipped = net.run(x).c, net.run(flipped).c
+    picked = int(np.argmax(np.abs(c[-1] - c_flipped[-1]))) if unit is None else int(unit)
+    return {"c": c, "c_flipped": c_flipped, "unit": picked}
+
+
+def _flip_numbers(result) -> dict:
+    c, f, j = result["c"], result["c_flipped"], result["unit"]
+    opposite = np.sign(c[:, j]) * np.sign(f[:, j]) < 0
+    stays = np.nonzero(~opposite)[0]  # the last step where the signs still agree
+    gaps = np.abs(c[-1] - f[-1])
+    return {
+        "unit": j,
+        "T": c.shape[0],
+        "from_step": int(stays[-1]) + 1 if stays.size else 0,
+        "gap": float(gaps[j]),
+        "next": float(np.sort(gaps)[-2]) if gaps.size > 1 else 0.0,
+        "most": bool(gaps[j] >= gaps.max()),
+    }
+
+
+LESSONS = (
+    Claim(
+        "lesson8_memory_unit",
+        "pages/7_Lessons.py",
+        text="Unit {unit} carries the first bit: from step {from_step} to the last its memory has opposite "
+        "signs in the two runs, and at the end they differ by {gap:.1f}, more than any other unit "
+        "(next {next:.1f}).",
+        plain="Unit {unit}: opposite signs from step {from_step}; final difference {gap:.3g}.",
+        compute=_flip_compute,
+        numbers=_flip_numbers,
+        check=lambda n: n["most"] and n["from_step"] <= n["T"] // 2,
+        defaults={"weights": TRAINED_FIRST_BIT, "unit": None},
+        counter={"unit": 4},
+    ),
+)
+
+CLAIMS.update({claim.key: claim for claim in LESSONS})

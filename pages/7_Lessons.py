@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from lstm_core import claims
 from ui import controls
 from ui.lessons import LESSONS, catalogue, find, scenes
 from ui.lessons import progress as lesson_progress
@@ -187,6 +188,9 @@ with st.container(key="lesson_figure"):
             theme=None,
             config={"displaylogo": False},
         )
+        claim = claims.CLAIMS["lesson8_memory_unit"]
+        shown = claim.run()  # the lesson's own sequence and cell: the numbers of the figure above
+        st.markdown(f"**{claim.say(shown)}**" if claim.holds(shown) else claim.report(shown))
 
 # --- into the full pages, and the worksheet -------------------------------------------------------------
 links_col, sheet_col = st.columns([1, 1.15], gap="large")

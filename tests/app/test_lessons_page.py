@@ -168,3 +168,10 @@ def test_lesson_8_flip_shows_both_runs_side_by_side_with_the_memory_unit_followi
     np.testing.assert_allclose(decode(right["y"]), tr.flipped.c[:, j])
     # the unit's final memory takes the first bit's sign: opposite signs in the two runs
     assert decode(left["y"])[-1] * decode(right["y"])[-1] < 0
+    from lstm_core import claims
+
+    claim = claims.CLAIMS["lesson8_memory_unit"]
+    result = claim.run()
+    assert result["unit"] == j
+    np.testing.assert_allclose(result["c_flipped"][:, j], decode(right["y"]))
+    assert claim.say(result) in " ".join(m.value for m in at.markdown)
