@@ -1,0 +1,53 @@
+"""Read text in real Chromium: the coloured text holds the core's values, Find the unit names
+rank_units' top unit, and a bad paste gets its message while the page keeps working."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from lstm_core.text import CharModel, code_features, rank_units
+from tests.browser.helpers import settle
+from tests.browser.test_pages import EXCEPTION, main_text, open_page, url
+from tests.plotly_data import decode
+from ui.figures.text import layout_grid
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = CharModel.load(ROOT / "assets" / "models" / "python_chars.safetensors")
+PRESET = (ROOT / "assets" / "models" / "python_chars_snippet.txt").read_text()
+
+# z of the first heatmap whose title names a unit (the page's coloured text), typed arrays as lists
+_Z_JS = """() => {
+    const gd = [...document.querySelectorAll('.js-plotly-plot')]
+        .find(g => ((g.layout.title || {}).text || '').includes('right after reading it'));
+    const z = gd.data[0].z;
+    if (Array.isArray(z)) return {rows: z.map(row => Array.from(row, v => (v === null ? NaN : v)))};
+    return {spec: z};  // still Plotly 6's {dtype, bdata, shape}
+}"""
+
+
+def test_read_text_colours_and_find_the_unit_in_chromium(page, app_url):
+    open_page(page, url(app_url, "Read_text", "model=python_chars"))
+    assert page.locator(EXCEPTION).count() == 0
+    best = MODEL.facts["in_string_unit"]
+    expected = np.asarray(getattr(MODEL.read(PRESET).trace.layers[0], best["quantity"]))[:, best["unit"]]
+    found = page.evaluate(_Z_JS)
+    z = decode(found["spec"]) if "spec" in found else np.array(found["rows"], dtype=float)
+    rows, cols = layout_grid(PRESET)
+    np.testing.assert_allclose(z[rows, cols], expected, rtol=1e-12)
+    page.get_by_role("tab", name="Find the unit").click()
+    top = rank_units(MODEL.read(PRESET), code_features(PRESET)["in_string"].to_numpy()).iloc[0]
+    assert f"unit {int(top.unit)}" in main_text(page)
+
+
+def test_a_paste_too_long_gets_its_message_and_the_page_keeps_working(page, app_url):
+    open_page(page, url(app_url, "Read_text", "model=python_chars"))
+    page.get_by_text("Your text (code by default").click()
+    area = page.get_by_role("textbox", name="Text to read")
+    area.fill("x" * 5001)
+    area.press("Control+Enter")
+    settle(page, timeout=60)
+    text = main_text(page)
+    assert "5,001 characters" in text and "at most 5,000" in text
+    assert page.locator(EXCEPTION).count() == 0
