@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import numpy as np
 import streamlit as st
 
-from lstm_core import notation, weights
+from lstm_core import claims, notation, weights
 from lstm_core.layouts import DEFAULT_LAYOUT
 from lstm_core.tasks import DEFAULT_LENGTH, TASKS, make_task
 from lstm_core.train import Adam, Model, evaluate, train
@@ -319,6 +319,14 @@ with st.expander("What the task asks", expanded=False):
         f"+{s['forget_bias']} at the start. "
         f"Chance level: {task.chance:.0%}."
     )
+    convergence = claims.CLAIMS["train_convergence"]
+    at_its_defaults = task_name == convergence.defaults["task"] and task.length == make_task(task_name).length
+    if at_its_defaults and st.button(
+        "Which cell converges fastest? (5 seeds × 3 cells, some seconds)", key="tr_convergence"
+    ):
+        with st.spinner("Training 15 cells to 95 %…"):
+            shown = convergence.run()
+        st.markdown(convergence.say(shown) if convergence.holds(shown) else convergence.report(shown))
 
 config = dict(task=task_name, length=int(length), cell=cell, hidden=int(hidden))
 with _kept_run_lock():  # an interrupted run may still be finishing its step on the old script thread

@@ -268,3 +268,15 @@ def test_the_next_run_waits_until_the_stopped_run_lets_go(monkeypatch):
     assert at.metric[0].value == str(s + 1) and kept["optimizer"].t == s + 1
     assert trained_losses(at).size == s + 1
     assert kept["marks"][-1] == (s + 1, "interrupted")
+
+
+def test_convergence_button_states_the_measured_steps_to_95_percent():
+    from lstm_core import claims
+
+    at = run(AppTest.from_file(PAGE, default_timeout=300))
+    at.button(key="tr_convergence").click()
+    run(at)
+    claim = claims.CLAIMS["train_convergence"]
+    result = claim.run()
+    assert claim.holds(result)
+    assert claim.say(result) in " ".join(m.value for m in at.markdown)
