@@ -40,6 +40,7 @@ def test_every_gate_lab_preset_and_gradient_flow_section_has_a_claim():
         "pages/6_Gradient_flow.py",
         "pages/3_Gate_lab.py",
         "pages/7_Lessons.py",
+        "pages/5_Train.py",
     }
 
 
