@@ -82,8 +82,11 @@ def _read_h5(data: bytes, config: dict | None, source: str) -> Found:
                 config = _json(f.attrs["model_config"], "the file's model_config")
             specs = _layer_configs(config) if config is not None else None
             layers = _legacy_layers(f, specs) if _legacy_root(f) is not None else _keras3_layers(f, specs)
-    except (OSError, KeyError, TypeError, RuntimeError) as e:
-        raise ValueError(f"this HDF5 file cannot be read as Keras weights ({e})") from None
+    except ValueError:
+        raise
+    except Exception as e:  # noqa: BLE001 (h5py raises many kinds on a damaged file; every one is a refusal)
+        why = f"{type(e).__name__}: {e}"
+        raise ValueError(f"this HDF5 file cannot be read as Keras weights ({why})") from None
     return _found(layers, specs is not None, source)
 
 

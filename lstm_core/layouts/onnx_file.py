@@ -22,6 +22,15 @@ _INPUTS = {"W": 1, "R": 2, "B": 3, "P": 7}  # positions in the node's input list
 
 def read(data: bytes) -> Found:
     """The recurrent layers of an ONNX model given as bytes; ValueError for anything else."""
+    try:
+        return _read(data)
+    except ValueError:
+        raise
+    except Exception as e:  # noqa: BLE001 (a damaged protobuf can fail anywhere; every failure is a refusal)
+        raise ValueError(f"this .onnx file is damaged ({type(e).__name__}: {e})") from None
+
+
+def _read(data: bytes) -> Found:
     import onnx
     from google.protobuf.message import DecodeError
 

@@ -28,8 +28,9 @@ from tests.core.helpers import sigmoid
 TORCH_CELLS = {"lstm": (torch.nn.LSTM, LSTM), "gru": (torch.nn.GRU, GRU), "rnn": (torch.nn.RNN, RNN)}
 
 
-def _export(module, x, path):
-    torch.onnx.export(module, (x,), str(path), dynamo=False)
+def _export(module, x, path_or_buffer):
+    target = path_or_buffer if isinstance(path_or_buffer, io.BytesIO) else str(path_or_buffer)
+    torch.onnx.export(module, (x,), target, dynamo=False)
 
 
 # ---------------------------------------------------------------- ONNX from torch.onnx.export
@@ -503,3 +504,36 @@ def test_pickle_formats_stay_refused(tmp_path):
         (tmp_path / f"m{suffix}").write_bytes(b"\x80\x04junk")
         with pytest.raises(ValueError, match="pickle"):
             lstm_core.load(tmp_path / f"m{suffix}")
+
+
+def _mutations(data: bytes, rng, n: int):
+    """``n`` damaged copies of ``data``: truncated, or with a few bytes overwritten."""
+    for _ in range(n):
+        b = bytearray(data)
+        if rng.random() < 0.3:
+            b = b[: rng.integers(0, len(b))]
+        else:
+            for _ in range(rng.integers(1, 8)):
+                b[rng.integers(0, len(b))] = rng.integers(0, 256)
+        yield bytes(b)
+
+
+def test_damaged_model_files_give_a_value_error_and_nothing_else():
+    rng = np.random.default_rng(11)
+    w = {"lstm": _lstm_arrays(rng, 2, 3)}
+    config = _sequential(_lstm_config("lstm", 3))
+    buf = io.BytesIO()
+    _export(torch.nn.LSTM(2, 3), torch.zeros(3, 1, 2), buf)
+    seeds = {
+        "m.keras": _dot_keras(config, w),
+        "m.weights.h5": _keras3_h5(w),
+        "old.h5": _legacy_h5(config, w),
+        "m.onnx": buf.getvalue(),
+    }
+    for name, data in seeds.items():
+        read_bytes(name, data)  # the undamaged file loads
+        for damaged in _mutations(data, rng, 60):
+            try:
+                read_bytes(name, damaged)
+            except ValueError as e:
+                assert str(e)
