@@ -351,3 +351,36 @@ def test_single_page_parameters(text: str):
 def _report_runs():
     yield
     print(f"\nfuzz examples run by {__name__}: {RUNS['examples']}")
+
+
+# ------------------------------------------------------------------------------------ model files
+
+
+def _valid_models() -> dict[str, bytes]:
+    """A Keras 3 .keras, a Keras 3 .weights.h5, a legacy Keras .h5 and an ONNX LSTM, all LSTM(3 -> 2)."""
+    from tests.core import test_model_files as m
+
+    rng = np.random.default_rng(3)
+    arrays = m._lstm_arrays(rng, 3, 2)
+    W, R, B = rng.uniform(-1, 1, (1, 8, 3)), rng.uniform(-1, 1, (1, 8, 2)), rng.uniform(-1, 1, (1, 16))
+    return {
+        "m.keras": m._dot_keras(m._sequential(m._lstm_config("lstm", 2)), {"lstm": arrays}),
+        "m.weights.h5": m._keras3_h5({"lstm": arrays}),
+        "legacy.h5": m._legacy_h5(m._sequential(m._lstm_config("lstm", 2)), {"lstm": arrays}),
+        "m.onnx": m._onnx_rnn("LSTM", W, R, B),
+    }
+
+
+MODELS = _valid_models()
+
+
+def test_every_valid_model_file_loads():
+    for name, data in MODELS.items():
+        net = read_upload(name, data)
+        assert (net.input_size, net.hidden_size) == (3, 2), name
+
+
+@FUZZ
+@given(data=st.binary(max_size=2048), name=st.sampled_from(sorted(MODELS)))
+def test_arbitrary_bytes_as_model_files(data: bytes, name: str):
+    total(lambda: read_upload(name, data), ValueError)
