@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import compute, controls, state
+from ui import compute, controls, follow_step, state
 from ui.equations import equations, substituted
 from ui.figures.anatomy import anatomy_figure
 from ui.presenter import presented
@@ -43,17 +43,11 @@ def aligned(lines, gap: str = "2pt") -> str:
 
 @st.fragment
 def one_step() -> None:
-    """The time slider, the diagram and the equations: moving t reruns only this part."""
+    """The step player, the diagram and the equations: moving t reruns only this part."""
     T, H = trace.T, settings.hidden_size
-    if T > 1:
-        if st.session_state.get("anatomy_t", settings.t) > T - 1 or "anatomy_t" not in st.session_state:
-            st.session_state["anatomy_t"] = min(settings.t, T - 1)
-        t = st.slider("Time step t", 0, T - 1, key="anatomy_t", help="Which step of the sequence is drawn.")
-    else:
-        t = 0
-        st.caption("The sequence has a single step, t = 0.")
-    if t != controls.current_view().t:
-        controls.set_t(t)
+    t = follow_step.step("anatomy_player", T)
+    # Live: the diagram is drawn by the server at each step, so Play reports every step.
+    follow_step.player(T, t, key="anatomy_player", live=True)
 
     fig = anatomy_figure(trace, t, settings.vocabulary, layer=settings.layer)
     st.plotly_chart(presented(fig), key="anatomy_diagram", theme=None, config={"displayModeBar": False})

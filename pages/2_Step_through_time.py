@@ -1,9 +1,9 @@
 """Step through time: every gate and both memories of one layer, following the current step t.
 
-The time controls, the step label and the figure live in a fragment, so a step reruns only them. The
-figure carries a Plotly animation frame per step: its own Play button and slider run in the browser, and
-so does a step of the page's own buttons and slider: the figure stays the same while only t moves, and a
-small script shows frame t (``ui.follow_step``). Everything of the figure that does not depend on t is
+The step player (the page's one set of time controls, keys included), the unit choice and the figure live
+in a fragment, so a step reruns only them. The figure carries a Plotly animation frame per step: the
+player shows frame t in the browser at once and reports t, and the figure's spec stays the same while
+only t moves (``ui.follow_step``). Everything of the figure that does not depend on t is
 built once per trace and view (``ui.figure_cache.stepping_parts``).
 """
 
@@ -11,7 +11,7 @@ import streamlit as st
 
 from lstm_core import notation
 from ui import compute, controls, figure_cache, follow_step, state
-from ui.figures.stepping import has_frame, table_help, trace_table
+from ui.figures.stepping import frame_steps, has_frame, table_help, trace_table
 from ui.presenter import is_on as presenting
 from ui.presenter import presented
 from ui.text import load_text
@@ -25,7 +25,7 @@ vocabulary, variant = settings.vocabulary, settings.variant
 parts_key = figure_cache.parts_key(trace, vocabulary, settings.layer, settings.sequence.feature_names)
 parts = figure_cache.stepping_parts(trace, parts_key)
 T, H = trace.T, settings.hidden_size
-STEP_KEY, UNIT_KEY = "step_t", "step_unit"
+PLAYER_KEY, UNIT_KEY = "step_player", "step_unit"
 
 st.title("Step through time")
 st.caption(
@@ -41,15 +41,6 @@ if intro:
         st.markdown(intro)
 
 
-def _clamped(t: int) -> int:
-    return max(0, min(int(t), T - 1))
-
-
-def _move(delta: int) -> None:
-    """Previous / Next step: runs before the fragment redraws, so the slider shows the new step."""
-    st.session_state[STEP_KEY] = _clamped(st.session_state[STEP_KEY] + delta)
-
-
 def _unit_from_link() -> int:
     """The unit a shared link asks for (query parameter "unit"), or 0."""
     unit = state.link_int(st.query_params.get("unit", "0"), 0, H - 1)
@@ -58,51 +49,34 @@ def _unit_from_link() -> int:
     return unit or 0
 
 
-if STEP_KEY not in st.session_state or st.session_state[STEP_KEY] > T - 1:
-    st.session_state[STEP_KEY] = _clamped(settings.t)
 if UNIT_KEY not in st.session_state or st.session_state[UNIT_KEY] >= H:
     st.session_state[UNIT_KEY] = _unit_from_link()
 
 
 @st.fragment
 def stepping() -> None:
-    """Buttons, slider, step label and the figure: moving t reruns only this part."""
+    """The step player, the unit choice and the figure: moving t reruns only this part."""
     # From the shared caches, not the script's globals: see the end of the page.
     parts = figure_cache.stepping_parts(compute.trace_for(settings), parts_key)
-    t, unit = st.session_state[STEP_KEY], st.session_state[UNIT_KEY]
+    t = follow_step.step(PLAYER_KEY, T)
+    unit = st.session_state[UNIT_KEY]
     drawn = follow_step.anchor(
         st.session_state, (parts_key, unit, presenting()), t, lambda at, step: has_frame(T, at, step)
     )
     chart_key = drawn.chart_key("stepping_figure")
-    # First in the fragment, so the browser gets it before the rest: the figure moves at once.
-    with st.container(key=follow_step.HOLDER_KEY):
-        st.html(follow_step.script(chart_key, t), unsafe_allow_javascript=True)
-    prev_col, next_col, slider_col, unit_col = st.columns([1.4, 1.2, 4.4, 2], vertical_alignment="bottom")
-    prev_col.button(
-        "Previous step", key="step_prev", on_click=_move, args=(-1,), disabled=t <= 0, width="stretch"
-    )
-    next_col.button(
-        "Next step", key="step_next", on_click=_move, args=(1,), disabled=t >= T - 1, width="stretch"
-    )
-    with slider_col:
-        if T > 1:
-            t = st.slider("Time step t", 0, T - 1, key=STEP_KEY, help="Scrub to any step of the sequence.")
-        else:
-            st.caption("The sequence has a single step, t = 0.")
+    player_col, unit_col = st.columns([5, 1.3], vertical_alignment="top")
+    with player_col:
+        follow_step.player(T, t, key=PLAYER_KEY, chart_key=chart_key, steps=frame_steps(T, drawn.t)[0])
     unit_col.selectbox(
         "Unit for the line panel",
         range(H),
         key=UNIT_KEY,
         help="Whose gates and memories the bottom panel follows over time.",
     )
-    if t != controls.current_view().t:
-        controls.set_t(t)  # the address bar now opens this step
     if unit:
         st.query_params["unit"] = str(unit)
     elif "unit" in st.query_params:
         del st.query_params["unit"]
-
-    st.markdown(f"**Step {t} of {T}** · steps count from 0 to {T - 1}")
     figure_cache.plotly_spec(
         presented(parts.spec(drawn.t, unit)),
         key=chart_key,
@@ -113,10 +87,6 @@ def stepping() -> None:
 
 
 stepping()
-st.caption(
-    "▶ Play and the slider inside the figure animate it in your browser; the buttons and slider above "
-    "move this page's step (and the link)."
-)
 
 with st.expander(f"Every number of layer {settings.layer + 1} as a table", expanded=False):
     table = trace_table(trace, settings.layer, vocabulary)

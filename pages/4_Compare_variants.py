@@ -5,7 +5,7 @@ import streamlit as st
 
 from lstm_core import VARIANTS, notation
 from lstm_core.experiments import run_matched
-from ui import controls
+from ui import controls, follow_step
 from ui.equations import equations
 from ui.figures.compare import compare_gates_figure, compare_states_figure
 from ui.presenter import presented
@@ -49,11 +49,29 @@ layer_note = f", layer {layer + 1} of {settings.num_layers}" if settings.num_lay
 st.subheader(
     f"{notation.name('c', vocabulary).capitalize()} and {notation.name('h', vocabulary)}{layer_note}"
 )
-st.plotly_chart(
-    presented(compare_states_figure(traces, vocabulary, layer=layer, t=settings.t)),
-    key="compare_states",
-    theme=None,
-)
+
+
+@st.fragment
+def states() -> None:
+    """The step player and both figures of the four cells: moving t reruns only this part."""
+    T = len(settings.x)
+    t = follow_step.step("compare_player", T)
+    follow_step.player(T, t, key="compare_player", live=True)
+    st.plotly_chart(
+        presented(compare_states_figure(traces, vocabulary, layer=layer, t=t)),
+        key="compare_states",
+        theme=None,
+    )
+    st.subheader("The gates, unit by unit")
+    st.caption("Each row of a panel is one unit, each column one step.")
+    st.plotly_chart(
+        presented(compare_gates_figure(traces, vocabulary, layer=layer, t=t)),
+        key="compare_gates",
+        theme=None,
+    )
+
+
+states()
 
 st.subheader("The equations")
 st.caption("Highlighted lines are where a variant computes something differently from the standard cell.")
@@ -71,14 +89,6 @@ for row in (VARIANTS[:2], VARIANTS[2:]):
             st.caption(notation.variant_title(variant, vocabulary))
             for eq in equations(variant, vocabulary):
                 st.latex(_line(eq.latex, eq.differs))
-
-st.subheader("The gates, unit by unit")
-st.caption("Each row of a panel is one unit, each column one step.")
-st.plotly_chart(
-    presented(compare_gates_figure(traces, vocabulary, layer=layer, t=settings.t)),
-    key="compare_gates",
-    theme=None,
-)
 
 if note := _text("udacity_use_gate"):
     with st.expander("Why the udacity cell's output parts ways with the standard one"):

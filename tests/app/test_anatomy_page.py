@@ -11,10 +11,12 @@ from streamlit.testing.v1 import AppTest
 from lstm_core import LSTM, VARIANTS, notation
 from lstm_core.sequences import make_preset
 from tests.app.pages import open_page as open_app_page
+from tests.player import player_args, report
 from ui.equations import equations, substituted
 from ui.state import ViewState
 
 PAGE = "pages/1_Cell_anatomy.py"
+PLAYER = "anatomy_player"
 
 
 def open_page(**params) -> AppTest:
@@ -67,10 +69,11 @@ def test_vocabulary_symbols_are_shown():
     assert "c_{t-1}" in symbolic and "x_t" in symbolic
 
 
-def test_moving_the_slider_changes_the_numbers():
+def test_a_step_of_the_player_changes_the_numbers():
     at = open_page(variant="peephole")
     before = latex_blocks(at)
-    at.slider(key="anatomy_t").set_value(7).run()
+    assert player_args(at, PLAYER)["live"] is True  # the server draws the diagram of each step, Play too
+    report(at, PLAYER, 7)
     assert not at.exception
     after = latex_blocks(at)
     assert after[0] == before[0]  # the symbolic equations do not depend on t
@@ -99,7 +102,7 @@ def test_choosing_a_unit_changes_the_numbers_and_the_link():
         assert line.replace(" = ", " &= ", 1) in numbers
     assert r"\mathrm{LTM}_t[2]" in numbers
     assert at.query_params["unit"] == "2"
-    assert at.slider(key="anatomy_t").value == 3  # t came from the link
+    assert player_args(at, PLAYER)["t"] == 3  # t came from the link
 
 
 def test_link_unit_is_validated():
@@ -127,7 +130,7 @@ def test_upper_layer_of_a_stack():
 
 def test_smallest_view_one_unit_one_step():
     at = open_page(hidden=1, length=1, variant="no_forget")
-    assert [s.key for s in at.slider] == ["w_hidden"]  # no time slider for a single step
+    assert (player_args(at, PLAYER)["t"], player_args(at, PLAYER)["T"]) == (0, 1)
     assert at.selectbox(key="anatomy_unit").value == 0
     numbers = latex_blocks(at)[1]
     for line in substituted(_one_step_trace(), 0, 0, 0, "standard"):

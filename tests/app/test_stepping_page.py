@@ -1,23 +1,22 @@
-"""pages/2_Step_through_time.py under streamlit.testing: the buttons and the slider move t, the figure and
+"""pages/2_Step_through_time.py under streamlit.testing: a step the player reports moves t, the figure and
 the link follow, t stays inside the sequence, and the trace can be downloaded.
 
-A step leaves the drawn chart as it is and writes a script that shows the step's animation frame
-(``ui.follow_step``): what the learner sees is ``shown(at)``, the drawn figure at the script's frame."""
+A step leaves the drawn chart as it is and the step player shows the step's animation frame
+(``ui.follow_step``): what the learner sees is ``shown(at)``, the drawn figure at the player's step."""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 import plotly.io
 import pytest
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.errors import AppTestError
 
 from lstm_core import LSTM, VARIANTS, notation
 from lstm_core.sequences import make_preset
+from tests.player import player_args, report
 from tests.plotly_data import at_frame, chart_specs, decode
 from ui import figure_cache
 from ui.figures.stepping import TABLE_KEYS, stepping_spec
@@ -56,8 +55,7 @@ def figure(at: AppTest) -> dict:
     return spec
 
 
-# The page's step script names the frame and the chart it animates (assets/js/show_step.js).
-STEP_SCRIPT = re.compile(r'const frame = "(\d+)";\s*const chart = "\.st-key-(\S+) \.js-plotly-plot";')
+PLAYER = "step_player"
 
 
 def chart_key(at: AppTest) -> str:
@@ -67,12 +65,12 @@ def chart_key(at: AppTest) -> str:
 
 
 def shown(at: AppTest) -> tuple[int, dict]:
-    """The step the page's script shows, and the figure as the browser shows it then: the drawn figure
-    animated to that step's frame. The script must aim at this page's chart."""
-    (html,) = at.get("html")
-    frame, key = STEP_SCRIPT.search(html.proto.body).groups()
-    assert key == chart_key(at), (key, chart_key(at))
-    return int(frame), at_frame(figure(at), frame)
+    """The step the player shows, and the figure as the browser shows it then: the drawn figure animated
+    to that step's frame. The player must aim at this page's chart, which must have that frame."""
+    args = player_args(at, PLAYER)
+    assert args["chart"] == f".st-key-{chart_key(at)} .js-plotly-plot", (args["chart"], chart_key(at))
+    assert args["t"] in args["steps"]
+    return args["t"], at_frame(figure(at), str(args["t"]))
 
 
 def trace_of(spec: dict, role: str, **meta) -> dict:
@@ -85,19 +83,14 @@ def trace_of(spec: dict, role: str, **meta) -> dict:
     return found[0]
 
 
-def step_label(at: AppTest) -> str:
-    (label,) = [m.value for m in at.markdown if m.value.startswith("**Step ")]
-    return label
-
-
-def buttons(at: AppTest) -> dict[str, bool]:
-    """Label → disabled, for the page's two step buttons."""
-    return {b.label: b.disabled for b in at.button if b.label in ("Previous step", "Next step")}
+def step(at: AppTest, t: int) -> AppTest:
+    return report(at, PLAYER, t)
 
 
 def assert_shows_step(at: AppTest, t: int, variant="standard", length=T) -> None:
-    assert at.slider(key="step_t").value == t
-    assert step_label(at).startswith(f"**Step {t} of {length}**")
+    args = player_args(at, PLAYER)
+    assert (args["t"], args["T"]) == (t, length)  # the player's label: "Step t of T"
+    assert at.query_params.get("t", "0") == str(t)
     lt = expected_trace(variant, length=length).layers[0]
     frame, spec = shown(at)
     assert frame == t
@@ -113,61 +106,57 @@ def test_page_runs_and_shows_step_zero(variant):
     at = open_page(variant=variant)
     assert [t.value for t in at.title] == ["Step through time"]
     assert_shows_step(at, 0, variant)
-    assert buttons(at) == {"Previous step": True, "Next step": False}
     spec = figure(at)
-    assert len(spec["frames"]) == T  # Play runs through every step in the browser
-    assert [b["label"] for b in spec["layout"]["updatemenus"][0]["buttons"]] == ["▶ Play", "■ Pause"]
+    assert len(spec["frames"]) == T  # the player's Play runs through every step in the browser
+    assert player_args(at, PLAYER)["steps"] == list(range(T))
+    assert "updatemenus" not in spec["layout"] and "sliders" not in spec["layout"]  # one set of controls
 
 
 def test_next_step_moves_t_the_figure_and_the_link():
     at = open_page()
     before = shown(at)[1]
-    at.button(key="step_next").click().run()
+    step(at, 1)
     assert not at.exception
     assert_shows_step(at, 1)
     assert at.query_params["t"] == "1"
     after = shown(at)[1]
     assert trace_of(after, "c")["y"] != trace_of(before, "c")["y"]
-    at.button(key="step_next").click().run()
+    step(at, 2)
     assert_shows_step(at, 2)
     assert at.query_params["t"] == "2"
-    at.button(key="step_prev").click().run()
+    step(at, 1)
     assert_shows_step(at, 1)
     assert at.query_params["t"] == "1"
-    assert buttons(at) == {"Previous step": False, "Next step": False}
+    assert player_args(at, PLAYER)["rev"] == 1  # the player's own steps: it was never told to jump
 
 
-def test_previous_step_at_zero_stays_at_zero():
-    at = open_page()
-    assert buttons(at)["Previous step"] is True  # disabled: nobody can click it
-    with pytest.raises(AppTestError, match="disabled"):
-        at.button(key="step_prev").click()
-    at.run()
+def test_a_report_outside_the_sequence_is_kept_inside_it():
+    at = step(open_page(), -1)
     assert not at.exception
     assert_shows_step(at, 0)
     assert "t" not in at.query_params  # t = 0 is the default: the link leaves it out
-
-
-def test_next_step_at_the_last_step_stays_there():
-    at = open_page(t=T - 1)
+    step(at, T + 5)
     assert_shows_step(at, T - 1)
-    assert buttons(at) == {"Previous step": False, "Next step": True}
-    with pytest.raises(AppTestError, match="disabled"):
-        at.button(key="step_next").click()
-    at.button(key="step_prev").click().run()
-    at.button(key="step_next").click().run()
-    assert not at.exception
-    assert_shows_step(at, T - 1)
-    assert buttons(at)["Next step"] is True
 
 
-def test_the_slider_scrubs_to_any_step():
+def test_a_length_change_keeps_t_when_it_exists_else_clamps_it_and_says_so():
+    at = step(open_page(), 7)
+    at.number_input(key="w_length").set_value(12).run()
+    assert_shows_step(at, 7, length=12)
+    assert not at.info
+    at.number_input(key="w_length").set_value(5).run()
+    assert_shows_step(at, 4, length=5)
+    assert any("Step 7 is past the end of this 5-step sequence" in i.value for i in at.info)
+    assert player_args(at, PLAYER)["rev"] == 2  # told to jump: the server moved t
+
+
+def test_a_jump_reaches_any_step():
     at = open_page(variant="peephole")
-    at.slider(key="step_t").set_value(13).run()
+    step(at, 13)
     assert not at.exception
     assert_shows_step(at, 13, "peephole")
     assert at.query_params["t"] == "13"
-    at.button(key="step_prev").click().run()
+    step(at, 12)
     assert_shows_step(at, 12, "peephole")
 
 
@@ -214,7 +203,7 @@ def test_upper_layer_is_shown_when_chosen_in_the_sidebar():
     spec = figure(at)
     np.testing.assert_allclose(decode(trace_of(spec, "c")["y"]), trace.layers[1].c[0], rtol=0, atol=1e-12)
     assert "layer 2 of 2" in spec["layout"]["title"]["text"]
-    at.button(key="step_next").click().run()
+    step(at, 1)
     np.testing.assert_allclose(
         decode(trace_of(shown(at)[1], "c")["y"]), trace.layers[1].c[1], rtol=0, atol=1e-12
     )
@@ -233,23 +222,21 @@ def test_table_and_csv_download():
     np.testing.assert_allclose(frame[notation.short("c", "udacity")], lt.c.ravel(), rtol=0, atol=1e-12)
 
 
-def test_single_step_sequence_has_no_slider_and_no_moves():
+def test_single_step_sequence_has_one_step_only():
     at = open_page(length=1, hidden=1)
-    assert "step_t" not in [s.key for s in at.slider]
-    assert buttons(at) == {"Previous step": True, "Next step": True}
-    assert step_label(at).startswith("**Step 0 of 1**")
+    assert (player_args(at, PLAYER)["t"], player_args(at, PLAYER)["T"]) == (0, 1)
     assert len(figure(at)["frames"]) == 1
+    assert player_args(step(at, 1), PLAYER)["t"] == 0
+    assert not at.exception and "t" not in at.query_params
 
 
 def assert_shows_the_builders_figure(at: AppTest, t: int, unit: int, drawn_at: int) -> None:
     """The page drew exactly what stepping_spec draws from scratch at ``drawn_at``, and shows at t the
-    same traces as stepping_spec draws at t; of the layout, only where the slider starts differs."""
+    same traces and layout as stepping_spec draws at t."""
     assert figure(at) == expected_spec(drawn_at, unit, "udacity", "udacity")
     frame, spec = shown(at)
     scratch = expected_spec(t, unit, "udacity", "udacity")
     assert frame == t and spec["data"] == scratch["data"] and spec["frames"] == scratch["frames"]
-    assert spec["layout"]["sliders"][0]["active"] == drawn_at  # Plotly moves the handle to the frame shown
-    spec["layout"]["sliders"][0]["active"] = t
     assert spec["layout"] == scratch["layout"]
 
 
@@ -259,43 +246,43 @@ def test_the_cached_figure_is_the_pure_builders_figure_at_every_step():
     what stepping_spec draws from scratch at that step."""
     at = open_page(variant="udacity", vocabulary="udacity")
     assert_shows_the_builders_figure(at, 0, 0, drawn_at=0)
-    at.button(key="step_next").click().run()
-    at.button(key="step_next").click().run()
+    step(at, 1)
+    step(at, 2)
     assert_shows_the_builders_figure(at, 2, 0, drawn_at=0)
     at.selectbox(key="step_unit").set_value(3).run()  # a new view: drawn afresh, at the step on show
     assert_shows_the_builders_figure(at, 2, 3, drawn_at=2)
-    at.slider(key="step_t").set_value(17).run()
-    at.button(key="step_prev").click().run()
+    step(at, 17)
+    step(at, 16)
     assert not at.exception
     assert_shows_the_builders_figure(at, 16, 3, drawn_at=2)
 
 
 def test_a_step_resends_no_figure_a_new_view_draws_one():
     """Between steps the chart's element is identical (Streamlit neither resends nor redraws it) and only
-    the script's frame moves; a new unit, or a step with no frame in the drawn figure, draws a new chart
-    under a new key, which the script then aims at."""
+    the player's step moves; a new unit, or a step with no frame in the drawn figure, draws a new chart
+    under a new key, which the player then aims at."""
     at = open_page()
     (drawn,) = at.get("plotly_chart")
-    for step in (1, 2):
-        at.button(key="step_next").click().run()
+    for t in (1, 2):
+        step(at, t)
         (chart,) = at.get("plotly_chart")
         assert (chart.proto.id, chart.proto.spec) == (drawn.proto.id, drawn.proto.spec)
-        assert shown(at)[0] == step
-    at.slider(key="step_t").set_value(19).run()
+        assert shown(at)[0] == t
+    step(at, 19)
     assert at.get("plotly_chart")[0].proto.id == drawn.proto.id
     first_key = chart_key(at)
     at.selectbox(key="step_unit").set_value(1).run()
     assert chart_key(at) != first_key and shown(at)[0] == 19
-    assert figure(at)["layout"]["sliders"][0]["active"] == 19
+    assert trace_of(figure(at), "c")["y"] == trace_of(at_frame(figure(at), "19"), "c")["y"]  # drawn at 19
 
     long = open_page(length=1000)  # 1000 steps: a frame every 3rd step, plus the step drawn and the last
     keys = [chart_key(long)]
-    for step, redrawn in ((1, True), (2, True), (3, False), (999, False), (998, True)):
-        long.slider(key="step_t").set_value(step).run()
+    for t, redrawn in ((1, True), (2, True), (3, False), (999, False), (998, True)):
+        step(long, t)
         assert not long.exception
-        assert (chart_key(long) != keys[-1]) is redrawn, step
+        assert (chart_key(long) != keys[-1]) is redrawn, t
         keys.append(chart_key(long))
-        assert_shows_step(long, step, length=1000)
+        assert_shows_step(long, t, length=1000)
 
 
 def test_the_figure_is_sent_as_built_without_plotly_rework():

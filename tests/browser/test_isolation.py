@@ -29,6 +29,7 @@ from tests.browser.test_pages import (
     SETTLE_TIMEOUT,
     STEP_PAGE,
     assert_healthy,
+    click_button,
     query,
     shown_step,
     sidebar_text,
@@ -199,7 +200,7 @@ def _set_seed(page, seed: int) -> None:
 
 
 def _step(page, label: str) -> None:
-    page.locator('[data-testid="stMain"]').get_by_role("button", name=label, exact=True).click()
+    click_button(page, label)  # the step player's button
 
 
 def _wait_caption(page, text: str, timeout: float = SETTLE_TIMEOUT) -> None:

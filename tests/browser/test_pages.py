@@ -30,6 +30,13 @@ PAGES = ("", *(re.sub(r"^\d+[_ -]*", "", script.stem) for script in SCRIPTS))
 # Pages that draw their chart only after an action: the button to press first.
 STEP_PAGE = "Step_through_time"
 STEP_TEXT = re.compile(r"Step\s+(\d+)\s+of\s+(\d+)")
+# The step player's iframe (ui/components/step_player): its buttons, slider and "Step t of T" label.
+PLAYER_IFRAME = 'iframe[title="ui.components.step_player.step_player"]'
+PLAYER_LABEL_JS = f"""() => {{
+    const frame = document.querySelector({PLAYER_IFRAME!r});
+    const label = frame && frame.contentDocument && frame.contentDocument.getElementById('label');
+    return label ? label.textContent : null;
+}}"""
 EXCEPTION = '[data-testid="stException"]'
 PLOTLY = '[data-testid="stPlotlyChart"]'
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
@@ -113,9 +120,14 @@ def query(page) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}
 
 
+def player(page):
+    """The step player of the page, as a Playwright frame locator."""
+    return page.frame_locator(PLAYER_IFRAME)
+
+
 def shown_step(page) -> tuple[int, int]:
-    """(t, T) from the page's "Step t of T" text."""
-    match = STEP_TEXT.search(main_text(page))
+    """(t, T) from the step player's "Step t of T" label."""
+    match = STEP_TEXT.search(page.evaluate(PLAYER_LABEL_JS) or "")
     assert match, f"no 'Step t of T' text on {page.url}"
     return int(match[1]), int(match[2])
 
@@ -168,8 +180,15 @@ def test_every_page_opens_and_draws_its_charts(app_url, page, js_errors, server_
     assert_no_traceback(server_log())
 
 
+PLAYER_BUTTONS = ("Previous step", "Next step", "First step", "Last step", "Play", "Pause")
+
+
 def click_button(page, label: str) -> None:
-    page.get_by_role("button", name=label, exact=True).click()
+    """Click the button named ``label``: the step player's own (Previous/Next, Play), else the page's."""
+    if label in PLAYER_BUTTONS:
+        player(page).get_by_role("button", name=label, exact=True).click()
+    else:
+        page.get_by_role("button", name=label, exact=True).click()
 
 
 def _answer_first_question(page) -> None:
@@ -184,14 +203,13 @@ PRESS_FIRST = {"Train": lambda page: click_button(page, "Train"), "Misconception
 
 
 def wait_for_step(page, t: int, timeout: float = 15) -> None:
-    """Wait until the page says "Step t of T" and the address bar has caught up."""
+    """Wait until the player says "Step t of T" and the address bar has caught up."""
     page.wait_for_function(
-        """([t]) => {
-            const main = document.querySelector('[data-testid="stMain"]');
-            const m = main.innerText.match(/Step\\s+(\\d+)\\s+of/);
+        f"""([t]) => {{
+            const m = (({PLAYER_LABEL_JS})() || '').match(/Step\\s+(\\d+)\\s+of/);
             const q = new URLSearchParams(location.search).get('t');
             return m !== null && Number(m[1]) === t && (q === null ? t === 0 : Number(q) === t);
-        }""",
+        }}""",
         arg=[t],
         timeout=timeout * 1000,
         polling=50,
@@ -226,16 +244,20 @@ def test_next_and_previous_step_move_the_plot_and_the_link(app_url, page, js_err
 
 
 def test_the_step_figure_plays_in_the_browser(app_url, page):
-    """Play is a Plotly animation: the plot moves through its frames with no Streamlit rerun."""
+    """Play is the step player's, run in the browser: the plot moves through its animation frames with no
+    Streamlit rerun until it pauses; then the page catches up with the step it stopped at."""
     sent: list = []  # every message the browser sends to the Streamlit server (a rerun request is one)
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
     open_page(page, url(app_url, STEP_PAGE))
     animated = [p for p in plots(page) if p["frames"] > 1]
     assert animated, f"no chart with animation frames: {plots(page)}"
     assert animated[0]["frames"] == shown_step(page)[1], "one frame per time step"
-    assert any("Play" in b for b in animated[0]["buttons"]), animated[0]["buttons"]
+    assert animated[0]["buttons"] == [], "the figure has a Play of its own besides the player's"
     before, requests = plot_signature(page), len(sent)
-    page.locator(".js-plotly-plot .updatemenu-button", has_text="Play").first.click()
+    click_button(page, "Play")
     page.wait_for_function(f"() => ({_SIGNATURE_JS})() !== {before!r}", timeout=10_000, polling=100)
     assert page.locator(EXCEPTION).count() == 0
     assert len(sent) == requests, "Play asked the server for a rerun; it should run in the browser"
+    click_button(page, "Pause")
+    t = int(player(page).locator("body").get_attribute("data-t"))
+    wait_for_step(page, t)

@@ -1,14 +1,12 @@
-"""ui.follow_step: when the stepping figure is drawn afresh, and the script that shows a step's frame."""
+"""ui.follow_step: when the stepping figure is drawn afresh, the chart the player moves, and when the
+player is told that the server moved t."""
 
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
 
-from ui import follow_step
-from ui.follow_step import STATE_KEY, Anchor, anchor, script
+from ui.components.step_player import play_rate, step_player
+from ui.follow_step import STATE_KEY, Anchor, anchor, chart_selector, sync
 
 
 def every_step(drawn_at: int, t: int) -> bool:
@@ -43,30 +41,33 @@ def test_each_anchor_names_its_own_chart():
     assert Anchor("v", 9, 7).chart_key("stepping_figure") == "stepping_figure_7"
 
 
-def test_the_script_shows_frame_t_of_the_named_chart():
-    html = script("stepping_figure_2", 11)
-    style = "<style>div:has(> .st-key-step_follow) { display: none; }</style>"
-    assert html.startswith(style + "<script>") and html.endswith("</script>") and html.count("<script>") == 1
-    code = html.removeprefix(style + "<script>").removesuffix("</script>")
-    assert re.search(r'const frame = "11";', code)
-    assert 'const chart = ".st-key-stepping_figure_2 .js-plotly-plot";' in code
-    assert "Plotly.animate(gd, [frame]" in code
-    assert "redraw: false" in code  # the fast kind of animation: only the traces a frame names move
-    # Everything else is the shipped file, placeholders aside.
-    shipped = follow_step.SCRIPT
-    assert code == shipped.replace('/*FRAME*/ "0"', '"11"').replace(
-        '/*CHART*/ ".js-plotly-plot"', json.dumps(".st-key-stepping_figure_2 .js-plotly-plot")
-    )
-    assert code != shipped
-
-
-@pytest.mark.parametrize("t", [True, 1.5, "3", -1])
-def test_the_script_takes_a_whole_step_only(t):
-    with pytest.raises(ValueError, match="whole number"):
-        script("stepping_figure_0", t)
+def test_the_selector_names_the_chart_of_the_key():
+    assert chart_selector("stepping_figure_2") == ".st-key-stepping_figure_2 .js-plotly-plot"
 
 
 @pytest.mark.parametrize("key", ["", "a b", 'x"];alert(1)//', "k.class"])
-def test_the_script_takes_a_plain_key_only(key):
+def test_the_selector_takes_a_plain_key_only(key):
     with pytest.raises(ValueError, match="chart key"):
-        script(key, 0)
+        chart_selector(key)
+
+
+def test_the_player_is_told_only_when_the_server_moved_t():
+    state: dict = {}
+    assert sync(state, "p", 0) == 1  # first draw: the player takes the server's t
+    assert sync(state, "p", 0) == 1  # a rerun at the same step: nothing new
+    state["p_sync"]["t"] = 5  # the player reported 5 (what ui.follow_step._adopt records)
+    assert sync(state, "p", 5) == 1  # the echo of its own report: it keeps stepping where it is
+    assert sync(state, "p", 3) == 2  # a shorter sequence clamped t: the player jumps there
+    assert sync(state, "q", 3) == 1  # players of other pages keep their own count
+
+
+def test_play_runs_two_steps_a_second_on_short_sequences_and_faster_on_long_ones():
+    assert play_rate(20) == 2.0
+    assert play_rate(100) == 5.0
+    assert play_rate(2000) == 10.0  # at 4×: 40 frames a second
+
+
+@pytest.mark.parametrize(("T", "t"), [(0, 0), (5, 5), (5, -1)])
+def test_the_player_takes_a_step_inside_the_sequence_only(T, t):
+    with pytest.raises(ValueError, match="0 ≤ t < T"):
+        step_player(T, t, 1, key="p")

@@ -12,9 +12,9 @@
 - one unit's f, i, g, o (u for udacity), c and h over time, current step marked.
 
 The figure carries a Plotly animation frame per step (every ``ceil(T / max_frames)``-th step for long
-sequences, always including t and the last step), a Play/Pause button and a Plotly slider, so Play runs
-in the browser with no server round trip; the page's own step buttons show a frame the same way
-(``ui.follow_step``). A frame updates only the traces that depend on t
+sequences, always including t and the last step) and no controls of its own: the page's step player
+(``ui.components.step_player``, through ``ui.follow_step``) shows a frame as it steps and plays, in the
+browser with no server round trip. A frame updates only the traces that depend on t
 (``DYNAMIC_ROLES``): the bars, the c_t ticks and the current-step markers, with ``redraw=False`` (fast).
 Such an animation wipes heatmap traces off the screen (a plotly.js limitation), so each heatmap also lies
 underneath as a layout image of the same colours; the trace stays for its hover and colour bar.
@@ -52,7 +52,7 @@ from lstm_core.trace import STEP_FIELDS, LayerTrace, Trace
 
 MAX_FRAMES = 400  # animation frames at most (plus t and the last step); longer sequences skip steps
 WIDTH_PX = 1400  # the layout is planned for this width; Streamlit stretches it to the container
-MARGIN = dict(l=64, r=215, t=200, b=55)
+MARGIN = dict(l=64, r=215, t=95, b=55)  # t: the title and the first row's titles
 ROW_PX = {"bars": 230, "heat": 80, "x": 140, "unit": 190}
 # The gap above each kind of row: room for its title, plus the tick labels of the row above where shown.
 GAP_PX = {"heat_after_bars": 72, "heat": 30, "x": 62, "unit": 62}
@@ -216,8 +216,8 @@ class SteppingParts:
     Built per (trace, vocabulary, layer, feature names); the parts of each unit of the line panel (its
     lines, its title, the animation frames, whose dots follow that unit) are built on first use and
     kept for the last ``UNITS_KEPT`` units. ``spec(t, unit)`` adds what depends on t: the dynamic
-    traces (the same dicts as the frame of t, plus their static properties), the slider position and
-    the Play list. Parts are never changed once built: ``spec`` returns new top-level containers that
+    traces (the same dicts as the frame of t, plus their static properties) and the frames (t is one of
+    them). Parts are never changed once built: ``spec`` returns new top-level containers that
     share them, so one instance can serve many reruns and sessions at once.
     """
 
@@ -290,13 +290,9 @@ class SteppingParts:
         "frames"}."""
         t, unit = _whole("t", t, self.T), _whole("unit", unit, self.H)
         per_unit = self._unit(unit)
-        steps, stride = frame_steps(self.T, t, self.max_frames)
+        steps, _ = frame_steps(self.T, t, self.max_frames)
         data = self.static + per_unit["lines"] + [trace for trace, _ in self._dynamic(t, unit)]
-        layout = dict(
-            self.layout,
-            annotations=[*self.titles, per_unit["title"]],
-            **_controls(steps, stride, t, self.T),
-        )
+        layout = dict(self.layout, annotations=[*self.titles, per_unit["title"]])
         frames = [per_unit["frames"].get(s) or self._frame(s, unit) for s in steps]
         return {"data": data, "layout": layout, "frames": frames}
 
@@ -725,65 +721,6 @@ def _title(x0: float, y: float, text: str) -> dict:
         showarrow=False,
         align="left",
         font=TITLE_FONT,
-    )
-
-
-def _controls(steps: list[int], stride: int, t: int, T: int) -> dict:
-    """The Play/Pause buttons and the Plotly slider, both running the animation frames in the browser."""
-    frame_ms = int(np.clip(8000 / len(steps), 60, 400))
-    # Play runs every frame, "fromcurrent": after the last frame shown by an animation (the slider, Pause,
-    # or the page's step script), or from the start when none was shown yet or the last one was.
-    play_list = [str(s) for s in steps]
-    every = "" if stride == 1 else f" (Play and this slider show one step in {stride})"
-    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
-    return dict(
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                x=0.0,
-                xanchor="left",
-                y=1.0,
-                yanchor="bottom",
-                pad=dict(t=0, b=132),
-                showactive=False,
-                font=dict(size=13),
-                buttons=[
-                    dict(
-                        label="▶ Play",
-                        method="animate",
-                        args=[
-                            play_list,
-                            dict(
-                                frame=dict(duration=frame_ms, redraw=False),
-                                fromcurrent=True,
-                                transition=dict(duration=0),
-                                mode="immediate",
-                            ),
-                        ],
-                    ),
-                    dict(label="■ Pause", method="animate", args=[[None], still]),
-                ],
-            )
-        ],
-        sliders=[
-            dict(
-                active=steps.index(t),
-                x=0.0,
-                len=1.0,
-                xanchor="left",
-                y=1.0,
-                yanchor="bottom",
-                pad=dict(t=0, b=56, l=0, r=0),
-                currentvalue=dict(
-                    prefix="step t = ", suffix=f" of 0…{T - 1}{every}", xanchor="right", font=dict(size=13)
-                ),
-                ticklen=3,
-                font=dict(size=10),
-                transition=dict(duration=0),  # the handle jumps to a step: no 150 ms glide to redraw
-                steps=[dict(label=str(s), method="animate", args=[[str(s)], still]) for s in steps],
-            )
-        ],
     )
 
 

@@ -1,0 +1,66 @@
+"""The step player: one set of time controls per page, run in the browser, that reports t back.
+
+A bidirectional Streamlit component (``frontend/``: plain HTML, CSS and JavaScript, no build step) with
+⏮ Previous Play Next ⏭, a slider, the "Step t of T" label, a speed choice (0.5×, 1×, 2×, 4×) and Loop.
+It also listens for keys on the whole page (→/PageDown next, ←/PageUp previous, Space play/pause,
+Home/End first/last; not while a text box has focus), so a presentation clicker steps too.
+
+The browser owns t while the learner moves it: each step shows the chart's animation frame at once
+(``chart``: the CSS selector of a Plotly graph whose frames are named by their step, ``steps`` the steps
+that have one) and reports ``{"t", "seq"}`` to the server a moment later (after a run of key presses,
+when Play pauses or ends). With ``live=True`` (a chart the server draws per step, as on Cell anatomy) it
+reports every step, Play included. The server owns t when it moves it on its own (a link, a shorter
+sequence): it passes the new t with a new ``rev``, and the player jumps there.
+
+``ui.follow_step.player`` binds it to the page's view (``ViewState.t`` and the link's ``t``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import streamlit.components.v1 as components
+
+_FRONTEND = Path(__file__).resolve().parent / "frontend"
+_component = components.declare_component("step_player", path=str(_FRONTEND))
+
+
+def play_rate(n_steps: int) -> float:
+    """Steps per second at 1×: two a second, so a class can follow, up to 10 a second on long sequences
+    (a long sequence plays in about 20 s at 1×, 5 s at 4×). ``n_steps``: the steps Play shows."""
+    return float(min(10.0, max(2.0, n_steps / 20)))
+
+
+def step_player(
+    T: int,
+    t: int,
+    rev: int,
+    *,
+    key: str,
+    chart: str | None = None,
+    steps: Sequence[int] | None = None,
+    live: bool = False,
+    font_px: int = 16,
+    on_change: Callable[[], None] | None = None,
+) -> dict | None:
+    """Draw the player for a sequence of T steps at step t and return its last report
+    ``{"t": int, "seq": int}`` (None before the first). ``rev`` changes whenever the server moves t
+    itself; ``steps`` (sorted) are the steps with an animation frame in ``chart`` (None: every step);
+    ``on_change`` runs before the rerun that a report starts (read the report from
+    ``st.session_state[key]``)."""
+    if T < 1 or not 0 <= t < T:
+        raise ValueError(f"need 0 ≤ t < T; got t={t}, T={T}")
+    return _component(
+        T=int(T),
+        t=int(t),
+        rev=int(rev),
+        chart=chart,
+        steps=None if steps is None else [int(s) for s in steps],
+        live=bool(live),
+        rate=play_rate(T if steps is None else len(steps)),
+        font_px=int(font_px),
+        key=key,
+        default=None,
+        on_change=on_change,
+    )
