@@ -384,3 +384,29 @@ def test_every_valid_model_file_loads():
 @given(data=st.binary(max_size=2048), name=st.sampled_from(sorted(MODELS)))
 def test_arbitrary_bytes_as_model_files(data: bytes, name: str):
     total(lambda: read_upload(name, data), ValueError)
+
+
+@FUZZ
+@given(name=st.sampled_from(sorted(MODELS)), data=st.data())
+def test_mutated_model_files(name: str, data):
+    """Valid Keras/ONNX files flipped, cut or extended: a value or a ValueError with a message (a flipped
+    byte once made h5py raise OverflowError straight through to the page)."""
+    raw = bytearray(MODELS[name])
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(raw) - 1))
+        kind = data.draw(st.sampled_from(["flip", "truncate", "extend"]))
+        if kind == "flip":
+            raw[at] ^= data.draw(st.integers(1, 255))
+        elif kind == "truncate":
+            del raw[max(at, 1) :]
+        else:
+            raw += data.draw(st.binary(min_size=1, max_size=64))
+    total(lambda: read_upload(name, bytes(raw)), ValueError)
+
+
+def test_flipped_legacy_h5_byte_is_refused():
+    """Regression: byte 49 of a legacy .h5 flipped made h5py raise OverflowError."""
+    raw = bytearray(MODELS["legacy.h5"])
+    raw[49] ^= 1
+    with pytest.raises(ValueError, match=r"\S"):
+        read_upload("legacy.h5", bytes(raw))
