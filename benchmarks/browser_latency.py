@@ -1,6 +1,7 @@
 """How long **Next step** takes in a real browser: our Step through time page against a one-chart floor.
 
-Usage: python benchmarks/browser_latency.py [--clicks 12] [--rounds 1] [--loads 3]
+Usage: python benchmarks/browser_latency.py [--quick] [--clicks 12] [--keys 12] [--rounds 1] [--loads 3]
+       [--speed 4] [--play-seconds 4]
 
 Starts ``streamlit run app.py`` and, in the same run, a minimal Streamlit app (one ``@st.fragment`` with a
 Next step button and one Plotly bar chart, written to a temp folder) as the floor: the least a Streamlit
@@ -15,6 +16,13 @@ No fixed sleeps: the page is polled on every DOM mutation. The WebSocket is wrap
 goes: click → request sent (browser), → first reply (the server started the run), → the figure's message
 (script run and transfer), → updated (React and Plotly redraw), plus the bytes each click receives and the
 page's main-thread long tasks (PerformanceObserver "longtask").
+
+Our **Next step** is a button of the step player (ui/components/step_player), inside its iframe; the step
+label is there too. Issue 12's speed section, in the same run:
+  key      → keydown (ArrowRight, on the page) → the stepping figure shows the new frame with new numbers
+           (first animation frame after), p50, against the floor's click → settled;
+  Play     distinct frames the figure shows per second against 1 / frame duration (the player's rate at
+           ``--speed``), on 20 and 400 steps, from step 0 for ``--play-seconds`` or to the end.
 
 Cold first load: navigation start → the first chart has drawn marks, in a fresh browser context; once
 right after the server started (nothing imported or cached yet) and ``--loads`` times on a warm server.
@@ -45,9 +53,11 @@ from tests.browser.helpers import (  # noqa: E402
     stop_streamlit,
     wait_healthy,
 )
+from tests.browser.test_pages import PLAYER_IFRAME, PLAYER_LABEL_JS, STEP_PAGE, player, wait_for_step  # noqa: E402
+from tests.browser.test_step_follow import focus_page  # noqa: E402
+from ui.components.step_player import play_rate  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 1000}
-STEP_PAGE = "Step_through_time"
 TARGET_RATIO, GOAL_RATIO = 2.0, 1.2
 
 FLOOR_APP = '''
@@ -99,8 +109,13 @@ WS_WRAPPER = """(() => {
     window.WebSocket = Wrapped;
 })();"""
 
-# Shared page-side helpers: a fingerprint of every plot's numbers, the step the page shows.
-PAGE_HELPERS = """
+# Shared page-side helpers: a fingerprint of every plot's numbers, the step the page shows, a button by its
+# label. On our page the label and the step buttons are inside the step player's iframe
+# (tests/browser/test_pages.py: PLAYER_IFRAME, PLAYER_LABEL_JS); on the floor app they are in the page.
+PAGE_HELPERS = f"""
+    const playerDoc = () => document.querySelector({PLAYER_IFRAME!r})?.contentDocument ?? null;
+    const playerLabel = {PLAYER_LABEL_JS};"""
+PAGE_HELPERS += """
     const mainEl = () => document.querySelector('[data-testid="stMain"]');
     const replacer = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
     const signature = () => {
@@ -111,9 +126,12 @@ PAGE_HELPERS = """
         return text.length + ':' + (h >>> 0);
     };
     const shownStep = () => {
-        const m = (mainEl()?.textContent || '').match(/Step\\s+(\\d+)\\s+of\\s+\\d+/);
+        const m = (playerLabel() ?? mainEl()?.textContent ?? '').match(/Step\\s+(\\d+)\\s+of\\s+\\d+/);
         return m ? Number(m[1]) : null;
     };
+    const findButton = label => [mainEl(), playerDoc()?.body].filter(Boolean)
+        .flatMap(root => [...root.querySelectorAll('button')])
+        .find(b => b.getAttribute('aria-label') === label || b.textContent.trim() === label);
     const linkStep = () => Number(new URLSearchParams(location.search).get('t') ?? 0);
     const drawnCharts = () => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
         .filter(gd => gd.data && gd.data.length > 0 && gd.querySelector(
@@ -131,11 +149,12 @@ CLICK_JS = (
     const longTasks = [];  // main-thread work over 50 ms (React, Plotly drawing), while nothing else runs
     const lto = new PerformanceObserver(list => longTasks.push(...list.getEntries()));
     lto.observe({type: 'longtask'});
-    for (const sel of ['[data-testid="stMain"]', '[data-testid="stSidebar"]']) {
-        const el = document.querySelector(sel);
+    const watched = ['[data-testid="stMain"]', '[data-testid="stSidebar"]']
+        .map(sel => document.querySelector(sel));
+    for (const el of [...watched, playerDoc()?.body]) {
         if (el) obs.observe(el, {subtree: true, childList: true, attributes: true, characterData: true});
     }
-    const button = [...mainEl().querySelectorAll('button')].find(b => b.textContent.trim() === label);
+    const button = findButton(label);
     if (!button) { obs.disconnect(); return {error: `no button labelled ${label}`}; }
     const before = signature(), wsMark = window.__wslog.length;
     const t0 = performance.now();
@@ -185,6 +204,46 @@ ALL_DRAWN_JS = (
     return window.__allDrawn !== undefined;
 }"""
 )
+
+
+# Armed before a key press: the keydown's time on the page (capture phase, before the player's own
+# listener), then, on every animation frame, whether the stepping figure shows frame `wanted` with new
+# numbers; resolves to ms from the keydown until the first painted frame that does.
+KEY_ARM_JS = (
+    """([wanted, timeoutMs]) => {"""
+    + PAGE_HELPERS
+    + """
+    const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+    const before = signature();
+    window.__keyResult = new Promise(resolve => {
+        let t0 = null;
+        document.addEventListener('keydown', ev => { t0 ??= ev.timeStamp; }, {capture: true, once: true});
+        const start = performance.now();
+        const poll = () => {
+            const shows = gd._fullLayout._currentFrame === String(wanted) && signature() !== before;
+            const paint = () => resolve({shown: performance.now() - t0});
+            if (t0 !== null && shows) return requestAnimationFrame(paint);
+            if (performance.now() - start > timeoutMs) return resolve({error: `frame ${wanted} not shown`});
+            requestAnimationFrame(poll);
+        };
+        requestAnimationFrame(poll);
+    });
+}"""
+)
+
+# While Play runs: on every animation frame, note when the figure's shown frame changes.
+PLAY_WATCH_JS = """() => {
+    const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+    const seen = (window.__frames = []);
+    let last = gd._fullLayout._currentFrame;
+    const watch = () => {
+        const now = gd._fullLayout._currentFrame;
+        if (now !== last) { seen.push([performance.now(), now]); last = now; }
+        if (!window.__stopWatch) requestAnimationFrame(watch);
+    };
+    window.__stopWatch = false;
+    requestAnimationFrame(watch);
+}"""
 
 
 @dataclass
@@ -275,12 +334,86 @@ def measure_clicks(browser, address: str, clicks: int, quiet_ms: float, use_link
         context.close()
 
 
+def measure_keys(browser, address: str, keys: int) -> list[float]:
+    """ms from a → keydown until the figure shows the next step, ``keys`` times, each after the page has
+    caught up with the last (the player reports t 250 ms after the last key, then the server reruns)."""
+    context, page = new_page(browser)
+    try:
+        page.goto(address)
+        settle(page, timeout=60)
+        page.wait_for_function(FIRST_DRAWN_JS, timeout=30_000, polling="raf")
+        focus_page(page)
+        start = page.evaluate("() => {" + PAGE_HELPERS + " return shownStep(); }")
+        shown = []
+        for k in range(1, keys + 1):
+            page.evaluate(KEY_ARM_JS, [start + k, 20_000])
+            page.keyboard.press("ArrowRight")
+            r = page.evaluate("() => window.__keyResult")
+            if "error" in r:
+                raise RuntimeError(f"key {k} at {page.url}: {r['error']}")
+            shown.append(r["shown"])
+            wait_for_step(page, start + k, timeout=30)
+        return shown
+    finally:
+        context.close()
+
+
+@dataclass
+class PlayRun:
+    steps: int
+    asked: float  # frames per second Play asks for: 1 / frame duration
+    shown: float  # distinct frames the figure showed per second
+    frames: int
+
+
+def measure_play(browser, address: str, steps: int, speed: str, seconds: float) -> PlayRun:
+    """Play from step 0 at ``speed`` for up to ``seconds`` (or to the end); distinct frames per second."""
+    context, page = new_page(browser)
+    try:
+        page.goto(address)
+        settle(page, timeout=60)
+        wait_for_step(page, 0, timeout=60)
+        player(page).locator("#speed").select_option(speed)
+        page.evaluate(PLAY_WATCH_JS)
+        player(page).get_by_role("button", name="Play", exact=True).click()
+        page.wait_for_timeout(seconds * 1000)
+        page.evaluate("() => { window.__stopWatch = true; }")
+        frames = page.evaluate("() => window.__frames")
+        if len(frames) < 3:
+            raise RuntimeError(f"Play showed only {len(frames)} frames at {page.url}")
+        span = (frames[-1][0] - frames[0][0]) / 1000
+        return PlayRun(steps, play_rate(steps) * float(speed), (len(frames) - 1) / span, len(frames))
+    finally:
+        context.close()
+
+
 def p50(values) -> float:
     return statistics.median(values)
 
 
 def fmt_ms(v: float) -> str:
     return f"{v:8.0f} ms"
+
+
+def report_speed(keys: list[float], ours: Clicks, floor: Clicks, plays: list[PlayRun]) -> None:
+    """Issue 12's speed targets, each a ratio measured in this run."""
+    key_ratio = p50(keys) / p50(floor.settled)
+    click_ratio = p50(ours.settled) / p50(floor.settled)
+    print()
+    print("Issue 12, speed (ratios from this run):")
+    print(
+        f"  key → figure shows the new step, p50 {p50(keys):.0f} ms vs floor click → settled "
+        f"{p50(floor.settled):.0f} ms: {key_ratio:.2f}x  (target ≤ 0.5x, goal ≤ 0.3x)"
+    )
+    print(
+        f"  Next step → page settled (default view), p50 {p50(ours.settled):.0f} ms vs floor "
+        f"{p50(floor.settled):.0f} ms: {click_ratio:.2f}x  (target ≤ 1.2x)"
+    )
+    for run in plays:
+        print(
+            f"  Play, {run.steps} steps: {run.shown:.1f} distinct frames/s vs {run.asked:.1f} asked "
+            f"(1/frame duration), {run.frames} frames: {run.shown / run.asked:.0%}  (target ≥ 95 %)"
+        )
 
 
 def report(ours: Clicks, floor: Clicks, ours_loads: Loads, floor_loads: Loads, clicks: int) -> None:
@@ -361,6 +494,12 @@ def report(ours: Clicks, floor: Clicks, ours_loads: Loads, floor_loads: Loads, c
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clicks", type=int, default=12, help="Next step clicks per round, each app")
+    parser.add_argument("--keys", type=int, default=12, help="→ key presses on our page")
+    parser.add_argument("--speed", default="4", choices=["0.5", "1", "2", "4"], help="Play speed")
+    parser.add_argument("--play-seconds", type=float, default=4, help="how long Play runs, each length")
+    parser.add_argument(
+        "--quick", action="store_true", help="6 clicks, 6 keys, 1 warm load, 3 s of Play: about 2 minutes"
+    )
     parser.add_argument(
         "--rounds", type=int, default=1, help="rounds of clicks, ours then the floor in each (pooled)"
     )
@@ -372,7 +511,9 @@ def main() -> None:
         "--query", default="", help="extra query string for our page, e.g. hidden=32&length=200"
     )
     args = parser.parse_args()
-    for name in ("clicks", "rounds", "loads"):
+    if args.quick:
+        args.clicks, args.keys, args.loads, args.play_seconds = 6, 6, 1, 3
+    for name in ("clicks", "rounds", "loads", "keys"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1")
 
@@ -400,6 +541,13 @@ def main() -> None:
                 for _ in range(args.rounds):  # alternate, so a drift of the machine hits both alike
                     ours.add(measure_clicks(browser, ours_page, args.clicks, args.quiet, use_link=True))
                     floor.add(measure_clicks(browser, floor_url, args.clicks, args.quiet, use_link=False))
+                keys = measure_keys(browser, ours_page, args.keys)
+                plays = [
+                    measure_play(
+                        browser, f"{ours_url}/{STEP_PAGE}?length={n}", n, args.speed, args.play_seconds
+                    )
+                    for n in (20, 400)
+                ]
             finally:
                 browser.close()
     finally:
@@ -407,6 +555,11 @@ def main() -> None:
         stop_streamlit(floor_proc)
     print(f"our page: {ours_page}   logs: {workdir}")
     report(ours, floor, ours_loads, floor_loads, args.clicks * args.rounds)
+    report_speed(keys, ours, floor, plays)
+    print(
+        f"(Play at {args.speed}x for {args.play_seconds:g} s; one run on a shared {os.cpu_count()}-core "
+        "machine: the ratios are side by side, the ms are noisy)"
+    )
 
 
 if __name__ == "__main__":
