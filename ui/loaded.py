@@ -30,6 +30,7 @@ save_file(model.lstm.state_dict(), "lstm.safetensors")   # model.lstm is the nn.
 or the whole model to ONNX with `torch.onnx.export(model, (x,), "model.onnx", dynamo=False)`. Keras
 models upload as they are saved: `model.save("model.keras")` or `model.save_weights("model.weights.h5")`."""
 UPLOAD_TYPES = ["safetensors", "npz", "json", "keras", "h5", "onnx", "pt", "pth", "pkl", "ckpt", "bin"]
+UPLOAD_LABEL = "Weight or model file"  # the uploader's label; browser tests find the widget by it
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def panel(sb) -> None:
                 del st.session_state["loaded_net"]
                 st.rerun()
         upload = st.file_uploader(
-            "Weight or model file (.safetensors, .npz, .json, .keras, .weights.h5, .h5, .onnx)",
+            f"{UPLOAD_LABEL} (.safetensors, .npz, .json, .keras, .weights.h5, .h5, .onnx)",
             type=UPLOAD_TYPES,
             key="weights_upload",
             max_upload_size=UPLOAD_MB,  # the one upload limit (lstm_core/limits.py)

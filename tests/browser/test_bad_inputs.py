@@ -26,7 +26,7 @@ from tests.bad_inputs.corpus import CASES, Case
 from tests.browser.helpers import settle
 from tests.browser.test_pages import EXCEPTION, SETTLE_TIMEOUT, open_page, sidebar_text, url
 from tests.plotly_data import decode
-from ui.loaded import read_upload
+from ui.loaded import UPLOAD_LABEL, read_upload
 
 SIDEBAR = '[data-testid="stSidebar"]'
 ERROR = f'{SIDEBAR} [data-testid="stAlertContentError"]'
@@ -205,7 +205,7 @@ def test_a_bad_weight_file_in_the_browser(app_url, page, case_id):
     c = case(case_id)
     open_page(page, url(app_url))
     page.locator(SIDEBAR).get_by_text("Load weights", exact=True).click()
-    upload(page, "Weight file", build.GOOD_WEIGHTS.name, build.GOOD_WEIGHTS.read_bytes())
+    upload(page, UPLOAD_LABEL, build.GOOD_WEIGHTS.name, build.GOOD_WEIGHTS.read_bytes())
     settle(page, timeout=SETTLE_TIMEOUT)
     # The panel loads the file after the run's settings were read; any rerun (here: the seed, which
     # loaded weights do not use) shows it.
@@ -218,7 +218,7 @@ def test_a_bad_weight_file_in_the_browser(app_url, page, case_id):
     good = net.run(make_preset("sine", 20, 0).x).layers[0].c.T
     assert_page(page, good)
 
-    message = error_after(page, lambda: upload(page, "Weight file", c.filename, c.data()))
+    message = error_after(page, lambda: upload(page, UPLOAD_LABEL, c.filename, c.data()))
     assert message.startswith(f"{c.filename} was not loaded: "), message
     assert_message(message, c, "The previous loaded weights are still in use.")
     assert summary in sidebar_text(page)

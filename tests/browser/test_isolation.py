@@ -38,6 +38,7 @@ from tests.browser.test_pages import (
     wait_for_step,
 )
 from tests.plotly_data import decode
+from ui.loaded import UPLOAD_LABEL
 
 ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = ROOT / "assets" / "weights" / "pytorch_export.safetensors"  # nn.LSTM(2, 4)
@@ -189,7 +190,7 @@ def _uploader(page, label: str):
 def _upload_weights(page) -> None:
     """Open the sidebar's Load weights panel and upload the example PyTorch export."""
     page.locator(SIDEBAR).get_by_text("Load weights", exact=True).click()
-    _uploader(page, "Weight file").set_input_files(str(WEIGHTS))
+    _uploader(page, UPLOAD_LABEL).set_input_files(str(WEIGHTS))
 
 
 def _set_seed(page, seed: int) -> None:
