@@ -16,7 +16,7 @@ from tests.browser.test_pages import (
     wait_for_drawn_plots,
 )
 from tests.ui.test_lessons import expected_answers
-from ui.lessons import LESSONS
+from ui.lessons import LESSONS, inside_a_string
 from ui.lessons.questions import num
 
 FIGURE = ".st-key-lesson_figure .js-plotly-plot"
@@ -40,6 +40,10 @@ def shows_the_prepared_state(lesson, drawn: dict) -> bool:
     """The figure stops one step before the step asked about (lesson 7: the steps nearest the loss)."""
     if lesson.number == 7:
         return drawn["max_x"] == lesson.build().shown - 1 and "steps nearest the loss" in drawn["text"]
+    if lesson.number == 9:  # the held-out snippet, one text mark per character, coloured by the target
+        snippet = (inside_a_string.MODELS / "python_chars_snippet.txt").read_text(encoding="utf-8")
+        shown = "".join(drawn["text"].split(" | ")[:12])
+        return shown == snippet[:12] and "inside strings" in drawn["text"]
     s = lesson.scene()
     if lesson.number == 3:  # the cell diagram of one step
         return f"step t = {s.t - 1} of {s.t}" in drawn["text"]
