@@ -65,6 +65,10 @@ def test_a_right_answer_scores_and_explains_with_the_learners_own_cell():
     (spec,) = chart_specs(at)
     z = [decode(t["z"]) for t in spec["data"] if t["type"] == "heatmap"]
     assert any(zz.shape == f.T.shape and np.allclose(zz, f.T, atol=1e-12) for zz in z)
+    # each gate's heatmap is drawn in that gate's colour from the notation table, not a shared viridis
+    for heat in (t for t in spec["data"] if t["type"] == "heatmap"):
+        scale = spec["layout"][heat["coloraxis"]]["colorscale"]
+        assert scale[-1][1].lower() == notation.colour(heat["meta"]["key"]).lower()
     assert f"from {f.min():.2f} to {f.max():.2f}" in at.info[0].value
     assert at.radio(key="quiz_choice_switches_done").disabled
 

@@ -82,13 +82,24 @@ def test_no_forget_panel_is_a_note(traces, vocabulary):
     assert note.x == pytest.approx((x0 + x1) / 2) and note.y == pytest.approx((y0 + y1) / 2)
 
 
-def test_gate_scales(traces):
-    fig = compare_gates_figure(traces, "standard")
+@pytest.mark.parametrize("vocabulary", ["standard", "udacity"])
+def test_each_gate_row_is_drawn_in_that_gates_colour(traces, vocabulary):
+    fig = compare_gates_figure(traces, vocabulary)
+    axes = {}
     for heat in fig.data:
-        wanted = "coloraxis" if heat.meta["key"] in ("i", "f", "o") else "coloraxis2"
-        assert heat.coloraxis == wanted
-    assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (0, 1)
-    assert (fig.layout.coloraxis2.cmin, fig.layout.coloraxis2.cmax) == (-1, 1)
+        axes.setdefault(heat.meta["key"], set()).add(heat.coloraxis)
+    # one colour axis per gate, shared by every variant's panel of that gate
+    assert all(len(names) == 1 for names in axes.values())
+    assert len({next(iter(names)) for names in axes.values()}) == len(HEATMAP_KEYS)
+    for key, (name,) in axes.items():
+        axis = fig.layout[name]
+        top = axis.colorscale[-1][1]
+        assert top.lower() == notation.colour(key).lower(), key  # open / positive end is the gate's colour
+        assert "viridis" not in str(axis.colorscale).lower()
+        squash = notation.quantity(key).kind == "squash"
+        assert (axis.cmin, axis.cmax) == ((-1, 1) if squash else (0, 1))
+        assert axis.colorbar.title.text == notation.html(key, vocabulary)
+    assert len({notation.colour(k) for k in HEATMAP_KEYS}) == len(HEATMAP_KEYS)
 
 
 @pytest.mark.parametrize("vocabulary", ["standard", "udacity"])

@@ -24,12 +24,10 @@ from plotly.subplots import make_subplots
 
 from lstm_core import notation
 from lstm_core.trace import Trace
+from ui.figures.stepping import colour_scale
 
 STATE_KEYS = ("c", "h")
 HEATMAP_KEYS = ("i", "f", "g", "o", "u")
-SIGMOID_KEYS = ("i", "f", "o")  # in [0, 1]; g and u are tanh outputs in [-1, 1]
-GATE_SCALE = "Viridis"  # sequential, colour-blind safe: dark = closed (0), yellow = open (1)
-VALUE_SCALE = "RdBu"  # diverging, colour-blind safe: red negative, blue positive
 
 
 def _variants(traces: Mapping[str, Trace]) -> list[str]:
@@ -146,13 +144,21 @@ def _panel_label(fig: go.Figure, axis: int, text: str, key: str, variant: str) -
     )
 
 
+def _axis(key: str) -> str:
+    """The colour axis of a gate's row: one per gate, so each gate keeps its own colour."""
+    index = HEATMAP_KEYS.index(key) + 1
+    return "coloraxis" if index == 1 else f"coloraxis{index}"
+
+
 def compare_gates_figure(
     traces: Mapping[str, Trace], vocabulary: str, layer: int = -1, t: int | None = None
 ) -> go.Figure:
     """One heatmap per gate (rows i, f, g, o, u) and variant (columns): units down, time across.
 
-    Sigmoid gates share one 0–1 colour scale, the tanh outputs g and u one −1…1 scale. A variant without a
-    gate (no_forget's f) gets a note panel in its place. t: a dotted marker at that step, or None.
+    Each row has its own colour axis (``coloraxis`` for i, ``coloraxis2`` for f, …) in that gate's colour
+    from the notation table, the same scale Step through time uses: white → colour on [0, 1] for sigmoid
+    gates, vermillion → white → colour on [−1, 1] for g and u. A variant without a gate (no_forget's f)
+    gets a note panel in its place. t: a dotted marker at that step, or None.
     """
     variants = _variants(traces)
     notation.names("x", vocabulary)
@@ -192,7 +198,7 @@ def compare_gates_figure(
                     z=getattr(lt, key).T,
                     x=steps,
                     y=units,
-                    coloraxis="coloraxis" if key in SIGMOID_KEYS else "coloraxis2",
+                    coloraxis=_axis(key),
                     name=notation.title(key, vocabulary, variant),
                     hovertemplate=f"{variant}<br>unit %{{y}}<br>t = %{{x}}<br>%{{z:.4f}}"
                     f"<extra>{symbol}</extra>",
@@ -214,17 +220,18 @@ def compare_gates_figure(
         height=rows * row_px + 200,
         margin=dict(l=70, r=20, t=120, b=50),
         template="plotly_white",
-        coloraxis=dict(
-            colorscale=GATE_SCALE,
-            cmin=0,
-            cmax=1,
-            colorbar=dict(title="σ gates", len=0.45, y=1.0, yanchor="top", x=1.01),
-        ),
-        coloraxis2=dict(
-            colorscale=VALUE_SCALE,
-            cmin=-1,
-            cmax=1,
-            colorbar=dict(title="tanh", len=0.45, y=0.0, yanchor="bottom", x=1.01),
-        ),
     )
+    for row, key in enumerate(HEATMAP_KEYS, start=1):
+        scale, zmin, zmax = colour_scale(key)
+        lo, hi = fig.layout[f"yaxis{(row - 1) * n + 1}"].domain
+        fig.update_layout(
+            {
+                _axis(key): dict(
+                    colorscale=scale,
+                    cmin=zmin,
+                    cmax=zmax,
+                    colorbar=dict(title=notation.html(key, vocabulary), len=hi - lo, y=(lo + hi) / 2, x=1.01),
+                )
+            }
+        )
     return fig

@@ -117,7 +117,7 @@ def _padded(lo: float, hi: float, pad: float = 0.08) -> list[float]:
     return [lo - pad * span, hi + pad * span]
 
 
-def _scale(key: str) -> tuple[list, float, float]:
+def colour_scale(key: str) -> tuple[list, float, float]:
     """A colour scale ending in the quantity's colour: white → colour on [0, 1] for gates; for g and u
     (kind "squash") vermillion → white → colour on [-1, 1]. Fixed ranges: a colour means the same value
     at every step and in every run."""
@@ -515,7 +515,7 @@ def _heatmaps(lt: LayerTrace, names: _Names, gates, grid: _Grid, plan: _Layout) 
     T, H = lt.T, lt.hidden_size
     out = []
     for r, key in enumerate(gates, start=2):
-        scale, zmin, zmax = _scale(key)
+        scale, zmin, zmax = colour_scale(key)
         lo, hi = plan.domain(f"heat:{key}")
         x_ref, y_ref = grid.ref(r, 1)
         out.append(
@@ -554,7 +554,7 @@ def _images(lt: LayerTrace, gates, grid: _Grid) -> list[dict]:
     their hover keeps working; the image stays, so the panel looks the same during Play."""
     out = []
     for r, key in enumerate(gates, start=2):
-        scale, zmin, zmax = _scale(key)
+        scale, zmin, zmax = colour_scale(key)
         x_ref, y_ref = grid.ref(r, 1)
         out.append(
             dict(
