@@ -27,17 +27,21 @@ def load_text(name: str, vocabulary: str | None = None, directory: Path = TEXT_D
 VOCABULARY_ROWS = ("x", "h", "c", "f", "i", "g", "o", "u", "kept", "written")
 
 
+def _label(key: str, vocabulary: str, variant: str | None) -> str:
+    """'kept memory f⊙c_prev': the name, then the symbol, with a symbol the name ends in said only once."""
+    words, short = notation.name(key, vocabulary, variant).split(), notation.short(key, vocabulary, variant)
+    if len(words) > 1 and words[-1] in short:
+        words = words[:-1]
+    return " ".join(words + [short])
+
+
 def vocabulary_table(variant: str | None = None) -> pd.DataFrame:
     """The two vocabularies side by side, one row per quantity, straight from the notation table."""
     return pd.DataFrame(
         [
             {
-                "standard": notation.name(k, "standard", variant)
-                + " "
-                + notation.short(k, "standard", variant),
-                "Udacity-style": notation.name(k, "udacity", variant)
-                + " "
-                + notation.short(k, "udacity", variant),
+                "standard": _label(k, "standard", variant),
+                "Udacity-style": _label(k, "udacity", variant),
                 "what it is": notation.description(k, variant),
             }
             for k in VOCABULARY_ROWS

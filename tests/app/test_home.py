@@ -91,3 +91,11 @@ def test_sidebar_settings_survive_switching_pages():
         assert not at.exception, page
         assert at.sidebar.slider[0].value == 7, page
         assert at.sidebar.radio[0].value == "udacity", page
+
+
+def test_vocabulary_table_says_each_label_once():
+    table = home().dataframe[0].value.set_index("what it is")
+    kept, written = notation.description("kept"), notation.description("written")
+    assert table.loc[kept, "standard"] == "kept memory f⊙c_prev"  # was "kept memory f⊙c f⊙c_prev"
+    assert table.loc[written, "standard"] == "written memory i⊙g"  # was "written memory i⊙g i⊙g"
+    assert table.loc[kept, "Udacity-style"] == "forget gate output f⊙LTM_prev"
