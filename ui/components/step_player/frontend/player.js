@@ -12,7 +12,7 @@
     label: $("label"), scrub: $("scrub"), speed: $("speed"), loop: $("loop"),
   };
   const host = window.parent;
-  const QUIET_MS = 250; // a run of key presses is reported once, this long after the last one
+  const QUIET_MS = 250; // a run of key presses is reported once, this long after the last one (clicks at once)
   const state = {
     T: 1, t: 0, rev: null, steps: null, chart: null, live: false, rate: 2,
     playing: false, timer: null, due: 0, sent: null, quiet: null, seq: 0,
@@ -136,10 +136,15 @@
   }
   const toggle = () => (state.playing ? pause() : play());
 
-  ui.first.onclick = () => jump(0);
-  ui.last.onclick = () => jump(state.T - 1);
-  ui.prev.onclick = () => stepBy(-1);
-  ui.next.onclick = () => stepBy(1);
+  // A click is one deliberate step: the page catches up at once. Only runs of key presses wait for quiet.
+  const clicked = (move) => () => {
+    move();
+    report();
+  };
+  ui.first.onclick = clicked(() => jump(0));
+  ui.last.onclick = clicked(() => jump(state.T - 1));
+  ui.prev.onclick = clicked(() => stepBy(-1));
+  ui.next.onclick = clicked(() => stepBy(1));
   ui.play.onclick = toggle;
   ui.scrub.oninput = () => jump(Number(ui.scrub.value));
   ui.speed.onchange = () => {
