@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import signal
@@ -61,6 +62,7 @@ from tests.browser.helpers import (  # noqa: E402
     wait_healthy,
 )
 from tests.browser.helpers import CHROMIUM_ARGS as BROWSER_ARGS  # noqa: E402
+from tests.browser.test_pages import PLAYER_IFRAME, PLAYER_LABEL_JS  # noqa: E402
 
 STEP_PAGE = "Step_through_time"
 GOAL_N, GOAL_P95_MS, GOAL_RSS_MIB = 30, 1000.0, 1024.0
@@ -242,24 +244,26 @@ async def clicker(session, start: float, interval: float, until: float, result: 
 # Browser mode: N Playwright contexts of one Chromium
 # ---------------------------------------------------------------------------------------------------------
 
-PAGE_HELPERS = """
+# The "Step t of T" label and the step buttons live in the step player's iframe (tests/browser/test_pages.py).
+PAGE_HELPERS = f"""
     const mainEl = () => document.querySelector('[data-testid="stMain"]');
-    const shownStep = () => {
-        const m = (mainEl()?.textContent || '').match(/Step\\s+(\\d+)\\s+of\\s+(\\d+)/);
+    const playerDoc = () => document.querySelector({PLAYER_IFRAME!r})?.contentDocument ?? null;
+    const shownStep = () => {{
+        const m = ((({PLAYER_LABEL_JS})()) || '').match(/Step\\s+(\\d+)\\s+of\\s+(\\d+)/);
         return m ? [Number(m[1]), Number(m[2])] : null;
-    };
+    }};
     const graph = () => mainEl()?.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
     // The step the figure shows: its input-panel t marker (x = [t, t]); null if the figure has none.
-    const figureStep = () => {
+    const figureStep = () => {{
         const gd = graph();
         const marker = (gd?.data || []).find(tr => tr.meta?.role === 't_marker' && tr.meta?.panel === 'x');
         return marker && Array.isArray(marker.x) ? Number(marker.x[0]) : null;
-    };
-    const signature = () => {
+    }};
+    const signature = () => {{
         const gd = graph();
         const typed = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
         return gd ? JSON.stringify(gd.data || [], typed).length + ':' + (gd.data || []).length : '';
-    };
+    }};
 """
 
 READY_JS = (
@@ -278,8 +282,8 @@ CLICK_JS = (
     "async ([label, wanted, timeoutMs]) => {"
     + PAGE_HELPERS
     + """
-    const buttons = [...(mainEl()?.querySelectorAll('button') || [])];
-    const button = buttons.find(b => b.textContent.trim() === label);
+    const buttons = [...(playerDoc()?.querySelectorAll('button') || [])];
+    const button = buttons.find(b => b.textContent.includes(label));  // 'Next step ▶'
     if (!button) return {error: `no button labelled ${label}`};
     const before = figureStep() === null ? signature() : null;
     const updated = () => {
@@ -381,10 +385,11 @@ class WsSession:
     def __init__(self, ws, page: str, query: str):
         self.ws, self.page, self.query = ws, page, query
         self.page_hash = ""
-        self.buttons: dict[str, tuple[str, str]] = {}  # label → (widget id, fragment id)
+        self.player: tuple[str, str] | None = None  # the step player's (widget id, fragment id)
         self.step: tuple[int, int] | None = None
+        self.seq = 0
 
-    async def send_rerun(self, fragment_id: str = "", trigger: str | None = None) -> None:
+    async def send_rerun(self, fragment_id: str = "", report: tuple[str, int] | None = None) -> None:
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
         msg = BackMsg()
@@ -395,15 +400,15 @@ class WsSession:
             rerun.page_name = self.page
         if fragment_id:
             rerun.fragment_id = fragment_id
-        if trigger is not None:
+        if report is not None:  # what the step player sends when the learner steps: {"t", "seq"}
             widget = rerun.widget_states.widgets.add()
-            widget.id = trigger
-            widget.trigger_value = True
+            widget.id = report[0]
+            self.seq += 1
+            widget.json_value = json.dumps({"t": report[1], "seq": self.seq})
         await self.ws.send(msg.SerializeToString())
 
     async def until_finished(self, t0: float) -> tuple[float | None, float]:
         """Read messages until the run ends; (ms to the figure's delta or None, ms to the end)."""
-        import re
 
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -419,12 +424,13 @@ class WsSession:
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 element = msg.delta.new_element
                 what = element.WhichOneof("type")
-                if what == "button":
-                    self.buttons[element.button.label] = (element.button.id, msg.delta.fragment_id)
-                elif what == "markdown" and (
-                    m := re.search(r"Step\s+(\d+)\s+of\s+(\d+)", element.markdown.body)
+                if what == "component_instance" and element.component_instance.component_name.endswith(
+                    "step_player"
                 ):
-                    self.step = (int(m[1]), int(m[2]))
+                    player = element.component_instance
+                    self.player = (player.id, msg.delta.fragment_id)
+                    a = json.loads(player.json_args)
+                    self.step = (int(a["t"]), int(a["T"]))
                 elif what == "plotly_chart" and figure_ms is None:
                     figure_ms = 1000 * (time.perf_counter() - t0)
                 elif what == "exception":
@@ -437,14 +443,14 @@ class WsSession:
     async def open(self) -> tuple[int, int]:
         await self.send_rerun()
         await self.until_finished(time.perf_counter())
-        if self.step is None or "Next step" not in self.buttons:
-            raise RuntimeError("the page drew no 'Step t of T' text or no Next step button")
+        if self.step is None or self.player is None:
+            raise RuntimeError("the page drew no step player")
         return self.step
 
     async def click(self, label: str, wanted: int, result: Result) -> float:
-        widget_id, fragment_id = self.buttons[label]
+        widget_id, fragment_id = self.player
         t0 = time.perf_counter()
-        await self.send_rerun(fragment_id, trigger=widget_id)
+        await self.send_rerun(fragment_id, report=(widget_id, wanted))
         figure_ms, done_ms = await asyncio.wait_for(self.until_finished(t0), CLICK_TIMEOUT_S)
         if self.step is None or self.step[0] != wanted or figure_ms is None:
             raise RuntimeError(
@@ -454,16 +460,21 @@ class WsSession:
         return figure_ms
 
 
-async def run_ws(url: str, n: int, args, result: Result, sampler: Sampler) -> None:
+async def connect(url: str, n: int) -> list:
+    """N websocket connections to the app's stream, opened one after another."""
     import websockets
 
     stream = url.replace("http://", "ws://") + "/_stcore/stream"
-    connections = [
+    return [
         await websockets.connect(
             stream, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_timeout=None
         )
         for _ in range(n)
     ]
+
+
+async def run_ws(url: str, n: int, args, result: Result, sampler: Sampler) -> None:
+    connections = await connect(url, n)
     try:
         sessions = [WsSession(ws, STEP_PAGE, args.query) for ws in connections]
         t0 = time.monotonic()
@@ -514,15 +525,7 @@ def measure(mode: str, n: int, args, workdir: Path) -> Result:
 async def open_heavy_links(url: str, n: int) -> tuple[int, list[str]]:
     """N websocket sessions open Step through time at once, each on its own heavy link; then all close.
     (sessions that drew their page, error texts)."""
-    import websockets
-
-    stream = url.replace("http://", "ws://") + "/_stcore/stream"
-    connections = [
-        await websockets.connect(
-            stream, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_timeout=None
-        )
-        for _ in range(n)
-    ]
+    connections = await connect(url, n)
     try:
         sessions = [WsSession(ws, STEP_PAGE, HEAVY_LINK.format(seed=i)) for i, ws in enumerate(connections)]
         opened = await asyncio.wait_for(
