@@ -53,7 +53,7 @@ from tests.browser.helpers import (  # noqa: E402
     stop_streamlit,
     wait_healthy,
 )
-from tests.browser.test_pages import PLAYER_IFRAME, PLAYER_LABEL_JS, STEP_PAGE, player, wait_for_step  # noqa: E402
+from tests.browser.test_pages import PLAYER_DOC_JS, PLAYER_LABEL_JS, STEP_PAGE, player, wait_for_step  # noqa: E402
 from tests.browser.test_step_follow import focus_page  # noqa: E402
 from ui.components.step_player import play_rate  # noqa: E402
 
@@ -111,9 +111,9 @@ WS_WRAPPER = """(() => {
 
 # Shared page-side helpers: a fingerprint of every plot's numbers, the step the page shows, a button by its
 # label. On our page the label and the step buttons are inside the step player's iframe
-# (tests/browser/test_pages.py: PLAYER_IFRAME, PLAYER_LABEL_JS); on the floor app they are in the page.
+# (tests/browser/test_pages.py: PLAYER_DOC_JS, PLAYER_LABEL_JS); on the floor app they are in the page.
 PAGE_HELPERS = f"""
-    const playerDoc = () => document.querySelector({PLAYER_IFRAME!r})?.contentDocument ?? null;
+    const playerDoc = {PLAYER_DOC_JS};
     const playerLabel = {PLAYER_LABEL_JS};"""
 PAGE_HELPERS += """
     const mainEl = () => document.querySelector('[data-testid="stMain"]');

@@ -62,7 +62,7 @@ from tests.browser.helpers import (  # noqa: E402
     wait_healthy,
 )
 from tests.browser.helpers import CHROMIUM_ARGS as BROWSER_ARGS  # noqa: E402
-from tests.browser.test_pages import PLAYER_IFRAME, PLAYER_LABEL_JS  # noqa: E402
+from tests.browser.test_pages import PLAYER_DOC_JS, PLAYER_LABEL_JS  # noqa: E402
 
 STEP_PAGE = "Step_through_time"
 GOAL_N, GOAL_P95_MS, GOAL_RSS_MIB = 30, 1000.0, 1024.0
@@ -247,7 +247,7 @@ async def clicker(session, start: float, interval: float, until: float, result: 
 # The "Step t of T" label and the step buttons live in the step player's iframe (tests/browser/test_pages.py).
 PAGE_HELPERS = f"""
     const mainEl = () => document.querySelector('[data-testid="stMain"]');
-    const playerDoc = () => document.querySelector({PLAYER_IFRAME!r})?.contentDocument ?? null;
+    const playerDoc = {PLAYER_DOC_JS};
     const shownStep = () => {{
         const m = ((({PLAYER_LABEL_JS})()) || '').match(/Step\\s+(\\d+)\\s+of\\s+(\\d+)/);
         return m ? [Number(m[1]), Number(m[2])] : null;

@@ -32,11 +32,8 @@ STEP_PAGE = "Step_through_time"
 STEP_TEXT = re.compile(r"Step\s+(\d+)\s+of\s+(\d+)")
 # The step player's iframe (ui/components/step_player): its buttons, slider and "Step t of T" label.
 PLAYER_IFRAME = 'iframe[title="ui.components.step_player.step_player"]'
-PLAYER_LABEL_JS = f"""() => {{
-    const frame = document.querySelector({PLAYER_IFRAME!r});
-    const label = frame && frame.contentDocument && frame.contentDocument.getElementById('label');
-    return label ? label.textContent : null;
-}}"""
+PLAYER_DOC_JS = f"() => document.querySelector({PLAYER_IFRAME!r})?.contentDocument ?? null"
+PLAYER_LABEL_JS = f"() => ({PLAYER_DOC_JS})()?.getElementById('label')?.textContent ?? null"
 EXCEPTION = '[data-testid="stException"]'
 PLOTLY = '[data-testid="stPlotlyChart"]'
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
