@@ -9,9 +9,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lstm_core import claims
+from lstm_core import claims, scenes
 from ui import controls
-from ui.lessons import LESSONS, catalogue, find, scenes
+from ui.lessons import LESSONS, catalogue, find
 from ui.lessons import progress as lesson_progress
 from ui.lessons.questions import CHOICE, feedback, score_text
 from ui.lessons.worksheet import file_stem, to_html, to_markdown

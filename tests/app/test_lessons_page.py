@@ -153,7 +153,7 @@ def test_opening_the_lessons_cell_in_step_through_time_shows_that_cell_at_that_s
 
 
 def test_lesson_8_flip_shows_both_runs_side_by_side_with_the_memory_unit_following_the_bit():
-    from ui.lessons import scenes
+    from lstm_core import scenes
 
     at = open_lessons(lesson=8)
     before = len(chart_specs(at))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lstm_core import scenes
 from tests.browser.helpers import settle
 from tests.browser.test_pages import (
     SETTLE_TIMEOUT,
@@ -16,7 +17,7 @@ from tests.browser.test_pages import (
     wait_for_drawn_plots,
 )
 from tests.ui.test_lessons import expected_answers
-from ui.lessons import LESSONS, inside_a_string
+from ui.lessons import LESSONS
 from ui.lessons.questions import num
 
 FIGURE = ".st-key-lesson_figure .js-plotly-plot"
@@ -41,7 +42,7 @@ def shows_the_prepared_state(lesson, drawn: dict) -> bool:
     if lesson.number == 7:
         return drawn["max_x"] == lesson.build().shown - 1 and "steps nearest the loss" in drawn["text"]
     if lesson.number == 9:  # the held-out snippet, one text mark per character, coloured by the target
-        snippet = (inside_a_string.MODELS / "python_chars_snippet.txt").read_text(encoding="utf-8")
+        snippet = (scenes.MODELS / "python_chars_snippet.txt").read_text(encoding="utf-8")
         shown = "".join(drawn["text"].split(" | ")[:12])
         return shown == snippet[:12] and "inside strings" in drawn["text"]
     s = lesson.scene()

@@ -13,12 +13,12 @@ from datetime import date
 import numpy as np
 import pytest
 
-from lstm_core import LSTM, notation
+from lstm_core import LSTM, claims, notation, scenes
 from lstm_core.tasks import make_task
 from lstm_core.text import CharModel, code_features, rank_units
 from lstm_core.train import Model
 from tests.plotly_data import decode
-from ui.lessons import BAD_LINK, LESSONS, find, scenes
+from ui.lessons import BAD_LINK, LESSONS, find
 from ui.lessons import progress as lesson_progress
 from ui.lessons.catalogue import TEXT_DIR
 from ui.lessons.questions import CHOICE, MINUS, NUMBER, STAY_BAND, feedback, num
@@ -277,6 +277,68 @@ def test_explanations_fill_the_equation_with_this_steps_numbers():
     assert udacity.startswith(
         "LTM<sub>t</sub> = f<sub>t</sub>·LTM<sub>t−1</sub> + i<sub>t</sub>·N<sub>t</sub> = "
     )
+
+
+# --------------------------------------------------------------------------------- claims in the lessons
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lsn: lsn.slug)
+@pytest.mark.parametrize("vocabulary", VOCABULARIES)
+def test_each_lessons_claims_are_printed_in_its_explanations_where_they_hold(lesson, vocabulary):
+    """The explanations print the register's sentence (lstm_core/claims.py), which holds at the lesson's
+    own numbers; lesson 8's flip claim is printed by the page under its toggle instead."""
+    assert lesson.claims and set(lesson.claims) <= set(claims.CLAIMS)
+    explanations = " ".join(q.explanation for q in lesson.questions(vocabulary))
+    for key in set(lesson.claims) - {"lesson8_memory_unit"}:
+        claim = claims.CLAIMS[key]
+        result = claim.run()
+        assert claim.holds(result)
+        assert claim.say(result, vocabulary) in explanations
+
+
+def test_every_lesson_claim_of_the_register_belongs_to_a_lesson():
+    named = {key for lesson in LESSONS for key in lesson.claims}
+    on_page = {k for k, c in claims.CLAIMS.items() if c.page == "pages/7_Lessons.py"}
+    assert named == on_page
+
+
+def _unit_line(fig, key, unit=0):
+    return next(
+        decode(tr.y)
+        for tr in fig.data
+        if tr.meta and tr.meta.get("role") == "unit_line" and tr.meta["key"] == key
+    )
+
+
+def test_the_lesson_claims_state_the_numbers_their_revealed_figures_draw():
+    """Read back from the figure data (the plotted arrays), not from the scene."""
+    fig = LESSONS[0].figure("standard", True)  # lesson 1: c moves by at most the stated amount at step t
+    c = _unit_line(fig, "c")
+    n = claims.CLAIMS["lesson1_latch"].numbers(claims.CLAIMS["lesson1_latch"].run())
+    assert n["moved"] == num(0) or float(
+        n["moved"].replace("×10<sup>", "e").rstrip("</sup>").replace(MINUS, "-")
+    ) == pytest.approx(abs(c[-1] - c[-2]), rel=0.01)
+    assert n["i"] == num(_unit_line(fig, "i")[-1]) and n["f"] == num(_unit_line(fig, "f")[-1])
+
+    fig = LESSONS[5].figure("standard", True)  # lesson 6: the f heatmap's column t
+    heat = next(tr for tr in fig.data if tr.meta and tr.meta.get("key") == "f" and tr.type == "heatmap")
+    s = scenes.units_and_layers()
+    n = claims.CLAIMS["lesson6_own_rates"].numbers(claims.CLAIMS["lesson6_own_rates"].run())
+    assert n["values"] == ", ".join(num(v) for v in decode(heat.z)[:, s.t])
+
+    fig = LESSONS[7].figure("standard", True)  # lesson 8: unit j's candidate and forget gate at step t
+    n = claims.CLAIMS["lesson8_write_sign"].numbers(claims.CLAIMS["lesson8_write_sign"].run())
+    assert n["g"] == num(_unit_line(fig, "g")[-1]) and n["f"] == num(_unit_line(fig, "f")[-1], 3)
+
+
+@pytest.mark.parametrize("number", [2, 3, 4, 5, 7, 8])
+def test_the_lesson_claims_read_the_very_state_the_lesson_draws(number):
+    lesson = LESSONS[number - 1]
+    state = lesson.build()
+    drawn = {5: lambda u: u.udacity, 8: lambda tr: tr.scene}.get(number, lambda s: s)(state)
+    for key in set(lesson.claims) - {"lesson8_memory_unit"}:
+        result = claims.CLAIMS[key].run()
+        assert (result.get("s") or result.get("g")) is drawn
 
 
 def test_a_gate_explanation_adds_up_to_the_gate():

@@ -16,14 +16,16 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lstm_core import notation
+from lstm_core import claims, notation, scenes
+from lstm_core.claims import num, sci
 from lstm_core.experiments import describe_half_life, half_life, memory_half_life
+from lstm_core.scenes import GradientScene, Scene, TrainedScene, UseGateScene
 from ui.figures.anatomy import anatomy_figure
 from ui.figures.compare import compare_states_figure
 from ui.figures.gate_lab import gate_lab_figure
 from ui.figures.stepping import stepping_figure
 from ui.figures.training import gradient_flow_figure
-from ui.lessons import inside_a_string, scenes
+from ui.lessons import inside_a_string
 from ui.lessons.questions import (
     CHOICE,
     MOVES,
@@ -33,11 +35,8 @@ from ui.lessons.questions import (
     Symbols,
     closest_to_zero,
     move,
-    num,
     paren,
-    sci,
 )
-from ui.lessons.scenes import GradientScene, Scene, TrainedScene, UseGateScene
 from ui.text import load_text
 
 TEXT_DIR = Path(__file__).resolve().parents[2] / "assets" / "lessons"
@@ -66,6 +65,7 @@ class Lesson:
     ``{f}``, … are filled with the quantities' names in the vocabulary. build: the prepared state (cached).
     ask(state, vocabulary): the questions. draw(state, vocabulary, revealed): the figure.
     cell(state): the Scene a full page can open, or None. note(state, revealed): what the figure shows.
+    claims: the keys of the register's claims (lstm_core/claims.py) the lesson's explanations print.
     """
 
     number: int
@@ -77,6 +77,7 @@ class Lesson:
     links: tuple[Link, ...]
     cell: Callable[[object], Scene | None] = lambda state: state
     note: Callable[[object, bool], str] | None = None
+    claims: tuple[str, ...] = ()
 
     @property
     def text_name(self) -> str:
@@ -147,6 +148,13 @@ def h_line(s: Scene, sym: Symbols) -> str:
     )
 
 
+def _claim(key: str, vocabulary: str) -> str:
+    """A register claim about the lesson's own numbers (lstm_core/claims.py): its sentence where it holds,
+    else the plain numbers."""
+    claim = claims.CLAIMS[key]
+    return claim.shown(claim.run(), vocabulary)
+
+
 def _at(s: Scene) -> str:
     return f"at step t = {s.t}"
 
@@ -172,7 +180,7 @@ def _moves_question(key: str, s: Scene, quantity: str, prompt: str, why: str) ->
 def _ask_two_memories(s: Scene, vocabulary: str) -> tuple[Question, ...]:
     sym = Symbols(vocabulary, s.net.variant)
     x_t, c_prev = s.value("x"), s.value("c_prev")
-    i, c, h = s.value("i"), s.value("c"), s.value("h")
+    c, h = s.value("c"), s.value("h")
     q1 = _moves_question(
         "q1",
         s,
@@ -180,10 +188,7 @@ def _ask_two_memories(s: Scene, vocabulary: str) -> tuple[Question, ...]:
         f"The {sym.name('x')} {_at(s)} is {sym('x')} = {num(x_t)}, and the {sym.name('c')} holds "
         f"{sym('c_prev')} = {num(c_prev)}. Will the {sym.name('c')} {sym('c')} go up, go down or stay "
         "about the same?",
-        f"{c_line(s, sym)}. The {sym.name('i')} is {num(i)}, so almost nothing new is written, and the "
-        f"{sym.name('f')} keeps what was there."
-        if i < 0.1
-        else f"{c_line(s, sym)}.",
+        f"{c_line(s, sym)}. {_claim('lesson1_latch', vocabulary)}",
     )
     further = "c" if abs(c) >= abs(h) else "h"
     q2 = Question(
@@ -224,8 +229,8 @@ def _ask_half_life(s: Scene, vocabulary: str) -> tuple[Question, ...]:
         f"{sym.name('f')} {sym('f')} have? (Between 0 and 1; hover the figure for its earlier values.)",
         NUMBER,
         truth=f,
-        explanation=f"{gate_line(s, sym, 'f')}. The bias {sym.param('b', 'f')} = {num(bias)} holds it high; "
-        f"the {sym.name('h')} adds {num(h_term)}.",
+        explanation=f"{gate_line(s, sym, 'f')}. The {sym.name('h')} adds {num(h_term)}. "
+        + _claim("lesson2_half_life", vocabulary),
         tolerance=0.05,
     )
     steps = describe_half_life(float(half_life(f)))
@@ -272,9 +277,7 @@ def _ask_learn_ignore(s: Scene, vocabulary: str) -> tuple[Question, ...]:
         f"before). Roughly what value will the {sym.name('i')} {sym('i')} have?",
         NUMBER,
         truth=s.value("i"),
-        explanation=f"{gate_line(s, sym, 'i')}. The input weight turns this {sym.name('x')} into "
-        f"{num(x_term)}, enough to beat the bias {num(bias)}: the gate "
-        + ("opens." if s.value("i") > 0.5 else "stays closed."),
+        explanation=f"{gate_line(s, sym, 'i')}. " + _claim("lesson3_ignore_small", vocabulary),
         tolerance=0.1,
     )
     q2 = _moves_question(
@@ -322,7 +325,8 @@ def _ask_keep_write(s: Scene, vocabulary: str) -> tuple[Question, ...]:
         CHOICE,
         truth="kept" if abs(kept) >= abs(written) else "written",
         explanation=f"Kept: {sym('kept')} = {num(f)}·{paren(num(c_prev))} = {num(kept)}. Written: "
-        f"{sym('written')} = {num(i)}·{paren(num(g))} = {num(written)}.",
+        f"{sym('written')} = {num(i)}·{paren(num(g))} = {num(written)}. "
+        + _claim("lesson4_keep_and_write", vocabulary),
         options=(
             ("kept", f"what is kept, {sym.short('kept')}"),
             ("written", f"what is written, {sym.short('written')}"),
@@ -369,10 +373,9 @@ def _ask_use_gate(u: UseGateScene, vocabulary: str) -> tuple[Question, ...]:
         f"tanh({usym('c')}), further from 0, or about the same?",
         CHOICE,
         truth=truth,
-        explanation=f"{usym('u')} = tanh({usym('kept')}) = tanh({num(kept)}) = {num(U)}, while "
-        f"tanh({usym('c')}) = tanh({num(kept)} + {paren(num(written))}) = {num(tanh_c)}: {usym('u')} "
-        f"misses what this step wrote, so the Udacity {usym.name('h')} {usym('h')} = "
-        f"{usym('u')}·{usym('o')} = {num(d.value('h'))} lags one write behind.",
+        explanation=f"{usym('u')} = tanh({usym('kept')}), while tanh({usym('c')}) = "
+        f"tanh({num(kept)} + {paren(num(written))}). {_claim('lesson5_use_lags', vocabulary)} "
+        f"({usym('h')} = {usym('u')}·{usym('o')} = {num(d.value('h'))}.)",
         options=CLOSER,
     )
     return q1, q2
@@ -407,17 +410,16 @@ def _ask_layers(s: Scene, vocabulary: str) -> tuple[Question, ...]:
         label="Your count",
     )
     f = s.lt.f[s.t]
-    values = ", ".join(f"unit {j}: {num(v)}" for j, v in enumerate(f))
     q2 = Question(
         "q2",
         f"Every unit has its own {sym.name('f')}. Which unit of layer {s.layer + 1} will have the "
         f"{sym.name('f')} {sym('f')} closest to 0 {_at(s)}?",
         CHOICE,
         truth=f"unit{closest_to_zero(dict(enumerate(f)))}",
-        explanation=f"Layer {s.layer + 1}'s {sym('f')} {_at(s)}: {values}. All {H} units read the same "
+        explanation=f"{_claim('lesson6_own_rates', vocabulary)} All {H} units read the same "
         f"{sym.name('x')} and the same {sym('h_prev')}, but each has its own row of weights in "
         f"{sym('f')} = σ({sym.param('W', 'f', 'x')}{sym('x')} + {sym.param('W', 'f', 'h')}{sym('h_prev')} + "
-        f"{sym.param('b', 'f')}), so each keeps its memory at its own rate.",
+        f"{sym.param('b', 'f')}).",
         options=tuple((f"unit{j}", f"unit {j}") for j in range(H)),
     )
     return q1, q2
@@ -456,8 +458,8 @@ def _ask_gradient(g: GradientScene, vocabulary: str) -> tuple[Question, ...]:
         CHOICE,
         truth="RNN" if rnn_d > lstm_d else "LSTM",
         explanation=f"One step back along the {sym.name('c')}, ∂{sym('c')}/∂{sym('c_prev')} = {sym('f')}, "
-        f"about {num(g.mean_f)} here: {d} steps back the LSTM keeps {dc} = {sci(lstm_d)} (it was "
-        f"{sci(lstm_0)} at the loss), the RNN {dh} = {sci(rnn_d)}.",
+        f"about {num(g.mean_f)} here; at the loss the LSTM's {dc} is {sci(lstm_0)}. "
+        + _claim("lesson7_far_gradient", vocabulary),
         options=(
             ("RNN", f"the plain RNN's ‖∂Loss/∂{sym.short('h')}‖"),
             ("LSTM", f"the LSTM's ‖∂Loss/∂{sym.short('c')}‖"),
@@ -511,7 +513,6 @@ def _ask_trained(tr: TrainedScene, vocabulary: str) -> tuple[Question, ...]:
     s = tr.scene
     sym = Symbols(vocabulary, s.net.variant)
     bit, j = s.value("x"), s.unit
-    flipped_g = tr.flipped.layers[s.layer].g[s.t, j]
     q1 = _moves_question(
         "q1",
         s,
@@ -521,16 +522,14 @@ def _ask_trained(tr: TrainedScene, vocabulary: str) -> tuple[Question, ...]:
         f"Unit {j} is the unit whose {sym.name('c')} depends most on it. {_at(s).capitalize()} a "
         f"distracting bit {bit_text(bit)} arrives, and unit {j} holds {sym('c_prev')} = "
         f"{num(s.value('c_prev'))}. Will its {sym('c')} go up, go down or stay about the same?",
-        f"{c_line(s, sym)}. With the first bit flipped, the same step would write with "
-        f"{sym('g')} = {num(flipped_g)}: the sign of what unit {j} writes comes from the first bit, "
-        "not from the bit that arrives now.",
+        f"{c_line(s, sym)}. {_claim('lesson8_write_sign', vocabulary)}",
     )
     q2 = Question(
         "q2",
         f"Roughly what value will unit {j}'s {sym.name('f')} {sym('f')} have {_at(s)}?",
         NUMBER,
         truth=s.value("f"),
-        explanation=f"{gate_line(s, sym, 'f')}: the unit keeps almost all of its memory from step to step.",
+        explanation=f"{gate_line(s, sym, 'f')}. {_claim('lesson8_keeps', vocabulary)}",
         tolerance=0.05,
     )
     return q1, q2
@@ -549,6 +548,7 @@ LESSONS: tuple[Lesson, ...] = (
         _ask_two_memories,
         _draw_stepping,
         (Link(STEP_PAGE, "Step through time", True), Link(ANATOMY_PAGE, "Cell anatomy", True)),
+        claims=("lesson1_latch",),
     ),
     Lesson(
         2,
@@ -563,6 +563,7 @@ LESSONS: tuple[Lesson, ...] = (
             + " The half-life in the figure uses the average forget value of the steps drawn "
             "(the Gate lab's rule)."
         ),
+        claims=("lesson2_half_life",),
     ),
     Lesson(
         3,
@@ -572,6 +573,7 @@ LESSONS: tuple[Lesson, ...] = (
         _ask_learn_ignore,
         _draw_anatomy,
         (Link(ANATOMY_PAGE, "Cell anatomy", True), Link(GATE_LAB_PAGE, "Gate lab")),
+        claims=("lesson3_ignore_small",),
     ),
     Lesson(
         4,
@@ -581,6 +583,7 @@ LESSONS: tuple[Lesson, ...] = (
         _ask_keep_write,
         _draw_stepping,
         (Link(STEP_PAGE, "Step through time", True), Link(ANATOMY_PAGE, "Cell anatomy", True)),
+        claims=("lesson4_keep_and_write",),
     ),
     Lesson(
         5,
@@ -591,6 +594,7 @@ LESSONS: tuple[Lesson, ...] = (
         _draw_use_gate,
         (Link(COMPARE_PAGE, "Compare variants"), Link(ANATOMY_PAGE, "Cell anatomy (the Udacity cell)", True)),
         cell=lambda u: u.udacity,
+        claims=("lesson5_use_lags",),
     ),
     Lesson(
         6,
@@ -600,6 +604,7 @@ LESSONS: tuple[Lesson, ...] = (
         _ask_layers,
         _draw_stepping,
         (Link(STEP_PAGE, "Step through time", True), Link(ANATOMY_PAGE, "Cell anatomy", True)),
+        claims=("lesson6_own_rates",),
     ),
     Lesson(
         7,
@@ -611,6 +616,7 @@ LESSONS: tuple[Lesson, ...] = (
         (Link(GRADIENT_PAGE, "Gradient flow"), Link(TRAIN_PAGE, "Train")),
         cell=lambda g: None,
         note=_gradient_note,
+        claims=("lesson7_far_gradient",),
     ),
     Lesson(
         8,
@@ -621,17 +627,19 @@ LESSONS: tuple[Lesson, ...] = (
         lambda tr, vocabulary, revealed: _draw_stepping(tr.scene, vocabulary, revealed),
         (Link(STEP_PAGE, "Step through time", True), Link(TRAIN_PAGE, "Train")),
         cell=lambda tr: tr.scene,
+        claims=("lesson8_write_sign", "lesson8_keeps", "lesson8_memory_unit"),
     ),
     Lesson(
         9,
         "inside_a_string",
         "Find the unit that knows you are inside a string",
-        inside_a_string.build,
+        scenes.inside_a_string,
         inside_a_string.ask,
         inside_a_string.draw,
         (Link(inside_a_string.READ_TEXT_PAGE, "Read text: try your own code"),),
         cell=lambda s: None,
         note=inside_a_string.note,
+        claims=("lesson9_string_unit",),
     ),
 )
 

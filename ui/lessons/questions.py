@@ -9,33 +9,14 @@ all show. No Streamlit here.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lstm_core import notation
+from lstm_core.claims import MINUS, num
+from lstm_core.scenes import STAY_BAND
 
-STAY_BAND = 0.05  # "stays about the same": the value moves by less than this
-MINUS = "\u2212"  # a typographic minus: "−0.55" reads better than "-0.55" beside "·"
 CHOICE, NUMBER = "choice", "number"
-
-
-def num(value: float, digits: int = 2) -> str:
-    """0.93, −0.55, 1.00: a number as the explanations print it (fixed decimals, a real minus sign)."""
-    text = f"{float(value):.{digits}f}"
-    if float(text) == 0.0:
-        text = text.lstrip("-")  # −0.00 would look like a sign that is not there
-    return text.replace("-", MINUS)
-
-
-def sci(value: float) -> str:
-    """A number of any size to 3 significant digits: 0.485, 1.66×10⁻⁸."""
-    value = float(value)
-    if value == 0.0 or 1e-3 <= abs(value) < 1e4:
-        return f"{value:.3g}".replace("-", MINUS)
-    exponent = math.floor(math.log10(abs(value)))
-    mantissa = value / 10**exponent
-    return f"{mantissa:.3g}×10<sup>{str(exponent).replace('-', MINUS)}</sup>".replace("-", MINUS)
 
 
 def paren(text: str) -> str:

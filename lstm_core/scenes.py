@@ -1,5 +1,7 @@
 """The prepared states of the lessons: a cell, the sequence it reads, and the step the learner predicts.
 
+``ui/lessons`` draws and asks about them; ``claims`` checks what the lessons say about their numbers.
+
 A :class:`Scene` runs its cell through the core three ways: the whole sequence (``trace``), the steps
 before the predicted one (``before``: what the learner may look at) and up to and including it
 (``after``: what the reveal shows). The cell is causal, so ``before`` and ``after`` are exactly the first
@@ -12,18 +14,22 @@ NumPy and the core only; no Streamlit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from lstm_core import LSTM, Trace
 from lstm_core.experiments import PRESETS, Gate, GateSettings, build_net, matched_nets
 from lstm_core.sequences import make_preset
 from lstm_core.tasks import make_task
+from lstm_core.text import CharModel, Reading, code_features, rank_units
 from lstm_core.train import Model
 
-WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "weights"
+STAY_BAND = 0.05  # "stays about the same": the value moves by less than this
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+WEIGHTS_DIR, MODELS = ASSETS / "weights", ASSETS / "models"
 TRAINED_FILE = WEIGHTS_DIR / "remember_first_bit.safetensors"
 
 
@@ -279,3 +285,44 @@ def trained_first_bit() -> TrainedScene:
         feature_names=("bit", "first-step marker"),
     )
     return TrainedScene(scene, float(x[0, 0]), flipped)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Lesson 9: the shipped character model inside a string
+# ---------------------------------------------------------------------------------------------------------
+
+DISTRACTOR_RANKS = (40, 160, 400)  # the other options: units found this far down the ranking
+
+
+@dataclass(frozen=True)
+class StringHunt:
+    """The shipped model's reading of the Read text page's preset (held-out standard-library code), the
+    tokenizer's in-string feature of every character (T,) and ``rank_units``' ranking for it."""
+
+    model: CharModel
+    reading: Reading
+    in_string: np.ndarray  # (T,) bool, from tokenize
+    ranked: pd.DataFrame
+
+    @property
+    def best(self):
+        return self.ranked.iloc[0]
+
+    def options(self) -> tuple[int, ...]:
+        """Four units in increasing order: the best one and three found further down the ranking."""
+        units = [int(self.best.unit)]
+        for rank in DISTRACTOR_RANKS:
+            for unit in self.ranked["unit"].iloc[rank:]:
+                if int(unit) not in units:
+                    units.append(int(unit))
+                    break
+        return tuple(sorted(units))
+
+
+@lru_cache(maxsize=1)
+def inside_a_string() -> StringHunt:
+    model = CharModel.load(MODELS / "python_chars.safetensors")
+    text = (MODELS / "python_chars_snippet.txt").read_text(encoding="utf-8")
+    reading = model.read(text)
+    in_string = code_features(text)["in_string"].to_numpy()
+    return StringHunt(model, reading, in_string, rank_units(reading, in_string))
