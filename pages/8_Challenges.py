@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from lstm_core import notation
+from lstm_core import claims, notation
+from lstm_core.challenges import CHALLENGES, Challenge, fill
 from lstm_core.experiments import memory_half_life
 from ui import controls
-from ui.challenges import CHALLENGES, Challenge, add_target, check, fill
+from ui.figures.challenges import add_target
 from ui.figures.gate_lab import gate_lab_figure
 from ui.presenter import presented
 from ui.text import load_text
@@ -39,11 +40,13 @@ def _reset(challenge: Challenge) -> None:
 
 
 def _check(challenge: Challenge, vocabulary: str) -> None:
-    """Check: run the cell with the numbers the controls hold now, and keep the verdict with them."""
+    """Check: run the cell with the numbers the controls hold now (the register's claim of the challenge,
+    lstm_core/claims.py), and keep the result with them."""
     values = {c.key: float(st.session_state[widget_key(challenge, c.key)]) for c in challenge.controls}
-    verdict = check(challenge, values, vocabulary)
-    st.session_state[result_key(challenge)] = (dict(values), verdict)
-    if verdict.passed:
+    claim = claims.CLAIMS[f"challenge_{challenge.key}"]
+    result = claim.run(values=values, vocabulary=vocabulary)
+    st.session_state[result_key(challenge)] = (dict(values), result)
+    if claim.holds(result):
         st.session_state.setdefault(SOLVED, {})[challenge.key] = True
 
 
@@ -87,16 +90,17 @@ buttons[0].button(
 )
 buttons[1].button("Start again", key="ch_reset", on_click=_reset, args=(challenge,), width="stretch")
 
-result = st.session_state.get(result_key(challenge))
-if result is not None:
-    checked, verdict = result
-    text = f"{verdict.headline}  \n{verdict.hint}"
+held = st.session_state.get(result_key(challenge))
+if held is not None:
+    checked, result = held
+    claim, verdict = claims.CLAIMS[f"challenge_{challenge.key}"], result["verdict"]
+    text = claim.shown(result)
     if checked != values:
         st.info(
             "You moved the numbers since the last check; press **Check** again. The last check said:  \n"
             + text
         )
-    elif verdict.passed:
+    elif claim.holds(result):
         st.success("**Solved!** " + text)
     else:
         st.warning("**Not yet.** " + text)

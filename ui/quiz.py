@@ -1,7 +1,7 @@
 """The misconceptions quiz: five wrong ideas people often bring to LSTMs, one question each.
 
 A :class:`Question` holds the myth, the question, its options and the index of the right one; its texts
-are :func:`ui.challenges.fill` templates, so they follow the sidebar's vocabulary. :func:`score` counts
+are :func:`lstm_core.challenges.fill` templates, so they follow the sidebar's vocabulary. :func:`score` counts
 the answers. The explanation of each question is a section of ``assets/text/misconceptions.<vocabulary>.md``
 (:func:`sections` splits it) plus one sentence of numbers measured on the learner's own cell
 (:func:`evidence`), shown next to one of the app's own figures.
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_core import notation
+from lstm_core.challenges import fill
 from lstm_core.experiments import describe_half_life, memory_half_life
 from lstm_core.trace import Trace
-from ui.challenges import fill
 
 
 def _literal(text: str) -> str:

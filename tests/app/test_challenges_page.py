@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_core import notation
+from lstm_core import claims, notation
+from lstm_core.challenges import CHALLENGES, check
 from tests.app.pages import open_page as open_app_page
 from tests.plotly_data import chart_specs, decode
-from ui.challenges import CHALLENGES, check
 
 PAGE = "pages/8_Challenges.py"
 GOOD = {
@@ -67,6 +67,8 @@ def test_each_challenge_detects_success(key):
     (success,) = at.success
     assert success.value.startswith("**Solved!**")
     assert check(CHALLENGES[key], GOOD[key]).headline in success.value
+    claim = claims.CLAIMS[f"challenge_{key}"]  # the register's success sentence, at these numbers
+    assert success.value == "**Solved!** " + claim.say(claim.run(values=GOOD[key]))
     assert at.get("progress")[0].proto.value == 100
     assert "Solved: **1 of 4**" in at.caption[0].value
     c = CHALLENGES[key].run(GOOD[key]).layers[0].c[:, 0]

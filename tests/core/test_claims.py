@@ -41,7 +41,17 @@ def test_every_gate_lab_preset_and_gradient_flow_section_has_a_claim():
         "pages/3_Gate_lab.py",
         "pages/7_Lessons.py",
         "pages/5_Train.py",
+        "pages/8_Challenges.py",
     }
+
+
+def test_every_challenge_has_a_claim_whose_defaults_solve_it_and_whose_counter_is_its_start():
+    from lstm_core.challenges import CHALLENGES, check
+
+    for key, challenge in CHALLENGES.items():
+        claim = claims.CLAIMS[f"challenge_{key}"]
+        assert claim.counter == {"values": challenge.start()}  # where the page starts
+        assert check(challenge, claim.defaults["values"]).passed
 
 
 def test_init_ratio_is_the_norms_longhand():

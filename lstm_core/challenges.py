@@ -8,7 +8,8 @@ returns a :class:`Verdict`: passed or not, how close (a score in [0, 1] and a he
 numbers), and a hint that names the number to move.
 
 Texts name quantities through ``lstm_core.notation`` (:func:`fill`), so they follow the sidebar's
-vocabulary. No Streamlit here; :func:`add_target` draws a challenge's goal onto the Gate lab figure.
+vocabulary. NumPy only; ``ui/figures/challenges.add_target`` draws a challenge's goal onto the Gate lab
+figure, and ``claims`` holds each challenge's success sentence.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-import plotly.graph_objects as go
 
-from lstm_core import notation
-from lstm_core.experiments import (
+from . import notation
+from .experiments import (
     BIAS_RANGE,
     GATES,
     WEIGHT_RANGE,
@@ -31,8 +31,8 @@ from lstm_core.experiments import (
     memory_half_life,
     run_settings,
 )
-from lstm_core.sequences import make_count_ones, make_pulse, make_step
-from lstm_core.trace import Trace
+from .sequences import make_count_ones, make_pulse, make_step
+from .trace import Trace
 
 VARIANT, HIDDEN, SEED = "standard", 1, 0  # one unit of the standard cell: one curve to watch
 NAME_KEYS = ("x", "c", "c_prev", "h", "h_prev", "f", "i", "g", "o", "u")
@@ -213,8 +213,8 @@ def _judge_hold(ch: Challenge, trace: Trace, vocabulary: str) -> Verdict:
         hint = f"Only {stored:.2f} was stored at the pulse ({{i_sym}} = {i[0]:.2f} there): raise {{b_i}}."
     elif held == n:
         hint = (
-            f"After the pulse {{f_sym}} ≈ {f_after:.4f} and {{i_sym}} ≈ {i_after:.4f}: "
-            "nothing leaks, nothing is added."
+            f"After the pulse {{f_sym}} ≈ {f_after:.4f} and {{i_sym}} ≈ {i_after:.4f}: what leaks and what "
+            f"is added stay within 5 % for all {n} steps."
         )
     elif lost >= added:
         hint = f"The {{f}} {{f_sym}} ≈ {f_after:.2f} after the pulse, so the value leaks away: raise {{b_f}}."
@@ -333,7 +333,10 @@ def _judge_half_life(ch: Challenge, trace: Trace, vocabulary: str) -> Verdict:
         f"holds {c[k]:.2f} of its starting 1. The goal is {HALF_LIFE_GOAL:g} ± {HALF_LIFE_TOLERANCE:g} steps."
     )
     if passed:
-        hint = f"{{f_sym}} ≈ {f_mean:.4f} ≈ 0.5^(1/10): each step keeps 93 %, so 10 steps keep half."
+        hint = (
+            f"{{f_sym}} ≈ {f_mean:.4f} ≈ 0.5^(1/10) = 0.9330: each step keeps {f_mean:.1%}, so 10 steps "
+            f"keep {c[k]:.2f}, about half."
+        )
     elif off < 0:
         hint = "Too short: the {f} {f_sym} must be closer to 1. Raise {W_xf}."
     else:
@@ -399,7 +402,8 @@ def _judge_count(ch: Challenge, trace: Trace, vocabulary: str) -> Verdict:
     headline = f"The {{c}} matched the count at **{right} of {T} steps**"
     if ok.all():
         hint = (
-            "Each 1 adds one ({i_sym} ≈ 1, {g_sym} ≈ 1), each 0 adds nothing, and {f_sym} ≈ 1 keeps the sum."
+            f"Each 1 adds {added_at_ones:.2f}, each 0 at most {written_at_zeros:.2f}, and {{f_sym}} ≈ "
+            f"{f_mean:.3f} keeps the sum."
         )
         headline += f"; it ends at {c[-1]:.2f}."
         return Verdict(True, 1.0, fill(headline, vocabulary), fill(hint, vocabulary), numbers)
@@ -451,48 +455,3 @@ COUNT = Challenge(
 )
 
 CHALLENGES: dict[str, Challenge] = {ch.key: ch for ch in (HOLD, FORGET, HALF_LIFE, COUNT)}
-
-# ---------------------------------------------------------------------------------------------------------
-# The goal on the figure
-# ---------------------------------------------------------------------------------------------------------
-
-TARGET_COLOUR = "rgba(0, 158, 115, 0.18)"  # a pale green band: where the curve should run
-TARGET_LINE = notation.OKABE_ITO["green"]
-
-
-def add_target(fig: go.Figure, target: Target | None) -> go.Figure:
-    """Draw ``target`` into the first column of a ``gate_lab_figure``: a band lo…hi (a dashed line when
-    lo = hi) over its steps, in its row, named in the legend. Returns the same figure."""
-    if target is None:
-        return fig
-    meta = {"key": "target", "run": "goal", "unit": 0}
-    if np.allclose(target.lo, target.hi):
-        fig.add_trace(
-            go.Scatter(
-                x=target.t,
-                y=target.lo,
-                mode="lines",
-                line=dict(color=TARGET_LINE, width=3, dash="dash"),
-                name=target.label,
-                meta=meta,
-            ),
-            row=target.row,
-            col=1,
-        )
-        return fig
-    fig.add_trace(
-        go.Scatter(
-            x=np.r_[target.t, target.t[::-1]],
-            y=np.r_[target.hi, target.lo[::-1]],
-            mode="lines",
-            fill="toself",
-            fillcolor=TARGET_COLOUR,
-            line=dict(color=TARGET_LINE, width=1),
-            hoverinfo="skip",
-            name=target.label,
-            meta=meta,
-        ),
-        row=target.row,
-        col=1,
-    )
-    return fig
