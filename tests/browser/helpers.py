@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 # Headless system Chromium in a container: no sandbox, GPU or background traffic.
@@ -95,10 +96,16 @@ def healthy(url: str) -> bool:
 
 
 def start_streamlit(
-    script: str, cwd: Path, log_path: Path, port: int | None = None
+    script: str,
+    cwd: Path,
+    log_path: Path,
+    port: int | None = None,
+    options: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> tuple[subprocess.Popen, str]:
     """``streamlit run script`` headless on ``port`` (default: a free loopback port), its output in log_path;
-    (process, base URL). The process has its own session, so it can be stopped as a group.
+    (process, base URL). ``options`` are further ``--section.name=value`` flags, ``env`` variables added to
+    this process's environment. The process has its own session, so it can be stopped as a group.
 
     No file watcher: a file saved while tests run must not pop a "Rerun" prompt into the page.
     """
@@ -114,6 +121,7 @@ def start_streamlit(
         f"--server.port={port}",
         "--server.address=127.0.0.1",
         "--browser.gatherUsageStats=false",
+        *options,
     ]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
@@ -123,6 +131,7 @@ def start_streamlit(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            env=None if env is None else {**os.environ, **env},
         )
     return proc, f"http://127.0.0.1:{port}"
 

@@ -122,7 +122,8 @@ def test_websockets_are_upgraded(conf):
     headers = {d.args[0]: d.args[1] for d in loc.all("proxy_set_header")}
     assert headers["Upgrade"] == "$http_upgrade"
     assert headers["Connection"] == "$connection_upgrade"
-    assert headers["Host"] == "$host", "Streamlit checks the websocket's Origin against its Host"
+    # Streamlit checks the websocket's Origin against its Host, port included ($host has no port)
+    assert headers["Host"] == "$http_host"
     upgrade_map = conf.one("map", "$http_upgrade", "$connection_upgrade")
     values = {d.name: d.args for d in upgrade_map.block}
     assert values["default"] == ["upgrade"] and values[""] == ["close"]
