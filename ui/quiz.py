@@ -4,7 +4,7 @@ A :class:`Question` holds the myth, the question, its options and the index of t
 are :func:`lstm_core.challenges.fill` templates, so they follow the sidebar's vocabulary. :func:`score` counts
 the answers. The explanation of each question is a section of ``assets/text/misconceptions.<vocabulary>.md``
 (:func:`sections` splits it) plus one sentence of numbers measured on the learner's own cell
-(:func:`evidence`), shown next to one of the app's own figures.
+(:func:`evidence`, the register's ``quiz_*`` claims), shown next to one of the app's own figures.
 
 No Streamlit here.
 """
@@ -15,12 +15,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
-
-from lstm_core import notation
+from lstm_core import claims, notation
 from lstm_core.challenges import fill
-from lstm_core.experiments import describe_half_life, memory_half_life
-from lstm_core.trace import Trace
 
 
 def _literal(text: str) -> str:
@@ -152,89 +148,15 @@ def sections(text: str) -> dict[str, str]:
 # Numbers from the learner's own cell
 # ---------------------------------------------------------------------------------------------------------
 
-SIGMOID_GATES = ("f", "i", "o")
-NEAR_EDGE = 0.05  # a gate value within this of 0 or 1 counts as "shut" or "open"
-
-
-def gate_spread(trace: Trace, layer: int = 0) -> dict[str, dict[str, float]]:
-    """For each sigmoid gate f, i, o of ``layer`` over all steps and units: its min, max and the share of
-    values in between (more than NEAR_EDGE away from both 0 and 1). no_forget's f (≡ 1) is left out."""
-    lt = trace.layers[layer]
-    out = {}
-    for key in SIGMOID_GATES:
-        if key == "f" and trace.variant == "no_forget":
-            continue
-        v = getattr(lt, key)
-        between = (v > NEAR_EDGE) & (v < 1 - NEAR_EDGE)
-        out[key] = dict(min=float(v.min()), max=float(v.max()), between=float(between.mean()))
-    return out
-
-
-def parameter_count(variant: str, input_size: int, hidden_size: int) -> int:
-    """One layer's weights, biases (docs/design.md §2): four blocks of H × (I + H + 1) for i, f, g, o (three
-    without f in no_forget), plus 3H peepholes (peephole) or W_u and b_u, H × (H + 1) (udacity)."""
-    n_in, H = input_size, hidden_size
-    blocks = 3 if variant == "no_forget" else 4
-    extra = {"peephole": 3 * H, "udacity": H * (H + 1)}.get(variant, 0)
-    return blocks * H * (n_in + H + 1) + extra
-
-
-def use_gate_gap(standard: Trace, udacity: Trace, layer: int = 0) -> tuple[float, int]:
-    """(largest |h_t − STM_t| over units and steps, the step where it happens) for matched weights."""
-    diff = np.abs(standard.layers[layer].h - udacity.layers[layer].h).max(axis=1)
-    t = int(np.argmax(diff))
-    return float(diff[t]), t
-
 
 def evidence(key: str, vocabulary: str, **data) -> str:
-    """One sentence of numbers from the learner's cell for question ``key``; ``data`` holds what it needs:
+    """One sentence of numbers from the learner's cell for question ``key``: the register's claim
+    ``quiz_<key>`` (lstm_core/claims.py) about the traces in ``data``, its sentence where it holds:
 
-    switches: trace; hidden_is_time: trace; one_neuron: trace (its input size is read from x);
-    ltm_long_input: held (the write-once trace on a pulse); use_is_output: standard, udacity (matched traces).
+    switches, hidden_is_time, one_neuron: trace; ltm_long_input: held (the write-once trace on a pulse);
+    use_is_output: standard, udacity (matched traces).
     """
-    if key == "switches":
-        spread = gate_spread(data["trace"])
-        parts = [
-            f"{{{k}_sym}} from {s['min']:.2f} to {s['max']:.2f} ({s['between']:.0%} of its values in between)"
-            for k, s in spread.items()
-        ]
-        return fill("In your cell on this input: " + "; ".join(parts) + ".", vocabulary)
-    if key == "hidden_is_time":
-        tr = data["trace"]
-        return fill(
-            f"Your cell: hidden size {tr.hidden_size}, {tr.T} steps. The {{c}} is {tr.hidden_size} numbers "
-            f"at every step — the heatmap has {tr.hidden_size} rows (units) and {tr.T} columns (steps). "
-            "Change the length in the sidebar: the columns change, the rows do not.",
-            vocabulary,
-        )
-    if key == "one_neuron":
-        tr = data["trace"]
-        n_in, H = tr.layers[0].x.shape[1], tr.hidden_size
-        n = parameter_count(tr.variant, n_in, H)
-        return fill(
-            f"Your cell has {H} units: every wire in the diagram carries {H} numbers, and one layer of the "
-            f"{tr.variant} cell with {n_in} input feature(s) has {n:,} weights and biases.",
-            vocabulary,
-        )
-    if key == "ltm_long_input":
-        held = data["held"]
-        c = held.layers[0].c
-        half = memory_half_life(held)
-        return fill(
-            f"The input is one pulse at t = 0 and then {held.T - 1} zeros — nothing long about it — yet "
-            f"the {{c}} still holds {np.abs(c[-1]).max():.2f} at the last step "
-            f"(it stored {np.abs(c[0]).max():.2f}); "
-            f"half-life: {describe_half_life(half.min())}.",
-            vocabulary,
-        )
-    if key == "use_is_output":
-        standard, udacity = data["standard"], data["udacity"]
-        gap, t = use_gate_gap(standard, udacity)
-        h0 = [float(np.abs(tr.layers[0].h[0]).max()) for tr in (standard, udacity)]
-        return (
-            f"Same weights, same input: the outputs of the two cells differ by up to {gap:.3f} (at t = {t}). "
-            "At t = 0 the memory is still empty, so the Udacity use gate reads only its bias: that cell "
-            f"outputs at most {h0[1]:.3f}, while the standard cell already shows {h0[0]:.3f} of what it "
-            "has just written."
-        )
-    raise ValueError(f"unknown question {key!r}; choose one of {', '.join(QUESTION_KEYS)}")
+    if key not in QUESTION_KEYS:
+        raise ValueError(f"unknown question {key!r}; choose one of {', '.join(QUESTION_KEYS)}")
+    claim = claims.CLAIMS[f"quiz_{key}"]
+    return claim.shown(claim.result(**data), vocabulary)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_core import LSTM, notation
+from lstm_core import LSTM, claims, notation
 from lstm_core.sequences import make_preset
 from tests.app.pages import open_page as open_app_page
 from tests.plotly_data import chart_specs, decode
@@ -70,6 +70,8 @@ def test_a_right_answer_scores_and_explains_with_the_learners_own_cell():
         scale = spec["layout"][heat["coloraxis"]]["colorscale"]
         assert scale[-1][1].lower() == notation.colour(heat["meta"]["key"]).lower()
     assert f"from {f.min():.2f} to {f.max():.2f}" in at.info[0].value
+    claim = claims.CLAIMS["quiz_switches"]  # the register's sentence, at the sidebar's default cell
+    assert at.info[0].value == claim.say(claim.run())
     assert at.radio(key="quiz_choice_switches_done").disabled
 
 
@@ -112,4 +114,5 @@ def test_every_explanation_in_the_udacity_vocabulary(k):
     (spec,) = chart_specs(at)
     text = str(spec)
     assert "cell state" not in text  # the plot speaks the sidebar's vocabulary too
-    assert at.info[0].value
+    claim = claims.CLAIMS[f"quiz_{key}"]
+    assert at.info[0].value == claim.say(claim.run(), "udacity")  # holds at the default cell

@@ -42,7 +42,22 @@ def test_every_gate_lab_preset_and_gradient_flow_section_has_a_claim():
         "pages/7_Lessons.py",
         "pages/5_Train.py",
         "pages/8_Challenges.py",
+        "pages/9_Misconceptions.py",
     }
+
+
+def test_the_quiz_claims_default_to_the_sidebars_default_cell():
+    from ui.state import ViewState
+
+    view = ViewState()
+    assert {
+        "variant": view.variant,
+        "hidden": view.hidden,
+        "layers": view.layers,
+        "seed": view.seed,
+        "preset": view.preset,
+        "length": view.length,
+    } == claims.QUIZ_CELL
 
 
 def test_every_challenge_has_a_claim_whose_defaults_solve_it_and_whose_counter_is_its_start():
