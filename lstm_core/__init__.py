@@ -12,7 +12,11 @@ from .layouts.files import load
 from .network import LSTM
 from .trace import LayerTrace, StepRecord, Trace
 
+# Every cell the app's pages can show: the four LSTM variants, then the GRU and the plain RNN.
+CELL_VARIANTS = (*VARIANTS, "gru", "rnn")
+
 __all__ = [
+    "CELL_VARIANTS",
     "GRU",
     "LAYOUTS",
     "LAYOUTS_OF_VARIANT",

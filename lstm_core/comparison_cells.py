@@ -203,7 +203,8 @@ class RNNLayerTrace(_TidyFrame):
 @dataclass(frozen=True)
 class GRULayerTrace(_TidyFrame):
     """One GRU layer over a sequence, each (T, H) but x (T, I_k): the reset gate r, update gate z,
-    candidate n, hn = W_hn h_{t-1} + b_hn (what r scales), h; pre maps r, z, n to pre-activations."""
+    candidate n, hn = W_hn h_{t-1} + b_hn (what r scales), the two parts of h, kept = z ⊙ h_{t-1} and
+    written = (1 − z) ⊙ n, and h = kept + written; pre maps r, z, n to pre-activations."""
 
     x: np.ndarray
     h_prev: np.ndarray
@@ -211,9 +212,11 @@ class GRULayerTrace(_TidyFrame):
     z: np.ndarray
     n: np.ndarray
     hn: np.ndarray
+    kept: np.ndarray
+    written: np.ndarray
     h: np.ndarray
     pre: MappingProxyType
-    FRAME_FIELDS = ("h_prev", "r", "z", "hn", "n", "h")
+    FRAME_FIELDS = ("h_prev", "r", "z", "hn", "n", "kept", "written", "h")
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,11 @@ class CellTrace(StackedRecord):
     kind: str
     x: np.ndarray
     layers: tuple
+
+    @property
+    def variant(self) -> str:
+        """The cell's name, as ``Trace.variant`` names an LSTM's: "rnn" or "gru"."""
+        return self.kind
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: layer, t, unit, quantity, value (as ``Trace.to_frame``)."""
@@ -469,7 +477,10 @@ class GRU(_CellNetwork):
     def _layer_trace(cache) -> GRULayerTrace:
         one = {k: read_only(cache[k][:, 0]) for k in ("x", "h_prev", "r", "z", "n", "hn", "h")}
         pre = MappingProxyType({g: read_only(cache[f"a_{g}"][:, 0]) for g in ("r", "z", "n")})
-        return GRULayerTrace(pre=pre, **one)
+        # h's two parts, which the kernel never forms (it computes h = z ⊙ (h_prev − n) + n)
+        kept = read_only(one["z"] * one["h_prev"])
+        written = read_only((1.0 - one["z"]) * one["n"])
+        return GRULayerTrace(pre=pre, kept=kept, written=written, **one)
 
     def _layer_gradients(self, grads, states) -> GRULayerGradients:
         one = {k: read_only(states[k][:, 0]) for k in ("dh", "dr", "dz", "dn", "dhn", "dx")}

@@ -168,18 +168,83 @@ QUANTITIES: dict[str, Quantity] = {
             "vermillion",
             "state",
         ),
+        # The GRU's (torch.nn.GRU; lstm_core/comparison_cells.py). The Udacity lesson has no names for
+        # them, so both vocabularies use the paper's letters; colours by the LSTM gate whose part each
+        # plays: z keeps the old state as f does, n is the candidate as g is.
+        _q(
+            "r",
+            ("reset gate", "r", "r<sub>t</sub>", "r_t"),
+            ("reset gate", "r", "r<sub>t</sub>", "r_t"),
+            "how much of the old state the candidate reads (0 = start afresh, 1 = read it all)",
+            "sky_blue",
+            "gate",
+        ),
+        _q(
+            "z",
+            ("update gate", "z", "z<sub>t</sub>", "z_t"),
+            ("update gate", "z", "z<sub>t</sub>", "z_t"),
+            "how much of each unit's old state is kept (1 = keep it, 0 = replace it by the candidate)",
+            "orange",
+            "gate",
+        ),
+        _q(
+            "n",
+            ("GRU candidate", "n", "n<sub>t</sub>", "n_t"),
+            ("GRU candidate", "n", "n<sub>t</sub>", "n_t"),
+            "the new state the GRU proposes at this step, between -1 and 1",
+            "purple",
+            "squash",
+        ),
+        _q(
+            "hn",
+            (
+                "recurrent part of the candidate",
+                "W_hn·h_prev+b_hn",
+                "W<sub>hn</sub>h<sub>t−1</sub>+b<sub>hn</sub>",
+                r"W_{hn} h_{t-1} + b_{hn}",
+            ),
+            (
+                "recurrent part of the candidate",
+                "W_hn·STM_prev+b_hn",
+                "W<sub>hn</sub>STM<sub>t−1</sub>+b<sub>hn</sub>",
+                r"W_{hn} \mathrm{STM}_{t-1} + b_{hn}",
+            ),
+            "what the reset gate scales before the candidate's tanh",
+            "purple",
+            "product",
+        ),
     )
 }
 
 # In the Udacity cell U_t has its own weights, so "tanh(c)" would be a wrong name for it in any vocabulary.
 _VARIANT_NAMES = {
     ("udacity", "u", "standard"): Names("use gate, tanh part", "u", "u<sub>t</sub>", "u_t"),
+    # A GRU's new state h_t = z_t ⊙ h_{t-1} + (1 − z_t) ⊙ n_t has the same two parts as an LSTM's c_t.
+    ("gru", "kept", "standard"): Names(
+        "kept state z⊙h", "z⊙h_prev", "z<sub>t</sub>⊙h<sub>t−1</sub>", r"z_t \odot h_{t-1}"
+    ),
+    ("gru", "kept", "udacity"): Names(
+        "kept memory z⊙STM", "z⊙STM_prev", "z<sub>t</sub>⊙STM<sub>t−1</sub>", r"z_t \odot \mathrm{STM}_{t-1}"
+    ),
+    ("gru", "written", "standard"): Names(
+        "written state (1−z)⊙n", "(1−z)⊙n", "(1−z<sub>t</sub>)⊙n<sub>t</sub>", r"(1 - z_t) \odot n_t"
+    ),
+    ("gru", "written", "udacity"): Names(
+        "written memory (1−z)⊙n", "(1−z)⊙n", "(1−z<sub>t</sub>)⊙n<sub>t</sub>", r"(1 - z_t) \odot n_t"
+    ),
 }
 
 _VARIANT_DESCRIPTIONS = {
     ("udacity", "u"): (
         "the use gate's own tanh layer: it reads the old memory after forgetting, W_u (f ⊙ c_prev) + b_u"
     ),
+    ("gru", "kept"): "the part of the old state that survives this step, z ⊙ h_prev",
+    ("gru", "written"): "the candidate's share of the new state, (1 − z) ⊙ n",
+    ("gru", "h"): "the GRU's one memory after this step (it has no cell state): kept + written",
+    (
+        "rnn",
+        "h",
+    ): "the RNN's one memory after this step (it has no cell state): tanh(W_ih x + W_hh h_prev + b)",
 }
 
 
@@ -259,6 +324,8 @@ VARIANT_TITLES = {
     "udacity": "Udacity's LTM/STM lesson: taken literally",
     "no_forget": "Hochreiter & Schmidhuber (1997): no {f}, f ≡ 1",
     "peephole": "Gers & Schmidhuber (2000): the gates also read the {c}",
+    "gru": "Cho et al. (2014), as torch.nn.GRU: reset and update gates, no {c}",
+    "rnn": "Elman (1990), as torch.nn.RNN: h = tanh(W x + U h_prev + b), no gates and no {c}",
 }
 
 

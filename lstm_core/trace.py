@@ -81,6 +81,7 @@ class LayerTrace:
     v: np.ndarray
     h: np.ndarray
     pre: Mapping[str, np.ndarray]
+    FRAME_FIELDS = STEP_FIELDS  # the (T, H) fields, as every cell's layer record names them
 
     @classmethod
     def from_run(cls, variant: str, x: np.ndarray, out: dict) -> LayerTrace:
@@ -159,7 +160,7 @@ class Trace(StackedRecord):
 
         Quantities are the (T, H) fields of ``STEP_FIELDS``; keys as in the notation table.
         """
-        return tidy_frame(self.layers, lambda lt: STEP_FIELDS)
+        return tidy_frame(self.layers, lambda lt: lt.FRAME_FIELDS)
 
 
 def tidy_frame(layers, names_of) -> pd.DataFrame:

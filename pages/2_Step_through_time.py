@@ -1,4 +1,7 @@
-"""Step through time: every gate and both memories of one layer, following the current step t.
+"""Step through time: every gate and memory of one layer, following the current step t.
+
+Any cell of ``CELL_VARIANTS``: an LSTM's gates and both memories, a GRU's r, z, n and its one state h, an
+RNN's h; what is drawn comes from the cell's entry in ``ui.cell_panels``.
 
 The step player (the page's one set of time controls, keys included), the unit choice and the figure live
 in a fragment, so a step reruns only them. The figure carries a Plotly animation frame per step: the
@@ -9,8 +12,9 @@ built once per trace and view (``ui.figure_cache.stepping_parts``).
 
 import streamlit as st
 
-from lstm_core import notation
+from lstm_core import CELL_VARIANTS, notation
 from ui import compute, controls, figure_cache, follow_step, state
+from ui.cell_panels import panels
 from ui.figures.stepping import frame_steps, has_frame, table_help, trace_table
 from ui.presenter import is_on as presenting
 from ui.presenter import presented
@@ -18,7 +22,7 @@ from ui.text import load_text
 
 st.set_page_config(page_title="Step through time · LSTM Gate Lab", page_icon="⏯️", layout="wide")
 
-settings = controls.sidebar(page="step")
+settings = controls.sidebar(page="step", cells=CELL_VARIANTS)
 trace = compute.trace_for(settings)
 vocabulary, variant = settings.vocabulary, settings.variant
 # The figure's step-independent parts: built on the first run for this trace and view, then shared.
@@ -27,15 +31,20 @@ parts = figure_cache.stepping_parts(trace, parts_key)
 T, H = trace.T, settings.hidden_size
 PLAYER_KEY, UNIT_KEY = "step_player", "step_unit"
 
+cell = panels(variant)
 st.title("Step through time")
-st.caption(
-    f"Follow the {notation.name('c', vocabulary)} and the {notation.name('h', vocabulary)} of every unit, "
-    "and every gate, one step at a time."
-)
-try:
-    intro = load_text("stepping", vocabulary)
-except FileNotFoundError:
-    intro = None
+memories = " and the ".join(notation.name(k, vocabulary, variant) for k in cell.states)
+st.caption(f"Follow the {memories} of every unit, and every gate, one step at a time.")
+if not cell.has_cell_state:
+    c, h = (f"{notation.name(k, vocabulary)} {notation.short(k, vocabulary)}" for k in ("c", "h"))
+    st.info(f"The {variant.upper()} has no {c}: its one memory is the {h}, shown where an LSTM shows both.")
+intro = None
+for name in (f"stepping_{variant}", "stepping"):  # the cell's own text where it has one
+    try:
+        intro = load_text(name, vocabulary)
+        break
+    except FileNotFoundError:
+        continue
 if intro:
     with st.expander("What is on the page, and what to look for", expanded=False):
         st.markdown(intro)
@@ -103,7 +112,7 @@ with st.expander(f"Every number of layer {settings.layer + 1} as a table", expan
     st.download_button(
         "Download CSV",
         data=lambda: compute.trace_for(settings).to_frame().to_csv(index=False),
-        file_name=f"lstm_trace_{variant}_seed{settings.seed}.csv",
+        file_name=f"trace_{variant}_seed{settings.seed}.csv",
         mime="text/csv",
         on_click="ignore",
         help="The whole trace, every layer, as a tidy table (layer, t, unit, quantity, value); quantities "

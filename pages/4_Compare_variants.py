@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from lstm_core import VARIANTS, notation
+from lstm_core import CELL_VARIANTS, VARIANTS, notation
 from lstm_core.experiments import run_matched
 from ui import controls, follow_step
 from ui.equations import equations
@@ -29,7 +29,7 @@ def _text(name: str) -> str | None:
         return None
 
 
-settings = controls.sidebar(page="compare")
+settings = controls.sidebar(page="compare", cells=CELL_VARIANTS)
 vocabulary, layer = settings.vocabulary, settings.layer
 traces = matched_traces(settings.hidden_size, settings.num_layers, settings.seed, np.asarray(settings.x))
 

@@ -13,7 +13,7 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from lstm_core import LSTM, Trace
+from lstm_core import GRU, LSTM, RNN, Trace
 from ui.byte_cache import ByteLRU, MiB
 
 # About 12 of the heaviest traces (3 layers × 32 units × 2,000 steps: 20 MiB each) or thousands of the
@@ -53,14 +53,30 @@ def weights_key(variant: str, layout: str, weights: dict[str, np.ndarray], x: np
     return "weights", str(variant), str(layout), digest.hexdigest()
 
 
+# The cells beside the LSTM (``lstm_core.CELL_VARIANTS``); every other variant is one of the LSTM's.
+_NOT_LSTM = {"gru": GRU, "rnn": RNN}
+
+
+def random_network(variant: str, hidden: int, layers: int, seed: int, input_size: int):
+    """The randomly initialised LSTM, GRU or RNN of these sizes that ``run_random`` runs."""
+    if (cls := _NOT_LSTM.get(variant)) is not None:
+        return cls.random(input_size, hidden, layers, seed=seed)
+    return LSTM.random(input_size, hidden, layers, variant=variant, seed=seed)
+
+
+def weights_network(variant: str, layout: str, weights: dict[str, np.ndarray]):
+    """The LSTM, GRU or RNN of loaded or trained weights that ``run_weights`` runs."""
+    if (cls := _NOT_LSTM.get(variant)) is not None:
+        return cls.from_weights(weights, layout=layout)
+    return LSTM.from_weights(weights, layout=layout, variant=variant)
+
+
 def run_random(variant: str, hidden: int, layers: int, seed: int, x: np.ndarray) -> Trace:
-    """A randomly initialised network of these sizes run on x (T, I); I is taken from x."""
+    """A randomly initialised network of these sizes run on x (T, I); I is taken from x. A Trace, or a
+    ``CellTrace`` for a GRU or an RNN."""
 
     def make() -> Trace:
-        net = LSTM.random(
-            input_size=x.shape[1], hidden_size=hidden, num_layers=layers, variant=variant, seed=seed
-        )
-        return net.run(x)
+        return random_network(variant, hidden, layers, seed, x.shape[1]).run(x)
 
     return trace_store().get(random_key(variant, hidden, layers, seed, x), make)
 
@@ -69,7 +85,7 @@ def run_weights(variant: str, layout: str, weights: dict[str, np.ndarray], x: np
     """Loaded or trained weights run on x (T, I)."""
 
     def make() -> Trace:
-        return LSTM.from_weights(weights, layout=layout, variant=variant).run(x)
+        return weights_network(variant, layout, weights).run(x)
 
     return trace_store().get(weights_key(variant, layout, weights, x), make)
 

@@ -103,14 +103,22 @@ def _seeded(key: str, value) -> str:
     return widget_key
 
 
-def sidebar(page: str = "") -> Settings:
-    """Draw the shared controls in the sidebar and return the settings they describe."""
+# The pages that show every cell of ``CELL_VARIANTS``; the others show LSTMs and say so (``_lstm_only``).
+CELL_PAGES = ("Step through time", "Compare variants")
+
+
+def sidebar(page: str = "", cells: tuple[str, ...] = VARIANTS) -> Settings:
+    """Draw the shared controls in the sidebar and return the settings they describe.
+
+    cells: the variants this page can show (``VARIANTS``, the four LSTMs, unless it passes
+    ``CELL_VARIANTS``); a GRU or RNN the view or the loaded weights hold is then replaced, with a notice.
+    """
     view = current_view()
     for notice in st.session_state.pop("link_notices", []):
         st.warning(notice)
     sb = st.sidebar
     presenter.apply(sb)  # its toggle first; when on: ?present=1 kept, big type, Previous / Next
-    loaded = loaded_weights.current()
+    view, loaded = _lstm_only(view, loaded_weights.current(), cells)
     if loaded is not None:  # the loaded network fixes the architecture
         st.session_state.update(
             w_variant=loaded.variant, w_hidden=loaded.hidden_size, w_layers=loaded.num_layers
@@ -125,10 +133,12 @@ def sidebar(page: str = "") -> Settings:
     )
     variant = sb.selectbox(
         "Variant",
-        VARIANTS,
+        cells,
         key=_seeded("variant", view.variant),
         disabled=fixed,
-        help="Which LSTM cell runs. The equations of each are on the Cell anatomy page.",
+        help="Which cell runs: one of the LSTM variants"
+        + (", a GRU or a plain RNN" if len(cells) > len(VARIANTS) else "")
+        + ". The equations of each are on the Cell anatomy page.",
     )
     sb.caption(notation.variant_title(variant, vocabulary))
     hidden = sb.slider(
@@ -184,6 +194,26 @@ def sidebar(page: str = "") -> Settings:
         new = replace(new, t=sequence.length - 1)
     set_view(new)
     return Settings(view=new, sequence=sequence, loaded=loaded)
+
+
+def _lstm_only(view: ViewState, loaded: LoadedNet | None, cells) -> tuple[ViewState, LoadedNet | None]:
+    """The view and loaded network this page can show: a variant outside ``cells`` (a GRU or RNN on a
+    page of LSTMs) becomes the standard LSTM, loaded weights of one are set aside, each with a notice."""
+    where = " and ".join(CELL_PAGES)
+    if loaded is not None and loaded.variant not in cells:
+        st.info(
+            f"This page shows LSTM cells, so it uses random weights; the loaded {loaded.variant.upper()} "
+            f"is shown on {where}."
+        )
+        loaded = None
+    if st.session_state.get("w_variant", view.variant) not in cells:
+        st.info(
+            f"This page's Variant is one of the four LSTMs, so it uses the standard LSTM; the "
+            f"{view.variant.upper()} is shown on {where}."
+        )
+        view = replace(view, variant="standard")
+        st.session_state["w_variant"] = "standard"
+    return view, loaded
 
 
 def _sequence_controls(sb, view: ViewState, seed: int) -> tuple[str, int, Sequence]:

@@ -18,18 +18,18 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from lstm_core.trace import STEP_FIELDS, Trace
+from lstm_core.trace import Trace
 from ui.byte_cache import ByteLRU, MiB, deep_nbytes
 from ui.figures.stepping import SteppingParts
 
 
 def layer_fingerprint(trace: Trace, layer: int) -> str:
     """A digest of everything the stepping figure reads from one layer: the variant, the stack's size,
-    and the layer's input and every recorded (T, H) field, byte for byte."""
+    and the layer's input and every recorded (T, H) field (its ``FRAME_FIELDS``), byte for byte."""
     lt = trace.layers[layer]
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{trace.variant}|{trace.num_layers}|{layer}|{lt.x.shape}|{lt.c.shape}".encode())
-    for name in ("x", *STEP_FIELDS):
+    digest.update(f"{trace.variant}|{trace.num_layers}|{layer}|{lt.x.shape}|{lt.h.shape}".encode())
+    for name in ("x", *lt.FRAME_FIELDS):
         digest.update(np.ascontiguousarray(getattr(lt, name), dtype=np.float64).data)
     return digest.hexdigest()
 

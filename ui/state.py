@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, fields, replace
 
-from lstm_core import VARIANTS
+from lstm_core import CELL_VARIANTS
 from lstm_core.notation import VOCABULARIES
 from lstm_core.sequences import MAX_STEPS, PRESETS
 
@@ -66,7 +66,7 @@ def _choice_rule(choices):
 
 
 RULES = {
-    "variant": _choice_rule(VARIANTS),
+    "variant": _choice_rule(CELL_VARIANTS),  # the pages without a GRU or RNN say so
     "vocabulary": _choice_rule(VOCABULARIES),
     "hidden": _int_rule(1, MAX_HIDDEN),
     "layers": _int_rule(1, MAX_LAYERS),

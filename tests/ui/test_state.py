@@ -62,3 +62,12 @@ def test_layer_must_be_below_layers():
     view, notices = from_query({"layers": "2", "layer": "2"})
     assert (view.layers, view.layer) == (2, 0)
     assert "layer" in notices[0]
+
+
+@pytest.mark.parametrize("variant", ["gru", "rnn"])
+def test_gru_and_rnn_are_link_values(variant):
+    state, notices = from_query({"variant": variant, "t": "3"})
+    assert (state.variant, state.t, notices) == (variant, 3, [])
+    assert to_query(state) == {"variant": variant, "t": "3"}
+    state, notices = from_query({"variant": variant.upper()})  # link values are the exact keys
+    assert state.variant == "standard" and len(notices) == 1

@@ -1,21 +1,24 @@
 """Step through time: one Plotly figure whose panels all follow the current step t.
 
-``stepping_figure(trace, t, vocabulary, layer, unit)`` draws, for one layer of a Trace:
+``stepping_figure(trace, t, vocabulary, layer, unit)`` draws, for one layer of a Trace (an LSTM's, or a
+GRU's or RNN's ``CellTrace``), the panels its cell has (``ui.cell_panels``: one table, no per-cell code):
 
-- row 1: the long-term memory c_t and the short-term memory h_t as bars per unit, the previous step
-  (c_{t-1}, h_{t-1}) as wider faint "ghost" bars behind them; and the split of c_t into what was kept,
-  f ⊙ c_{t-1}, and what was written, i ⊙ g, drawn as a small waterfall per unit (kept from 0, written
-  starting where kept ends) with c_t marked by a horizontal tick;
+- row 1: the states as bars per unit — an LSTM's long-term memory c_t and short-term memory h_t, a GRU's
+  or RNN's h_t alone — the previous step (c_{t-1}, h_{t-1}) as wider faint "ghost" bars behind them; and
+  the split of the new state into what was kept and what was written (an LSTM's c_t = f ⊙ c_{t-1} + i ⊙ g,
+  a GRU's h_t = z ⊙ h_{t-1} + (1 − z) ⊙ n; the RNN has none), drawn as a small waterfall per unit (kept
+  from 0, written starting where kept ends) with the state marked by a horizontal tick;
 - one heatmap units × time per gate: f, i, g, o and, for the udacity cell, u (its U_t has its own
-  weights), with the current step outlined; gates on a fixed [0, 1] colour range, g and u on [-1, 1];
+  weights); r, z, n for the GRU; h for the gateless RNN; with the current step outlined; gates on a
+  fixed [0, 1] colour range, g, u, n and h on [-1, 1];
 - the layer's input over time, every feature as a line, current step marked;
-- one unit's f, i, g, o (u for udacity), c and h over time, current step marked.
+- one unit's gates and states over time, current step marked.
 
 The figure carries a Plotly animation frame per step (every ``ceil(T / max_frames)``-th step for long
 sequences, always including t and the last step) and no controls of its own: the page's step player
 (``ui.components.step_player``, through ``ui.follow_step``) shows a frame as it steps and plays, in the
 browser with no server round trip. A frame updates only the traces that depend on t
-(``DYNAMIC_ROLES``): the bars, the c_t ticks and the current-step markers, with ``redraw=False`` (fast).
+(``DYNAMIC_ROLES``): the bars, the state ticks and the current-step markers, with ``redraw=False`` (fast).
 Such an animation wipes heatmap traces off the screen (a plotly.js limitation), so each heatmap also lies
 underneath as a layout image of the same colours; the trace stays for its hover and colour bar.
 
@@ -49,6 +52,7 @@ from plotly.subplots import make_subplots
 
 from lstm_core import notation
 from lstm_core.trace import STEP_FIELDS, LayerTrace, Trace
+from ui.cell_panels import CellPanels, panels
 
 MAX_FRAMES = 400  # animation frames at most (plus t and the last step); longer sequences skip steps
 WIDTH_PX = 1400  # the layout is planned for this width; Streamlit stretches it to the container
@@ -65,17 +69,18 @@ TITLE_FONT = dict(size=14, color="#222222")
 SUB = '<br><span style="font-size:12px;color:#555555">'  # a title's second, smaller line
 
 # What a frame updates: the ``meta["role"]`` of every trace that depends on t (the last traces of the figure).
-DYNAMIC_ROLES = ("c_prev", "c", "h_prev", "h", "kept", "written", "c_tick", "t_marker", "t_dots")
+DYNAMIC_ROLES = ("c_prev", "c", "h_prev", "h", "kept", "written", "c_tick", "h_tick", "t_marker", "t_dots")
 
 
 def gate_keys(variant: str) -> tuple[str, ...]:
-    """The gate heatmaps of a variant: f, i, g, o, and u for udacity (its U_t has its own weights)."""
-    return ("f", "i", "g", "o", "u") if variant == "udacity" else ("f", "i", "g", "o")
+    """The gate heatmaps of a variant (``ui.cell_panels``): f, i, g, o and u for udacity (its U_t has its
+    own weights); r, z, n for the GRU; h for the RNN, which has no gates."""
+    return panels(variant).gates
 
 
 def line_keys(variant: str) -> tuple[str, ...]:
     """The quantities of the one-unit panel."""
-    return (*gate_keys(variant), "c", "h")
+    return panels(variant).lines
 
 
 def frame_steps(T: int, t: int, max_frames: int = MAX_FRAMES) -> tuple[list[int], int]:
@@ -118,11 +123,11 @@ def _padded(lo: float, hi: float, pad: float = 0.08) -> list[float]:
 
 
 def colour_scale(key: str) -> tuple[list, float, float]:
-    """A colour scale ending in the quantity's colour: white → colour on [0, 1] for gates; for g and u
-    (kind "squash") vermillion → white → colour on [-1, 1]. Fixed ranges: a colour means the same value
-    at every step and in every run."""
+    """A colour scale ending in the quantity's colour: white → colour on [0, 1] for gates; for the rest
+    (g, u, n and an RNN's h, all tanh outputs) vermillion → white → colour on [-1, 1]. Fixed ranges: a
+    colour means the same value at every step and in every run."""
     colour = notation.colour(key)
-    if notation.quantity(key).kind == "squash":
+    if notation.quantity(key).kind != "gate":
         return [[0.0, notation.OKABE_ITO["vermillion"]], [0.5, SCALE_MID], [1.0, colour]], -1.0, 1.0
     return [[0.0, SCALE_MID], [1.0, colour]], 0.0, 1.0
 
@@ -238,13 +243,14 @@ class SteppingParts:
         self.T, self.H = lt.T, lt.hidden_size
         self.max_frames = max_frames
         self.names = _Names(vocabulary, trace.variant)
-        self.gates = gate_keys(trace.variant)
+        self.panels = cell = panels(trace.variant)
+        self.gates = cell.gates
         rows = ["bars", *(f"heat:{k}" for k in self.gates), "x", "unit"]
         self.n_rows = len(rows)
         self.plan = _Layout(rows)
-        self.grid = _grid(self.n_rows)
+        self.grid = _grid(self.n_rows, len(_top_panels(cell)))
         self.features = _feature_names(lt, layer, self.names, feature_names)
-        self.ranges = _ranges(lt)
+        self.ranges = _ranges(lt, cell)
         self.grid_steps, _ = frame_steps(self.T, 0, max_frames)
         self._units: dict[int, dict] = {}
         self._lock = threading.Lock()
@@ -255,12 +261,12 @@ class SteppingParts:
             *_heatmaps(lt, self.names, self.gates, self.grid, self.plan),
             *_input_lines(lt, self.features, self.grid.ref(self.n_rows - 1, 1)),
         ]
-        n_static = len(self.static) + len(line_keys(lt.variant))
+        n_static = len(self.static) + len(cell.lines)
         self.dynamic_indices = list(range(n_static, n_static + len(self._dynamic(0, 0))))
-        self.titles = _titles(self.grid, self.plan, self.names, trace, layer, self.gates, self.features)
+        self.titles = _titles(self.grid, self.plan, self.names, trace, layer, cell, self.features)
         self.layout = {
             "template": _template(),
-            **_axes(self.grid, self.plan, self.ranges, self.T, self.H, self.n_rows),
+            **_axes(self.grid, self.plan, self.ranges, self.T, self.H, self.n_rows, _top_panels(cell)),
             "images": _images(lt, self.gates, self.grid),
             **_legends(self.plan),
             "height": self.plan.height,
@@ -302,7 +308,7 @@ class SteppingParts:
             parts = self._units.get(unit)
         if parts is None:
             parts = {
-                "lines": _unit_lines(self.lt, self.names, unit, self.grid.ref(self.n_rows, 1)),
+                "lines": _unit_lines(self.lt, self.names, self.panels, unit, self.grid.ref(self.n_rows, 1)),
                 "title": _unit_title(self.grid, self.plan, unit),
                 "frames": {s: self._frame(s, unit) for s in self.grid_steps},
             }
@@ -321,7 +327,7 @@ class SteppingParts:
         changes. Both the figure's state at t and every animation frame come from here, so they cannot
         disagree."""
         traces = _dynamic(
-            self.lt, t, self.names, self.features, unit, self.ranges, self.gates, self.n_rows, frame
+            self.lt, t, self.names, self.features, unit, self.ranges, self.panels, self.n_rows, frame
         )
         if not frame:
             for trace, (row, col) in traces:
@@ -339,18 +345,24 @@ def _whole(name: str, value, size: int) -> int:
     return int(value)
 
 
+def _top_panels(cell: CellPanels) -> tuple[str, ...]:
+    """The first row's panels, named by the state each shows: one per state, then the split's new state
+    (an LSTM: c, h, c; a GRU: h, h; an RNN: h)."""
+    return (*cell.states, *cell.split[:1]) if cell.split else cell.states
+
+
 class _Grid:
-    """The subplot grid of ``make_subplots`` (row 1: three panels; every later row: one full-width
+    """The subplot grid of ``make_subplots`` (row 1: ``n_top`` panels; every later row: one full-width
     panel), as axis names, their x domains and the traces' axis references."""
 
-    def __init__(self, n_rows: int):
-        specs = [[{}, {}, {}]] + [[{"colspan": 3}, None, None] for _ in range(n_rows - 1)]
-        fig = make_subplots(rows=n_rows, cols=3, specs=specs, horizontal_spacing=0.07)
+    def __init__(self, n_rows: int, n_top: int = 3):
+        specs = [[{}] * n_top] + [[{"colspan": n_top}] + [None] * (n_top - 1) for _ in range(n_rows - 1)]
+        fig = make_subplots(rows=n_rows, cols=n_top, specs=specs, horizontal_spacing=0.07)
         self.axes: dict[tuple[int, int], tuple[str, str]] = {}
         self.x_domains: dict[tuple[int, int], list[float]] = {}
         self.anchors: dict[str, dict] = {}
         for row in range(1, n_rows + 1):
-            for col in (1, 2, 3) if row == 1 else (1,):
+            for col in range(1, n_top + 1) if row == 1 else (1,):
                 sub = fig.get_subplot(row, col)
                 x_name, y_name = sub.xaxis.plotly_name, sub.yaxis.plotly_name
                 self.axes[row, col] = (x_name, y_name)
@@ -368,9 +380,9 @@ class _Grid:
         return x_name.replace("axis", ""), y_name.replace("axis", "")
 
 
-@functools.lru_cache(maxsize=4)
-def _grid(n_rows: int) -> _Grid:
-    return _Grid(n_rows)
+@functools.lru_cache(maxsize=8)
+def _grid(n_rows: int, n_top: int) -> _Grid:
+    return _Grid(n_rows, n_top)
 
 
 @functools.lru_cache(maxsize=1)
@@ -380,7 +392,7 @@ def _template() -> dict:
     return go.Figure().to_plotly_json()["layout"]["template"]
 
 
-def _dynamic(lt, t, names: _Names, features, unit, ranges, gates, n_rows, frame=False):
+def _dynamic(lt, t, names: _Names, features, unit, ranges, cell: CellPanels, n_rows, frame=False):
     """The traces that depend on t as plain dicts, each with its (row, col); ``frame=True`` leaves out
     what never changes."""
     units = list(range(lt.hidden_size))
@@ -419,35 +431,37 @@ def _dynamic(lt, t, names: _Names, features, unit, ranges, gates, n_rows, frame=
             **extra,
         )
 
-    bar("c_prev", lt.c_prev[t], 0.8, GHOST_OPACITY, 1)
-    bar("c", lt.c[t], 0.5, 1.0, 1)
-    bar("h_prev", lt.h_prev[t], 0.8, GHOST_OPACITY, 2)
-    bar("h", lt.h[t], 0.5, 1.0, 2)
-    bar("kept", lt.kept[t], 0.4, 1.0, 3, offset=-0.4)
-    bar("written", lt.written[t], 0.4, 1.0, 3, offset=0.0, base=lt.kept[t])
-    add(
-        dict(
-            type="scatter",
-            y=lt.c[t].tolist(),
-            hovertemplate=f"{names.html('c')} = %{{y:.4g}}<br>unit %{{x}}, t = {t}<extra></extra>",
-        ),
-        1,
-        3,
-        x=units,
-        mode="markers",
-        marker=dict(
-            symbol="line-ew",
-            size=int(np.clip(300 / lt.hidden_size, 8, 34)),
-            line=dict(width=3, color=notation.colour("c")),
-        ),
-        name=names.title("c"),
-        showlegend=False,
-        meta={"role": "c_tick"},
-    )
+    for col, key in enumerate(cell.states, start=1):  # each state, the previous step's behind it
+        bar(f"{key}_prev", getattr(lt, f"{key}_prev")[t], 0.8, GHOST_OPACITY, col)
+        bar(key, getattr(lt, key)[t], 0.5, 1.0, col)
+    if cell.split:  # the new state as kept + written, a waterfall per unit with the state as a tick
+        total, kept, written = cell.split
+        col = len(cell.states) + 1
+        bar(kept, getattr(lt, kept)[t], 0.4, 1.0, col, offset=-0.4)
+        bar(written, getattr(lt, written)[t], 0.4, 1.0, col, offset=0.0, base=getattr(lt, kept)[t])
+        add(
+            dict(
+                type="scatter",
+                y=getattr(lt, total)[t].tolist(),
+                hovertemplate=f"{names.html(total)} = %{{y:.4g}}<br>unit %{{x}}, t = {t}<extra></extra>",
+            ),
+            1,
+            col,
+            x=units,
+            mode="markers",
+            marker=dict(
+                symbol="line-ew",
+                size=int(np.clip(300 / lt.hidden_size, 8, 34)),
+                line=dict(width=3, color=notation.colour(total)),
+            ),
+            name=names.title(total),
+            showlegend=False,
+            meta={"role": f"{total}_tick"},
+        )
 
     # The current step outlined on every gate heatmap.
     H = lt.hidden_size
-    for r, key in enumerate(gates, start=2):
+    for r, key in enumerate(cell.gates, start=2):
         add(
             dict(type="scatter", x=[t - 0.5, t + 0.5, t + 0.5, t - 0.5, t - 0.5]),
             r,
@@ -461,7 +475,7 @@ def _dynamic(lt, t, names: _Names, features, unit, ranges, gates, n_rows, frame=
         )
 
     # The input and one-unit panels: a dotted vertical line at t and a dot on each curve.
-    keys = line_keys(lt.variant)
+    keys = cell.lines
     for row, panel, values, labels, colours, ylim, who in (
         (
             n_rows - 1,
@@ -597,9 +611,11 @@ def _input_lines(lt: LayerTrace, features, ref: tuple[str, str]) -> list[dict]:
     ]
 
 
-def _unit_lines(lt: LayerTrace, names: _Names, unit: int, ref: tuple[str, str]) -> list[dict]:
+def _unit_lines(
+    lt: LayerTrace, names: _Names, cell: CellPanels, unit: int, ref: tuple[str, str]
+) -> list[dict]:
     steps = list(range(lt.T))
-    states = ("c", "h")
+    states = cell.states
     return [
         dict(
             type="scatter",
@@ -614,11 +630,13 @@ def _unit_lines(lt: LayerTrace, names: _Names, unit: int, ref: tuple[str, str]) 
             xaxis=ref[0],
             yaxis=ref[1],
         )
-        for key in line_keys(lt.variant)
+        for key in cell.lines
     ]
 
 
-def _axes(grid: _Grid, plan: _Layout, ranges, T: int, H: int, n_rows: int) -> dict[str, dict]:
+def _axes(
+    grid: _Grid, plan: _Layout, ranges, T: int, H: int, n_rows: int, top: Sequence[str]
+) -> dict[str, dict]:
     """Every axis of the layout: where make_subplots put it, and how it looks."""
     common = dict(showline=True, linecolor="#bbbbbb", gridcolor="#eeeeee")
     axes: dict[str, dict] = {}
@@ -628,7 +646,7 @@ def _axes(grid: _Grid, plan: _Layout, ranges, T: int, H: int, n_rows: int) -> di
         axes[name] = dict(grid.anchors[name], **common, **props)
 
     unit_ticks = dict(tickmode="linear", tick0=0, dtick=1) if H <= 16 else {}
-    for col, key in ((1, "c"), (2, "h"), (3, "c")):
+    for col, key in enumerate(top, start=1):
         axis(
             1,
             col,
@@ -671,28 +689,37 @@ def _axes(grid: _Grid, plan: _Layout, ranges, T: int, H: int, n_rows: int) -> di
     return axes
 
 
-def _titles(grid: _Grid, plan: _Layout, names: _Names, trace: Trace, layer, gates, features) -> list[dict]:
+def _titles(
+    grid: _Grid, plan: _Layout, names: _Names, trace: Trace, layer, cell: CellPanels, features
+) -> list[dict]:
     """Each panel's title but the line panel's (``_unit_title``), as annotations."""
     n = names
     bars = plan.domain("bars")
-    x_domains = [grid.x_domains[1, c] for c in (1, 2, 3)]
 
     def coloured(text: str, key: str) -> str:
         return f'<b><span style="color:{notation.colour(key)}">{text}</span></b>'
 
     titles = [
-        (x_domains[0], bars[1], f"{coloured(n.title('c'), 'c')}{SUB}faint bars: {n.html('c_prev')}</span>"),
-        (x_domains[1], bars[1], f"{coloured(n.title('h'), 'h')}{SUB}faint bars: {n.html('h_prev')}</span>"),
         (
-            x_domains[2],
+            grid.x_domains[1, col],
             bars[1],
-            f"{coloured(n.html('c'), 'c')} = {coloured(n.html('kept'), 'kept')} + "
-            f"{coloured(n.html('written'), 'written')}{SUB}{n.name('kept')}, then {n.name('written')}; "
-            f"the tick is {n.html('c')}</span>",
-        ),
+            f"{coloured(n.title(key), key)}{SUB}faint bars: {n.html(key + '_prev')}</span>",
+        )
+        for col, key in enumerate(cell.states, start=1)
     ]
+    if cell.split:
+        total, kept, written = cell.split
+        titles.append(
+            (
+                grid.x_domains[1, len(cell.states) + 1],
+                bars[1],
+                f"{coloured(n.html(total), total)} = {coloured(n.html(kept), kept)} + "
+                f"{coloured(n.html(written), written)}{SUB}{n.name(kept)}, then {n.name(written)}; "
+                f"the tick is {n.html(total)}</span>",
+            )
+        )
     full = grid.x_domains[2, 1]
-    for key in gates:
+    for key in cell.gates:
         text = f"{n.title(key)}: units × time"
         if key == "f" and trace.variant == "no_forget":
             text += f" (≡ 1: the {trace.variant} cell has no {n.name('f')})"
@@ -745,20 +772,16 @@ def _feature_names(lt: LayerTrace, layer: int, names: _Names, given: Sequence[st
     return [f"{names.short('x')}[{j}]" for j in range(n_features)]
 
 
-def _ranges(lt: LayerTrace) -> dict[str, list[float]]:
-    """Fixed axis ranges over the whole sequence, so bars move against a still scale when animated."""
-    memory = max(
-        1.0,
-        float(np.abs(lt.c).max()),
-        float(np.abs(lt.c_prev).max()),
-        float(np.abs(lt.kept).max()),
-        float(np.abs(lt.written).max()),
-    )
-    state = max(1.0, float(np.abs(lt.h).max()), float(np.abs(lt.h_prev).max()))
-    unit_values = np.concatenate([lt.c.ravel(), lt.h.ravel(), [-1.0, 1.0]])
-    return {
-        "c": [-1.08 * memory, 1.08 * memory],
-        "h": [-1.08 * state, 1.08 * state],
+def _ranges(lt: LayerTrace, cell: CellPanels) -> dict[str, list[float]]:
+    """Fixed axis ranges over the whole sequence, so bars move against a still scale when animated: one
+    per state, wide enough for its previous values and, for the split's state, its two parts."""
+    out = {}
+    for key in cell.states:
+        fields = [key, f"{key}_prev", *(cell.split[1:] if cell.split and cell.split[0] == key else ())]
+        largest = max(1.0, *(float(np.abs(getattr(lt, f)).max()) for f in fields))
+        out[key] = [-1.08 * largest, 1.08 * largest]
+    unit_values = np.concatenate([*(getattr(lt, k).ravel() for k in cell.states), [-1.0, 1.0]])
+    return out | {
         "x": _padded(lt.x.min(), lt.x.max()),
         "unit": _padded(unit_values.min(), unit_values.max(), 0.05),
     }
@@ -795,21 +818,28 @@ def _png_data_uri(rgb: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-# The table's quantities: every recorded field but v, which is o in every variant (listed once, as o).
+# An LSTM table's quantities: every recorded field but v, which is o in every variant (listed once, as o).
 TABLE_KEYS = tuple(k for k in STEP_FIELDS if k != "v")
+
+
+def table_keys(trace: Trace) -> tuple[str, ...]:
+    """The quantities of ``trace``'s table: its layers' recorded (T, H) fields (``FRAME_FIELDS``: an
+    LSTM's ``TABLE_KEYS``; a GRU's h_prev, r, z, hn, n, kept, written, h; an RNN's h_prev, h), v left out."""
+    return tuple(k for k in trace.layers[0].FRAME_FIELDS if k != "v")
 
 
 def trace_table(trace: Trace, layer: int, vocabulary: str) -> pd.DataFrame:
     """One row per (t, unit) of ``layer``, one column per quantity, headed by its symbol in ``vocabulary``
     (``notation.short``; ``table_help`` gives the words). A view of ``trace.to_frame()``: no new numbers."""
     _check(trace, 0, vocabulary, layer, 0)
+    keys = table_keys(trace)
     tidy = trace.to_frame()
     wide = (
-        tidy[(tidy["layer"] == layer) & tidy["quantity"].isin(TABLE_KEYS)]
+        tidy[(tidy["layer"] == layer) & tidy["quantity"].isin(keys)]
         .pivot(index=["t", "unit"], columns="quantity", values="value")
-        .reindex(columns=list(TABLE_KEYS))
+        .reindex(columns=list(keys))
     )
-    wide.columns = [notation.short(k, vocabulary, trace.variant) for k in TABLE_KEYS]
+    wide.columns = [notation.short(k, vocabulary, trace.variant) for k in keys]
     return wide.reset_index()
 
 
@@ -819,5 +849,5 @@ def table_help(trace: Trace, vocabulary: str) -> dict[str, str]:
         notation.short(k, vocabulary, trace.variant): (
             f"{notation.name(k, vocabulary, trace.variant)}: {notation.description(k, trace.variant)}"
         )
-        for k in TABLE_KEYS
+        for k in table_keys(trace)
     }
