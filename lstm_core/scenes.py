@@ -267,6 +267,9 @@ class TrainedScene:
         return np.abs(self.scene.trace.c[-1] - self.flipped.c[-1])
 
 
+LESSON_8_LABEL = "Lesson 8's trained cell (remember the first bit)"
+
+
 @cache
 def trained_first_bit() -> TrainedScene:
     net = LSTM.load(TRAINED_FILE)
@@ -281,7 +284,7 @@ def trained_first_bit() -> TrainedScene:
         x,
         t=6,
         unit=unit,
-        label="Lesson 8's trained cell (remember the first bit)",
+        label=LESSON_8_LABEL,
         feature_names=("bit", "first-step marker"),
     )
     return TrainedScene(scene, float(x[0, 0]), flipped)
@@ -326,3 +329,95 @@ def inside_a_string() -> StringHunt:
     reading = model.read(text)
     in_string = code_features(text)["in_string"].to_numpy()
     return StringHunt(model, reading, in_string, rank_units(reading, in_string))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The shipped trained cells, and the unit that carries each one's memory
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShippedCell:
+    """A cell our trainer taught a task (scripts/make_example_weights.py): its weight file in WEIGHTS_DIR,
+    task and sequence length; ``label`` names it on the pages that open it, ``holds`` what it remembers."""
+
+    task: str
+    file: str
+    length: int
+    title: str
+    holds: str
+
+    @property
+    def label(self) -> str:
+        return f"the shipped {self.title} ({self.file})"
+
+    def net(self) -> LSTM:
+        return LSTM.load(WEIGHTS_DIR / self.file)
+
+    def sequence(self) -> np.ndarray:
+        """(T, I): the sequence of its task a page opens it on (the first of seed 0, as in lesson 8)."""
+        return make_task(self.task, self.length).batch(1, np.random.default_rng(0))[0][0]
+
+
+SHIPPED = {
+    "first_bit": ShippedCell(
+        "first_bit", "remember_first_bit.safetensors", 20, "first-bit cell", "the first bit"
+    ),
+    "parity": ShippedCell("parity", "parity_counter.safetensors", 10, "parity cell", "the running parity"),
+    "adding": ShippedCell("adding", "adding_problem.safetensors", 20, "adding cell", "the marked numbers"),
+}
+MEMORY_EXAMPLES = 512  # sequences of the task (seed 0) the memory unit is measured on
+
+
+@dataclass(frozen=True)
+class MemoryUnits:
+    """How well each unit's c_t holds what its task asks, step by step, over MEMORY_EXAMPLES sequences.
+
+    score: (T, H). Class tasks (first bit, parity so far): the gap between the two answers' c_t, the
+    smallest c_t of one class minus the largest of the other, whichever way round is larger (> 0: the
+    classes never overlap). The adding problem: |Pearson r| of c_t with the sum of the marked numbers seen
+    so far. ``unit``: the one with the best score at the last step (the answer the readout gives).
+    """
+
+    score: np.ndarray
+    kind: str  # "gap" or "r"
+
+    @property
+    def unit(self) -> int:
+        return int(np.argmax(self.score[-1]))
+
+
+def memory_units(net: LSTM, task_name: str, length: int, examples: int = MEMORY_EXAMPLES) -> MemoryUnits:
+    """The per-step score of every unit of ``net`` (its last layer) on ``examples`` sequences of the task."""
+    task = make_task(task_name, length)
+    x, y = task.batch(examples, np.random.default_rng(0))
+    c = np.stack([net.run(xb).layers[-1].c for xb in x])  # (N, T, H)
+    if task_name == "adding":
+        so_far = np.cumsum(x[..., 0] * x[..., 1], axis=1)  # (N, T)
+        score = np.zeros(c.shape[1:])
+        for t in range(c.shape[1]):
+            d, v = c[:, t] - c[:, t].mean(axis=0), so_far[:, t] - so_far[:, t].mean()
+            norm = np.sqrt((d * d).sum(axis=0) * (v @ v))
+            score[t] = np.abs(np.divide(v @ d, norm, out=np.zeros(d.shape[1]), where=norm > 0))
+        return MemoryUnits(score, "r")
+    answer = np.broadcast_to(y[:, None], c.shape[:2]) if y.ndim == 1 else y  # (N, T) classes 0/1
+    score = np.full(c.shape[1:], -np.inf)
+    for t in range(c.shape[1]):
+        one, zero = c[answer[:, t] == 1, t], c[answer[:, t] == 0, t]
+        if len(one) and len(zero):
+            score[t] = np.maximum(one.min(axis=0) - zero.max(axis=0), zero.min(axis=0) - one.max(axis=0))
+    return MemoryUnits(score, "gap")
+
+
+@cache
+def shipped_memory(name: str) -> MemoryUnits:
+    cell = SHIPPED[name]
+    return memory_units(cell.net(), cell.task, cell.length)
+
+
+def shipped_named(label: str) -> str | None:
+    """The SHIPPED cell a page's loaded cell is (by the label the page opened it with), or None. Lesson 8
+    opens the first-bit cell under its own label."""
+    if label == LESSON_8_LABEL:
+        return "first_bit"
+    return next((name for name, cell in SHIPPED.items() if cell.label == label), None)

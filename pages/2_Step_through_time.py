@@ -12,7 +12,7 @@ built once per trace and view (``ui.figure_cache.stepping_parts``).
 
 import streamlit as st
 
-from lstm_core import CELL_VARIANTS, notation
+from lstm_core import CELL_VARIANTS, claims, notation, scenes
 from ui import compute, controls, figure_cache, follow_step, state
 from ui.cell_panels import panels
 from ui.figures.stepping import frame_steps, has_frame, table_help, trace_table
@@ -48,6 +48,30 @@ for name in (f"stepping_{variant}", "stepping"):  # the cell's own text where it
 if intro:
     with st.expander("What is on the page, and what to look for", expanded=False):
         st.markdown(intro)
+
+
+def _open_shipped(name: str) -> None:
+    """Load a shipped trained cell on one sequence of its task, its line panel on the memory unit."""
+    ship = scenes.SHIPPED[name]
+    controls.use_trained(ship.net(), ship.sequence(), ship.label)
+    st.session_state[UNIT_KEY] = scenes.shipped_memory(name).unit
+
+
+with st.expander("Open a trained cell that ships with the app", expanded=False):
+    for col, (name, ship) in zip(st.columns(len(scenes.SHIPPED)), scenes.SHIPPED.items(), strict=True):
+        col.button(
+            f"The {ship.title}",
+            key=f"step_open_{name}",
+            on_click=_open_shipped,
+            args=(name,),
+            width="stretch",
+            help=f"{ship.file}, trained on sequences of {ship.length} steps. The line panel follows the "
+            "unit that holds its memory.",
+        )
+shipped = scenes.shipped_named(settings.loaded.label) if settings.loaded is not None else None
+if shipped is not None:  # the register's claim about this cell's memory unit (lstm_core/claims.py)
+    memory = claims.CLAIMS[claims.MEMORY_CLAIMS[shipped]]
+    st.info(memory.shown(memory.run(), vocabulary), icon=":material/memory:")
 
 
 def _unit_from_link() -> int:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import numpy as np
 import streamlit as st
 
-from lstm_core import claims, notation, weights
+from lstm_core import claims, notation, scenes, weights
 from lstm_core.layouts import DEFAULT_LAYOUT
 from lstm_core.tasks import DEFAULT_LENGTH, TASKS, make_task
 from lstm_core.train import Adam, Model, evaluate, train
@@ -58,6 +58,8 @@ def _inspect(net, task, seed: int, steps: int) -> None:
     """Runs before the sidebar is drawn, so the shared sequence widgets can still be set."""
     x = task.batch(1, np.random.default_rng(seed))[0][0]
     controls.use_trained(net, x, f"trained on {task.title} ({steps} steps)")
+    if task.name in scenes.SHIPPED:  # follow the unit that holds the task's memory, as for the shipped cells
+        st.session_state["step_unit"] = scenes.memory_units(net, task.name, task.length).unit
     st.session_state["tr_go_inspect"] = True
 
 

@@ -13,6 +13,7 @@ from streamlit.runtime.scriptrunner import StopException
 from streamlit.testing.v1 import AppTest
 
 import lstm_core.train
+from lstm_core import scenes
 from lstm_core.tasks import make_task
 from lstm_core.train import Model, evaluate
 from tests.plotly_data import chart_specs, decode
@@ -91,6 +92,10 @@ def test_inspect_opens_step_through_time():
     run(at)
     assert at.title[0].value == "Step through time"
     assert at.session_state["loaded_net"].label.startswith("trained on")
+    # the line panel follows the unit whose c_t best separates the two answers (lstm_core/scenes.py)
+    net = at.session_state["train_run"]["model"].network()
+    unit = scenes.memory_units(net, "first_bit", 20).unit
+    assert at.selectbox(key="step_unit").value == unit
 
 
 # ---------------------------------------------------------------- Stop keeps what was learnt

@@ -43,6 +43,7 @@ def test_every_gate_lab_preset_and_gradient_flow_section_has_a_claim():
         "pages/5_Train.py",
         "pages/8_Challenges.py",
         "pages/9_Misconceptions.py",
+        "pages/2_Step_through_time.py",
     }
 
 
@@ -108,3 +109,22 @@ def test_unknown_optimiser_is_named():
     task = make_task("adding", 5)
     with pytest.raises(ValueError, match="adam, sgd"):
         train(Model.for_task(task, "rnn", 3), task, steps=1, method="rmsprop")
+
+
+def test_the_memory_unit_gap_is_the_classes_c_longhand():
+    """The first-bit cell's scores recomputed here from fresh runs: the smallest c of one answer minus the
+    largest of the other, per step and unit."""
+    from lstm_core import scenes
+
+    cell = scenes.SHIPPED["first_bit"]
+    task = make_task(cell.task, cell.length)
+    x, y = task.batch(scenes.MEMORY_EXAMPLES, np.random.default_rng(0))
+    net = cell.net()
+    c = np.array([net.run(xb).c for xb in x])  # (N, T, H)
+    one, zero = c[y == 1], c[y == 0]
+    gap = np.maximum(one.min(axis=0) - zero.max(axis=0), zero.min(axis=0) - one.max(axis=0))
+    memory = scenes.shipped_memory("first_bit")
+    np.testing.assert_allclose(memory.score, gap, rtol=1e-12)
+    numbers = claims.CLAIMS["trained_first_bit"].numbers(claims.CLAIMS["trained_first_bit"].run())
+    assert numbers["unit"] == int(np.argmax(gap[-1])) == scenes.trained_first_bit().scene.unit  # = lesson 8's
+    assert (gap[numbers["from_step"] :, numbers["unit"]] > 0).all()
