@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .cell import CLAMPABLE, GATE_ORDER, check_variant
+from .cell import CLAMPABLE, GATE_ORDER, VARIANTS, check_variant
+from .comparison_cells import GRU, RNN
 from .network import LSTM
 from .trace import Trace
 
@@ -299,9 +300,23 @@ def matched_nets(input_size: int, hidden_size: int, num_layers: int = 1, seed: i
     }
 
 
-def run_matched(x: np.ndarray, hidden_size: int, num_layers: int = 1, seed: int = 0) -> dict[str, Trace]:
-    """The traces of :func:`matched_nets` on the same input x (T, I), in the order of ``VARIANTS``."""
+def run_matched(
+    x: np.ndarray, hidden_size: int, num_layers: int = 1, seed: int = 0, cells: tuple[str, ...] = VARIANTS
+) -> dict[str, Trace]:
+    """The traces of :func:`matched_nets` on the same input x (T, I), for ``cells`` in their order.
+
+    cells: any of ``VARIANTS`` and "gru", "rnn". The GRU and the RNN run on the same x with their own
+    random weights of ``seed`` (``GRU.random``, ``RNN.random``): none of their weights means what an LSTM
+    weight means, so there is nothing to match; their traces are ``CellTrace``s.
+    """
     x = np.asarray(x, dtype=np.float64)
     x = x[:, None] if x.ndim == 1 else x
-    nets = matched_nets(x.shape[1], hidden_size, num_layers, seed)
-    return {variant: net.run(x) for variant, net in nets.items()}
+    unknown = [c for c in cells if c not in (*VARIANTS, "gru", "rnn")]
+    if unknown:
+        raise ValueError(f"unknown cell(s) {unknown}; choose from {', '.join((*VARIANTS, 'gru', 'rnn'))}")
+    I = x.shape[1]  # noqa: E741
+    nets = matched_nets(I, hidden_size, num_layers, seed) | {
+        "gru": GRU.random(I, hidden_size, num_layers, seed=seed),
+        "rnn": RNN.random(I, hidden_size, num_layers, seed=seed),
+    }
+    return {cell: nets[cell].run(x) for cell in cells}

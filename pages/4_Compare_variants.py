@@ -1,11 +1,11 @@
-"""Compare variants: the same input and the same weights through all four cells, side by side."""
+"""Compare variants: the same input through all six cells, side by side: the four LSTMs with matched
+weights, the GRU and the plain RNN with their own seeded ones."""
 
 import numpy as np
 import streamlit as st
 
-from lstm_core import CELL_VARIANTS, VARIANTS, notation
-from lstm_core.experiments import run_matched
-from ui import controls, follow_step
+from lstm_core import CELL_VARIANTS, notation
+from ui import compute, controls, follow_step
 from ui.equations import equations
 from ui.figures.compare import compare_gates_figure, compare_states_figure
 from ui.presenter import presented
@@ -14,12 +14,6 @@ from ui.text import load_text
 st.set_page_config(page_title="Compare variants · LSTM Gate Lab", page_icon="⚖️", layout="wide")
 
 HIGHLIGHT = "#FFE3A3"  # behind the lines that differ from the standard cell
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def matched_traces(hidden: int, layers: int, seed: int, x: np.ndarray):
-    """Every variant with the matched weights of ``seed``, run on x (T, I)."""
-    return run_matched(x, hidden, layers, seed)
 
 
 def _text(name: str) -> str | None:
@@ -31,15 +25,21 @@ def _text(name: str) -> str | None:
 
 settings = controls.sidebar(page="compare", cells=CELL_VARIANTS)
 vocabulary, layer = settings.vocabulary, settings.layer
-traces = matched_traces(settings.hidden_size, settings.num_layers, settings.seed, np.asarray(settings.x))
+# The LSTMs with the matched weights of the seed, the GRU and the RNN with their own weights of it.
+traces = compute.run_every_cell(
+    settings.hidden_size, settings.num_layers, settings.seed, np.asarray(settings.x)
+)
 
 st.title("Compare variants")
 st.caption(
-    "The same input through all four cells, with matched weights: every weight that means the same thing "
-    "in two cells has the same value in both, so what differs below comes from the equations alone. "
-    f"(no_forget drops the {notation.name('f', vocabulary)} weights, peephole adds small seeded peepholes, "
-    "udacity takes its W_n, W_i, W_f, W_v from the standard g, i, f, o weights and uses W_u = identity, "
-    "b_u = 0.)"
+    "The same input through all six cells. The four LSTMs have matched weights: every weight that means "
+    "the same thing in two cells has the same value in both, so what differs between them comes from the "
+    f"equations alone. (no_forget drops the {notation.name('f', vocabulary)} weights, peephole adds small "
+    "seeded peepholes, udacity takes its W_n, W_i, W_f, W_v from the standard g, i, f, o weights and uses "
+    "W_u = identity, b_u = 0.) The GRU and the plain RNN have no weight that means what an LSTM's does: "
+    "they run with their own random weights of the same seed, as torch.nn.GRU and nn.RNN initialise them. "
+    f"Neither has a {notation.name('c', vocabulary)}; the GRU's gates r, z, n sit in the rows of the LSTM "
+    "gates whose part they play (r beside i, z beside f, n beside g), the RNN's h beside g."
 )
 if intro := _text("variants"):
     with st.expander("The four variants in a minute"):
@@ -53,7 +53,7 @@ st.subheader(
 
 @st.fragment
 def states() -> None:
-    """The step player and both figures of the four cells: moving t reruns only this part."""
+    """The step player and both figures of the six cells: moving t reruns only this part."""
     T = len(settings.x)
     t = follow_step.step("compare_player", T)
     follow_step.player(T, t, key="compare_player", live=True)
@@ -82,7 +82,7 @@ def _line(latex: str, differs: bool) -> str:
     return rf"\small \colorbox{{{HIGHLIGHT}}}{{$\displaystyle {latex}$}}" if differs else rf"\small {latex}"
 
 
-for row in (VARIANTS[:2], VARIANTS[2:]):
+for row in (CELL_VARIANTS[:2], CELL_VARIANTS[2:4], CELL_VARIANTS[4:]):
     for col, variant in zip(st.columns(2), row, strict=True):
         with col.container(border=True):
             st.subheader(variant)

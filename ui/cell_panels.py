@@ -23,11 +23,16 @@ class CellPanels:
     states: the bar panels of the state after each step, each with the previous step's behind it.
     split: (new state, kept part, written part), the new state as the sum of its two parts; None for a
         cell whose state is not such a sum.
+    like: for a cell that is no LSTM, the LSTM quantity whose part each of its gates plays, in order (r
+        reads in as i lets in, z keeps as f keeps, n is a candidate as g is; the RNN's h is a tanh of its
+        inputs as g is), which shares its range: Compare variants draws each gate in that quantity's row.
+        Empty for an LSTM, whose gates are the rows.
     """
 
     gates: tuple[str, ...]
     states: tuple[str, ...]
     split: tuple[str, str, str] | None
+    like: tuple[str, ...] = ()
 
     @property
     def lines(self) -> tuple[str, ...]:
@@ -45,8 +50,10 @@ PANELS = {
     "udacity": CellPanels(gates=("f", "i", "g", "o", "u"), states=("c", "h"), split=("c", "kept", "written")),
     "no_forget": _LSTM,  # its f ≡ 1 is drawn, and titled so: the cell has no forget gate to learn
     "peephole": _LSTM,
-    "gru": CellPanels(gates=("r", "z", "n"), states=("h",), split=("h", "kept", "written")),
-    "rnn": CellPanels(gates=("h",), states=("h",), split=None),
+    "gru": CellPanels(
+        gates=("r", "z", "n"), states=("h",), split=("h", "kept", "written"), like=("i", "f", "g")
+    ),
+    "rnn": CellPanels(gates=("h",), states=("h",), split=None, like=("g",)),
 }
 assert tuple(PANELS) == CELL_VARIANTS, "one entry per cell the pages can show"
 

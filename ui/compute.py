@@ -13,7 +13,8 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from lstm_core import GRU, LSTM, RNN, Trace
+from lstm_core import CELL_VARIANTS, GRU, LSTM, RNN, Trace
+from lstm_core.experiments import run_matched
 from ui.byte_cache import ByteLRU, MiB
 
 # About 12 of the heaviest traces (3 layers × 32 units × 2,000 steps: 20 MiB each) or thousands of the
@@ -88,6 +89,18 @@ def run_weights(variant: str, layout: str, weights: dict[str, np.ndarray], x: np
         return weights_network(variant, layout, weights).run(x)
 
     return trace_store().get(weights_key(variant, layout, weights, x), make)
+
+
+def run_every_cell(hidden: int, layers: int, seed: int, x: np.ndarray) -> dict[str, Trace]:
+    """Every cell of ``CELL_VARIANTS`` on x (T, I), as ``run_matched`` runs them (Compare variants): in
+    the trace store, like every other run, since the GRU's and RNN's traces do not pickle for
+    ``st.cache_data``."""
+    key = ("every cell", *random_key("", hidden, layers, seed, x)[2:])
+
+    def make() -> dict[str, Trace]:
+        return run_matched(x, hidden, layers, seed, cells=CELL_VARIANTS)
+
+    return trace_store().get(key, make)
 
 
 def trace_for(settings) -> Trace:

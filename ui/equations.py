@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from string import Template
 
 import numpy as np
 
@@ -109,9 +110,16 @@ def _rhs(key: str, variant: str, vocabulary: str) -> str:
 
 
 def equations(variant: str, vocabulary: str) -> list[Equation]:
-    """The equations of ``variant`` (docs/design.md §2) with the symbols of ``vocabulary``."""
-    check_variant(variant)
+    """The equations of ``variant`` (docs/design.md §2) with the symbols of ``vocabulary``; a GRU's or
+    RNN's (``OTHER_CELLS``) too, every line of which differs from the standard cell."""
     notation.names("x", vocabulary)  # raises a clear ValueError for an unknown vocabulary
+    if variant in OTHER_CELLS:
+        symbols = {k: _sym(k, vocabulary, variant) for k in ("x", "h_prev", "r", "z", "n", "h")}
+        return [
+            Equation(key, f"{symbols[key]} = {Template(rhs).substitute(symbols)}", differs=True)
+            for key, rhs in OTHER_CELLS[variant]
+        ]
+    check_variant(variant)
     return [
         Equation(
             key=key,
@@ -120,6 +128,19 @@ def equations(variant: str, vocabulary: str) -> list[Equation]:
         )
         for key in KEYS[variant]
     ]
+
+
+# torch.nn.GRU's and nn.RNN's equations (lstm_core/comparison_cells.py), weights named as in their state
+# dicts (weight_ir → W_{ir}); $x, $h_prev, … become the symbols of the chosen vocabulary.
+OTHER_CELLS = {
+    "gru": (
+        ("r", r"\sigma\left(W_{ir}\, $x + b_{ir} + W_{hr}\, $h_prev + b_{hr}\right)"),
+        ("z", r"\sigma\left(W_{iz}\, $x + b_{iz} + W_{hz}\, $h_prev + b_{hz}\right)"),
+        ("n", r"\tanh\left(W_{in}\, $x + b_{in} + $r \odot (W_{hn}\, $h_prev + b_{hn})\right)"),
+        ("h", r"$z \odot $h_prev + (1 - $z) \odot $n"),
+    ),
+    "rnn": (("h", r"\tanh\left(W_{ih}\, $x + b_{ih} + W_{hh}\, $h_prev + b_{hh}\right)"),),
+}
 
 
 def fmt(value: float) -> str:

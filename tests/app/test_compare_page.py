@@ -1,4 +1,5 @@
-"""pages/4_Compare_variants.py under streamlit.testing: four variant sections, matched traces, equations."""
+"""pages/4_Compare_variants.py under streamlit.testing: six cell sections (the four LSTMs, the GRU, the RNN),
+the traces the figures hold against the core, equations."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_core import VARIANTS, notation
+from lstm_core import CELL_VARIANTS, GRU, RNN, notation
 from lstm_core.experiments import run_matched
 from lstm_core.sequences import make_preset
 from tests.app.pages import open_page as open_app_page
@@ -21,13 +22,13 @@ def open_page(**params) -> AppTest:
     return open_app_page(PAGE, **params)
 
 
-def test_four_variant_sections():
+def test_six_cell_sections():
     at = open_page()
     headers = [s.value for s in at.subheader]
-    for variant in VARIANTS:
+    for variant in CELL_VARIANTS:
         assert headers.count(variant) == 1
     captions = [c.value for c in at.caption]
-    for variant in VARIANTS:
+    for variant in CELL_VARIANTS:
         assert notation.variant_title(variant, "standard") in captions
 
 
@@ -35,7 +36,7 @@ def test_four_variant_sections():
 def test_equations_with_differences_highlighted(vocabulary):
     at = open_page(vocabulary=vocabulary)
     shown = [el.value for el in at.latex]
-    expected = [eq for v in VARIANTS for eq in equations(v, vocabulary)]
+    expected = [eq for v in CELL_VARIANTS for eq in equations(v, vocabulary)]
     assert len(shown) == len(expected)
     for text, eq in zip(shown, expected, strict=True):
         assert eq.latex in text
@@ -48,7 +49,7 @@ def test_charts_hold_the_matched_traces():
     states, gates = chart_specs(at)
     view = ViewState()
     x = make_preset("pulse", 15, view.seed).x
-    traces = run_matched(x, 3, 1, view.seed)
+    traces = run_matched(x, 3, 1, view.seed, cells=CELL_VARIANTS)
     for line in states["data"]:
         m = line["meta"]
         np.testing.assert_allclose(decode(line["y"]), getattr(traces[m["variant"]], m["key"])[:, m["unit"]])
@@ -73,3 +74,32 @@ def test_texts_are_shown():
     at = open_page()
     labels = [e.label for e in at.main.expander]
     assert len(labels) == 2
+
+
+@pytest.mark.parametrize("variant", ["gru", "rnn"])
+def test_gru_and_rnn_beside_the_lstms(variant):
+    """With ?variant=gru or rnn the page draws every cell; the GRU's and RNN's heatmaps are their own
+    gates, computed here by lstm_core.GRU / RNN with the seed's weights, and their c panel is a note."""
+    at = open_page(variant=variant, hidden=3, preset="pulse", length=15)
+    assert at.selectbox(key="w_variant").value == variant
+    states, gates = chart_specs(at)
+    view = ViewState()
+    x = make_preset("pulse", 15, view.seed).x
+    lt = {"gru": GRU, "rnn": RNN}[variant].random(x.shape[1], 3, seed=view.seed).run(x).layers[0]
+    heat = {
+        h["meta"]["key"]: decode(h["z"]).reshape(3, 15)
+        for h in gates["data"]
+        if h["meta"]["variant"] == variant
+    }
+    own = {"gru": ["r", "z", "n"], "rnn": ["h"]}[variant]
+    assert list(heat) == own
+    for key in own:
+        np.testing.assert_allclose(heat[key], getattr(lt, key).T, rtol=0, atol=1e-12)
+    lines = [d for d in states["data"] if d["meta"]["variant"] == variant]
+    assert {d["meta"]["key"] for d in lines} == {"h"}  # no c: the cell has none
+    for line in lines:
+        np.testing.assert_allclose(decode(line["y"]), lt.h[:, line["meta"]["unit"]], rtol=0, atol=1e-12)
+    (note,) = [a["text"] for a in states["layout"]["annotations"] if a.get("name") == f"note:{variant}:c"]
+    assert f"{variant.upper()} has no {notation.name('c', 'standard')}" in note
+    labels = {a["name"] for a in gates["layout"]["annotations"] if a.get("name", "").startswith("label:")}
+    assert {f"label:{variant}:{key}" for key in own} <= labels  # each gate named in its borrowed row

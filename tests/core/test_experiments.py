@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lstm_core import LSTM, VARIANTS
+from lstm_core import GRU, LSTM, RNN, VARIANTS
 from lstm_core.cell import sigmoid
 from lstm_core.experiments import (
     GATES,
@@ -344,3 +344,14 @@ def test_matched_variants_agree_at_the_first_step_and_then_part():
         for q in ("i", "g", "o"):
             np.testing.assert_allclose(getattr(lt, q)[0], getattr(std, q)[0], atol=1e-15)
         assert not np.allclose(lt.h, std.h)  # the equations differ, so the outputs part
+
+
+def test_run_matched_runs_the_gru_and_rnn_on_the_same_input_with_their_own_seeded_weights():
+    x = make_sine(12).x
+    traces = run_matched(x, 3, num_layers=2, seed=5, cells=("gru", "peephole", "rnn"))
+    assert list(traces) == ["gru", "peephole", "rnn"]
+    np.testing.assert_array_equal(traces["gru"].h, GRU.random(x.shape[1], 3, 2, seed=5).run(x).h)
+    np.testing.assert_array_equal(traces["rnn"].h, RNN.random(x.shape[1], 3, 2, seed=5).run(x).h)
+    np.testing.assert_array_equal(traces["peephole"].h, run_matched(x, 3, 2, 5)["peephole"].h)
+    with pytest.raises(ValueError, match="lstm"):
+        run_matched(x, 3, cells=("lstm",))

@@ -104,9 +104,19 @@ def test_vocabulary_switches_every_symbol(variant):
 
 def test_bad_names_raise():
     with pytest.raises(ValueError, match="variant"):
-        equations("gru", "standard")
+        equations("lstm", "standard")
     with pytest.raises(ValueError, match="vocabulary"):
         equations("standard", "klingon")
+
+
+def test_gru_and_rnn_equations_name_their_symbols_in_the_vocabulary():
+    gru = {eq.key: eq.latex for eq in equations("gru", "udacity")}
+    assert list(gru) == ["r", "z", "n", "h"]
+    assert gru["h"] == r"\mathrm{STM}_t = z_t \odot \mathrm{STM}_{t-1} + (1 - z_t) \odot n_t"
+    assert r"r_t \odot (W_{hn}\, \mathrm{STM}_{t-1} + b_{hn})" in gru["n"]
+    (rnn,) = equations("rnn", "standard")
+    assert rnn.latex == r"h_t = \tanh\left(W_{ih}\, x_t + b_{ih} + W_{hh}\, h_{t-1} + b_{hh}\right)"
+    assert all(eq.differs for eq in [*equations("gru", "standard"), rnn])
 
 
 def test_parameter_symbols_come_from_notation():

@@ -1,17 +1,20 @@
-"""Compare variants: the same input through the four cells, side by side as small multiples.
+"""Compare variants: the same input through the cells, side by side as small multiples.
 
 ``compare_states_figure(traces, vocabulary, …)`` puts one column per variant and two rows: the long-term
 memory c_t and the short-term memory h_t of every unit over time, on y axes shared along each row so the
-variants can be read against each other. ``compare_gates_figure(traces, vocabulary, …)`` has the same
-columns and one heatmap row per gate (i, f, g, o and the output's tanh part u), units down, time across.
-The no_forget cell has no forget gate: its f panel shows a note ("no forget gate: f ≡ 1") instead of an
-empty plot.
+variants can be read against each other. A GRU or RNN has no c: its c panel is a note saying so.
+``compare_gates_figure(traces, vocabulary, …)`` has the same columns and one heatmap row per LSTM gate (i,
+f, g, o and the output's tanh part u), units down, time across. The no_forget cell has no forget gate:
+its f panel shows a note ("no forget gate: f ≡ 1") instead of an empty plot. A GRU's or RNN's own gates
+(``ui.cell_panels``: r, z, n; the RNN's h) sit in the row of the LSTM quantity whose part each plays, in
+their own colours and labelled; its other rows stay empty.
 
-``traces`` maps a variant name to its Trace (as ``lstm_core.experiments.run_matched`` returns them).
+``traces`` maps a variant name to its Trace or CellTrace (as ``lstm_core.experiments.run_matched``
+returns them).
 Labels, symbols and colours come from ``lstm_core.notation``. Pure Plotly, no Streamlit, no maths.
 
-Line traces carry ``meta = {"variant", "key", "unit"}``, heatmaps ``meta = {"variant", "key"}`` and the
-no-forget note is the annotation named ``"note:<variant>:f"``.
+Line traces carry ``meta = {"variant", "key", "unit"}``, heatmaps ``meta = {"variant", "key"}``; the
+no-forget note is the annotation named ``"note:<variant>:f"``, a missing c ``"note:<variant>:c"``.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from plotly.subplots import make_subplots
 
 from lstm_core import notation
 from lstm_core.trace import Trace
+from ui.cell_panels import panels
 from ui.figures.stepping import colour_scale
 
 STATE_KEYS = ("c", "h")
 HEATMAP_KEYS = ("i", "f", "g", "o", "u")
+OTHER_GATES = ("r", "z", "n", "h")  # the GRU's and the RNN's heatmaps: each gets a colour axis of its own
 
 
 def _variants(traces: Mapping[str, Trace]) -> list[str]:
@@ -81,6 +86,9 @@ def compare_states_figure(
         lt = traces[variant].layers[layer]
         steps = np.arange(lt.T)
         for row, key in enumerate(STATE_KEYS, start=1):
+            if key not in panels(variant).states:
+                _note(fig, (row - 1) * n + col, no_state_note(variant, key, vocabulary), key, variant)
+                continue
             values = getattr(lt, key)
             label = notation.title(key, vocabulary, variant)
             for j in range(lt.hidden_size):
@@ -120,6 +128,29 @@ def no_forget_note(vocabulary: str) -> str:
     return f"no {notation.name('f', vocabulary)}: {notation.html('f', vocabulary)} ≡ 1"
 
 
+def no_state_note(variant: str, key: str, vocabulary: str) -> str:
+    """'a GRU has no cell state: its one memory is h<sub>t</sub>' in the chosen vocabulary."""
+    return (
+        f"a {variant.upper()} has no {notation.name(key, vocabulary)}:<br>its one memory is "
+        f"{notation.html('h', vocabulary)}"
+    )
+
+
+def _note(fig: go.Figure, axis: int, text: str, key: str, variant: str) -> None:
+    """A boxed note in place of a panel the cell has no quantity for."""
+    fig.add_annotation(
+        text=text,
+        **_paper(fig, axis, 0.5, 0.5),
+        showarrow=False,
+        font=dict(size=13, color=notation.colour(key)),
+        bordercolor=notation.colour(key),
+        borderwidth=1,
+        borderpad=6,
+        bgcolor="#FFF8EC",
+        name=f"note:{variant}:{key}",
+    )
+
+
 def _paper(fig: go.Figure, axis: int, x: float, y: float) -> dict:
     """Paper coordinates of the point (x, y) ∈ [0, 1]² of subplot number ``axis`` (1-based, row by row).
 
@@ -145,9 +176,18 @@ def _panel_label(fig: go.Figure, axis: int, text: str, key: str, variant: str) -
 
 
 def _axis(key: str) -> str:
-    """The colour axis of a gate's row: one per gate, so each gate keeps its own colour."""
-    index = HEATMAP_KEYS.index(key) + 1
+    """The colour axis of a gate: one per gate, so each gate keeps its own colour."""
+    index = (*HEATMAP_KEYS, *OTHER_GATES).index(key) + 1
     return "coloraxis" if index == 1 else f"coloraxis{index}"
+
+
+def _placed(variant: str) -> list[tuple[int, str]]:
+    """(row, key) of each heatmap of ``variant``'s column: an LSTM fills every row with its own quantity;
+    a GRU or RNN puts each gate in the row of the LSTM quantity it is ``like`` (``ui.cell_panels``)."""
+    cell = panels(variant)
+    if not cell.like:
+        return list(enumerate(HEATMAP_KEYS, start=1))
+    return [(HEATMAP_KEYS.index(like) + 1, key) for key, like in zip(cell.gates, cell.like, strict=True)]
 
 
 def compare_gates_figure(
@@ -175,22 +215,12 @@ def compare_gates_figure(
     for col, variant in enumerate(variants, start=1):
         lt = traces[variant].layers[layer]
         units, steps = np.arange(lt.hidden_size), np.arange(lt.T)
-        for row, key in enumerate(HEATMAP_KEYS, start=1):
+        for row, key in _placed(variant):
             symbol = notation.html(key, vocabulary, variant)
             if key == "f" and variant == "no_forget":
-                fig.add_annotation(
-                    text=no_forget_note(vocabulary),
-                    **_paper(fig, (row - 1) * n + col, 0.5, 0.5),
-                    showarrow=False,
-                    font=dict(size=13, color=notation.colour("f")),
-                    bordercolor=notation.colour("f"),
-                    borderwidth=1,
-                    borderpad=6,
-                    bgcolor="#FFF8EC",
-                    name=f"note:{variant}:f",
-                )
+                _note(fig, (row - 1) * n + col, no_forget_note(vocabulary), key, variant)
                 continue
-            if notation.html(key, vocabulary, variant) != notation.html(key, vocabulary):
+            if symbol != notation.html(HEATMAP_KEYS[row - 1], vocabulary):
                 # the row is labelled with the standard cell's symbol; say where this column differs
                 _panel_label(fig, (row - 1) * n + col, notation.title(key, vocabulary, variant), key, variant)
             fig.add_trace(
@@ -234,4 +264,8 @@ def compare_gates_figure(
                 )
             }
         )
+    # A GRU's or RNN's gate shares its row's range (``like``), so the row's colour bar reads it too.
+    for key in sorted({key for v in variants for _, key in _placed(v)} & set(OTHER_GATES)):
+        scale, zmin, zmax = colour_scale(key)
+        fig.update_layout({_axis(key): dict(colorscale=scale, cmin=zmin, cmax=zmax, showscale=False)})
     return fig
