@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from lstm_core import notation
 from ui import compute, controls, follow_step, state
+from ui.arithmetic import ROUNDING_NOTE, gate_arithmetic, gates_of
+from ui.arithmetic import latex as gate_latex
 from ui.equations import equations, substituted
 from ui.figures.anatomy import anatomy_figure
 from ui.presenter import presented
@@ -12,6 +15,7 @@ st.set_page_config(page_title="Cell anatomy · LSTM Gate Lab", page_icon="🔬",
 
 settings = controls.sidebar(page="anatomy")
 trace = compute.trace_for(settings)
+params = compute.network_for(settings).layers[settings.layer]  # the weights the gate arithmetic shows
 
 st.title("Cell anatomy")
 st.caption("One step of the cell: every wire shows the vector it carries, one small square per unit.")
@@ -52,26 +56,46 @@ def one_step() -> None:
     fig = anatomy_figure(trace, t, settings.vocabulary, layer=settings.layer)
     st.plotly_chart(presented(fig), key="anatomy_diagram", theme=None, config={"displayModeBar": False})
 
-    # Stacked, not side by side: a peephole line in the Udacity vocabulary needs ~500 px, which two columns
-    # do not have on a 1280 px screen.
-    st.subheader("Equations")
-    st.latex(aligned(e.latex for e in equations(settings.variant, settings.vocabulary)))
-    heading, picker = st.columns([3, 1], vertical_alignment="bottom")
-    heading.subheader("With this step's numbers")
     if "anatomy_unit" not in st.session_state or st.session_state["anatomy_unit"] >= H:
         st.session_state["anatomy_unit"] = _unit_from_link(H)
-    unit = picker.selectbox(
+    variant, vocabulary = settings.variant, settings.vocabulary
+    gates = gates_of(variant)
+    if st.session_state.get("anatomy_gate") not in gates:
+        st.session_state["anatomy_gate"] = gates[0]
+    heading, pick_unit, pick_gate = st.columns([2, 1, 1], vertical_alignment="bottom")
+    heading.subheader("Inside one gate")
+    unit = pick_unit.selectbox(
         "Unit j",
         range(H),
         key="anatomy_unit",
-        help="Whose numbers go into the equations. Hover a square in the diagram to see its unit.",
+        help="Whose numbers the gate and the equations below work out. Hover a square in the diagram to "
+        "see its unit.",
+    )
+    gate = pick_gate.selectbox(
+        "Gate",
+        gates,
+        key="anatomy_gate",
+        format_func=lambda k: (
+            f"{notation.short(k, vocabulary, variant)}: {notation.name(k, vocabulary, variant)}"
+        ),
+        help="Which gate's sum to work out, with the real weights of the cell on show.",
     )
     if unit:
         st.query_params["unit"] = str(unit)
     elif "unit" in st.query_params:
         del st.query_params["unit"]
-    st.caption(f"Step t = {t}, unit j = {unit}; numbers rounded to 3 significant digits.")
-    st.latex(aligned(substituted(trace, t, settings.layer, unit, settings.vocabulary), gap="6pt"))
+    worked = gate_arithmetic(params, trace.layers[settings.layer].step(t), gate, unit, vocabulary)
+    st.caption(
+        f"Step t = {t}, unit j = {unit}: every weight times the number it multiplies, then the sum z "
+        f"through {'σ' if worked.activation == 'sigmoid' else 'tanh'}. {ROUNDING_NOTE}"
+    )
+    st.latex(gate_latex(worked, vocabulary, variant))
+
+    st.subheader("The whole step with its numbers")
+    st.caption(f"Step t = {t}, unit j = {unit}. {ROUNDING_NOTE}")
+    st.latex(aligned(substituted(trace, t, settings.layer, unit, vocabulary), gap="6pt"))
+    st.subheader("Equations")
+    st.latex(aligned(e.latex for e in equations(variant, vocabulary)))
 
 
 one_step()

@@ -103,6 +103,19 @@ def run_every_cell(hidden: int, layers: int, seed: int, x: np.ndarray) -> dict[s
     return trace_store().get(key, make)
 
 
+def network_for(settings):
+    """The network ``trace_for`` runs (the same weights), for views that show the weights themselves."""
+    if (loaded := settings.loaded) is not None:
+        return weights_network(loaded.variant, loaded.layout, loaded.weights)
+    return random_network(
+        settings.variant,
+        settings.hidden_size,
+        settings.num_layers,
+        settings.seed,
+        np.asarray(settings.x).shape[1],
+    )
+
+
 def trace_for(settings) -> Trace:
     """The trace every view of a page reads: the settings' network run on the settings' sequence."""
     if (loaded := settings.loaded) is not None:

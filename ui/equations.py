@@ -20,7 +20,7 @@ from lstm_core import notation
 from lstm_core.cell import check_variant
 from lstm_core.trace import Trace
 
-SIGNIFICANT = 3  # digits shown for every substituted number
+SIGNIFICANT = 4  # digits shown for every substituted number: products then read right to ±1 in the last digit
 
 # What each variant computes, in the order of docs/design.md §2.
 KEYS = {
@@ -143,8 +143,8 @@ OTHER_CELLS = {
 }
 
 
-def fmt(value: float) -> str:
-    """A number for LaTeX with ``SIGNIFICANT`` significant digits: 0.775, -0.120, 12.3, 4.56\\times10^{-5}.
+def fmt(value: float, digits: int = SIGNIFICANT) -> str:
+    """A number for LaTeX with ``digits`` significant digits: 0.7751, -0.1200, 12.30, 4.560\\times10^{-5}.
 
     Trailing zeros are kept (they are significant); very small or large numbers use powers of ten.
     """
@@ -153,16 +153,16 @@ def fmt(value: float) -> str:
         return r"\text{undefined}"
     if value == 0.0:
         return "0"
-    text = f"{value:#.{SIGNIFICANT}g}"
+    text = f"{value:#.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
         return rf"{mantissa.rstrip('.')}\times10^{{{int(exponent)}}}"
     return text.rstrip(".")
 
 
-def _factor(value: float) -> str:
-    """``fmt`` in brackets when negative, so that products read 0.775 \\cdot (-0.120)."""
-    text = fmt(value)
+def factor(value: float, digits: int = SIGNIFICANT) -> str:
+    """``fmt`` in brackets when negative, so that products read 0.7751 \\cdot (-0.1200)."""
+    text = fmt(value, digits)
     return f"({text})" if text.startswith("-") else text
 
 
@@ -174,8 +174,8 @@ def substituted(trace: Trace, t: int, layer: int, unit: int, vocabulary: str) ->
     """``equations(trace.variant, vocabulary)`` with step t's numbers of unit ``unit`` of layer ``layer``.
 
     Gate lines show the pre-activation and the result, e.g. f_t[2] = σ(1.23) = 0.775; the state lines
-    label each factor with its symbol, e.g. c_t[2] = 0.775·(−0.120) + 0.301·0.552 = 0.0730 and
-    h_t[2] = 0.6·0.0729 = 0.0437, each factor under a brace naming it (f_t, c_{t-1}, ..., tanh(c_t)).
+    label each factor with its symbol, e.g. c_t[2] = 0.7751·(−0.1200) + 0.3010·0.5520 = 0.07315 and
+    h_t[2] = 0.6000·0.07294 = 0.04376, each factor under a brace naming it (f_t, c_{t-1}, ..., tanh(c_t)).
     Numbers come from the trace (pre-activations from ``trace.layers[k].pre``) and are rounded to
     ``SIGNIFICANT`` digits by :func:`fmt`.
     """
@@ -190,7 +190,7 @@ def substituted(trace: Trace, t: int, layer: int, unit: int, vocabulary: str) ->
 
     def product(a: str, b: str) -> str:
         """a · b with each factor's number braced over its symbol."""
-        return rf"{_brace(_factor(val(a)), s(a))} \cdot {_brace(_factor(val(b)), s(b))}"
+        return rf"{_brace(factor(val(a)), s(a))} \cdot {_brace(factor(val(b)), s(b))}"
 
     lines = []
     for eq in equations(variant, vocabulary):
@@ -210,8 +210,8 @@ def substituted(trace: Trace, t: int, layer: int, unit: int, vocabulary: str) ->
             if variant == "udacity":
                 rhs = product("u", "o")
             else:  # tanh(c_t) is worked out already (the u strip of the diagram); its c_t is the line above
-                squashed = _brace(_factor(val("u")), rf"\tanh({s('c')})")
-                rhs = rf"{_brace(_factor(val('o')), s('o'))} \cdot {squashed}"
+                squashed = _brace(factor(val("u")), rf"\tanh({s('c')})")
+                rhs = rf"{_brace(factor(val('o')), s('o'))} \cdot {squashed}"
             line = rf"{at('h')} = {rhs} = {fmt(val('h'))}"
         else:  # pragma: no cover - every key of KEYS is handled above
             raise AssertionError(key)

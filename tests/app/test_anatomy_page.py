@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -12,7 +13,8 @@ from lstm_core import LSTM, VARIANTS, notation
 from lstm_core.sequences import make_preset
 from tests.app.pages import open_page as open_app_page
 from tests.player import player_args, report
-from ui.equations import equations, substituted
+from ui.arithmetic import gates_of
+from ui.equations import equations, fmt, substituted
 from ui.state import ViewState
 
 PAGE = "pages/1_Cell_anatomy.py"
@@ -31,7 +33,8 @@ def expected_trace(variant: str, hidden: int = 4):
 
 
 def latex_blocks(at: AppTest) -> tuple[str, str]:
-    symbolic, numbers = (el.value for el in at.latex)
+    """(the symbolic equations, the step's numbers put in); the gate arithmetic comes first on the page."""
+    _gate, numbers, symbolic = (el.value for el in at.latex)
     return symbolic, numbers
 
 
@@ -141,3 +144,53 @@ def _one_step_trace():
     view = ViewState()
     x = make_preset(view.preset, 1, view.seed).x
     return LSTM.random(x.shape[1], 1, 1, "no_forget", seed=view.seed).run(x)
+
+
+def gate_block(at: AppTest) -> str:
+    return at.latex[0].value
+
+
+ROW = re.compile(r"& (\S+) \\times \(?([^ )]+)\)? & = (\S+?) (?:\\\\|\\hline)")
+BIAS = re.compile(r"b_\{[a-z]+\}\[\d\] & & = (\S+?) (?:\\\\|\\hline)")
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_gate_arithmetic_terms_sum_to_z_at_two_units(variant):
+    """Every gate of both units at t = 5: the panel's rows are the real weights times the step's numbers,
+    they add up to the z shown, and the z and gate shown are the trace's (all at 4 significant digits)."""
+    net_trace = expected_trace(variant, hidden=2)
+    at = open_page(variant=variant, hidden=2, t=5)
+    step = net_trace.layers[0].step(5)
+    for unit in range(2):
+        at.selectbox(key="anatomy_unit").set_value(unit).run()
+        for gate in gates_of(variant):
+            at.selectbox(key="anatomy_gate").set_value(gate).run()
+            assert not at.exception
+            text = gate_block(at)
+            rows = ROW.findall(text)
+            biases = [float(b) for b in BIAS.findall(text)]
+            assert rows and biases, text
+            products = [float(p) for _, _, p in rows]
+            for w, v, p in rows:  # each shown product is the product of its shown factors
+                assert float(w) * float(v) == pytest.approx(float(p), rel=1.2e-3, abs=1e-9)
+            z_shown = float(re.search(r"\\hline z & .*? & = (\S+?) \\\\", text).group(1))
+            assert sum(products) + sum(biases) == pytest.approx(z_shown, abs=1e-3 * len(rows))
+            assert z_shown == pytest.approx(step.pre[gate][unit], rel=6e-4, abs=1e-9)
+            value = float(re.search(r"\((?:\S+)\) & = (\S+?)\\end\{array\}", text).group(1))
+            assert value == pytest.approx(getattr(step, gate)[unit], rel=6e-4, abs=1e-9)
+            assert f"[{unit}]" in text.rsplit(r"\hline", 1)[1]
+
+
+def test_gate_arithmetic_reads_the_weights_on_show():
+    """The numbers are the network's own: the panel's weights are the torch layout's rows of seed 0."""
+    view = ViewState()
+    x = make_preset(view.preset, view.length, view.seed).x
+    net = LSTM.random(x.shape[1], 2, 1, "standard", seed=view.seed)
+    w = net.to_weights("torch")
+    at = open_page(variant="standard", hidden=2, t=3)
+    at.selectbox(key="anatomy_gate").set_value("o").run()
+    weights = [float(w_) for w_, _, _ in ROW.findall(gate_block(at))]
+    row = 3 * 2 + 0  # torch gate order i, f, g, o: o's rows start at 3H; unit 0
+    expected = [*w["weight_ih_l0"][row], *w["weight_hh_l0"][row]]
+    assert weights == [float(fmt(v)) for v in expected]
+    assert "4 significant digits" in " ".join(c.value for c in at.caption)

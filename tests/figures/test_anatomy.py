@@ -185,11 +185,12 @@ def test_bad_vocabulary_and_step():
         anatomy_figure(trace, 0, "klingon")
     with pytest.raises(IndexError):
         anatomy_figure(trace, trace.T, "standard")
-    assert f"step t = {trace.T - 1} of {trace.T}" in anatomy_figure(trace, -1, "standard").layout.title.text
+    last = anatomy_figure(trace, -1, "standard").layout.title.text
+    assert f"step t = {trace.T - 1} of {trace.T} (t = 0…{trace.T - 1})" in last
 
 
 def test_title_names_the_step_layer_and_variant():
     trace = make_trace("no_forget", layers=3)
     title = anatomy_figure(trace, 2, "udacity", layer=1).layout.title.text
-    assert "step t = 2 of 6, layer 2 of 3" in title
+    assert "step t = 2 of 6 (t = 0…5), layer 2 of 3" in title
     assert notation.variant_title("no_forget", "udacity") in title

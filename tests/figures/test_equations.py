@@ -133,17 +133,17 @@ def test_parameter_symbols_come_from_notation():
 @pytest.mark.parametrize(
     "value, text",
     [
-        (0.775123, "0.775"),
-        (-0.12, "-0.120"),
-        (1.0, "1.00"),
-        (123.456, "123"),
-        (1234.5, r"1.23\times10^{3}"),
+        (0.775123, "0.7751"),
+        (-0.12, "-0.1200"),
+        (1.0, "1.000"),
+        (123.456, "123.5"),
+        (12345.6, r"1.235\times10^{4}"),
         (0.0, "0"),
-        (0.000012345, r"1.23\times10^{-5}"),
-        (-0.00987, "-0.00987"),
+        (0.000012345, r"1.234\times10^{-5}"),
+        (-0.00987, "-0.009870"),
     ],
 )
-def test_fmt_keeps_three_significant_digits(value, text):
+def test_fmt_keeps_four_significant_digits(value, text):
     assert fmt(value) == text
 
 

@@ -441,7 +441,8 @@ def _peepholes(cv: _Canvas):
 def _figure(cv: _Canvas, trace: Trace, t: int, layer: int, value_range: float) -> go.Figure:
     fig = go.Figure(cv.traces)
     step_t = t % trace.T
-    where = f"step t = {step_t} of {trace.T}"
+    # t counts from 0, as the step player does: say so, so that "4 of 5" reads as the last step.
+    where = f"step t = {step_t} of {trace.T} (t = 0…{trace.T - 1})"
     if trace.num_layers > 1:
         where += f", layer {layer % trace.num_layers + 1} of {trace.num_layers}"
     about = notation.variant_title(trace.variant, cv.vocabulary)
