@@ -86,9 +86,16 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 # ---------------------------------------------------------------------------------------------------------
 
 
+# As docs/serving.md starts a replica: glibc gives each thread that allocates an arena of its own (up to
+# 8 per core), and every session's script runs in a thread, so freed memory was scattered over 16 arenas
+# that rarely empty enough to be handed back. Two arenas keep it where malloc_trim can return it.
+REPLICA_ENV = {"MALLOC_ARENA_MAX": "2"}
+
+
 def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on a free loopback port with the project's config; (process, base URL)."""
-    proc, url = start_streamlit("app.py", ROOT, log_path)
+    """``streamlit run app.py`` on a free loopback port with the project's config and ``REPLICA_ENV``;
+    (process, base URL)."""
+    proc, url = start_streamlit("app.py", ROOT, log_path, env=REPLICA_ENV)
     try:
         wait_healthy(proc, url, log_path, timeout=90)
     except RuntimeError:

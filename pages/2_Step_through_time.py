@@ -7,13 +7,14 @@ The step player (the page's one set of time controls, keys included), the unit c
 in a fragment, so a step reruns only them. The figure carries a Plotly animation frame per step: the
 player shows frame t in the browser at once and reports t, and the figure's spec stays the same while
 only t moves (``ui.follow_step``). Everything of the figure that does not depend on t is
-built once per trace and view (``ui.figure_cache.stepping_parts``).
+built once per trace and view (``ui.figure_cache.stepping_parts``). A heavy view's run waits for its
+turn while other heavy runs fill the replica (``ui.admission``).
 """
 
 import streamlit as st
 
 from lstm_core import CELL_VARIANTS, claims, notation, scenes
-from ui import compute, controls, figure_cache, follow_step, state
+from ui import admission, compute, controls, figure_cache, follow_step, state
 from ui.cell_panels import panels
 from ui.figures.stepping import frame_steps, has_frame, table_help, trace_table
 from ui.presenter import is_on as presenting
@@ -22,56 +23,8 @@ from ui.text import load_text
 
 st.set_page_config(page_title="Step through time · LSTM Gate Lab", page_icon="⏯️", layout="wide")
 
-settings = controls.sidebar(page="step", cells=CELL_VARIANTS)
-trace = compute.trace_for(settings)
-vocabulary, variant = settings.vocabulary, settings.variant
-# The figure's step-independent parts: built on the first run for this trace and view, then shared.
-parts_key = figure_cache.parts_key(trace, vocabulary, settings.layer, settings.sequence.feature_names)
-parts = figure_cache.stepping_parts(trace, parts_key)
-T, H = trace.T, settings.hidden_size
-PLAYER_KEY, UNIT_KEY = "step_player", "step_unit"
-
-cell = panels(variant)
-st.title("Step through time")
-memories = " and the ".join(notation.name(k, vocabulary, variant) for k in cell.states)
-st.caption(f"Follow the {memories} of every unit, and every gate, one step at a time.")
-if not cell.has_cell_state:
-    c, h = (f"{notation.name(k, vocabulary)} {notation.short(k, vocabulary)}" for k in ("c", "h"))
-    st.info(f"The {variant.upper()} has no {c}: its one memory is the {h}, shown where an LSTM shows both.")
-intro = None
-for name in (f"stepping_{variant}", "stepping"):  # the cell's own text where it has one
-    try:
-        intro = load_text(name, vocabulary)
-        break
-    except FileNotFoundError:
-        continue
-if intro:
-    with st.expander("What is on the page, and what to look for", expanded=False):
-        st.markdown(intro)
-
-
-def _open_shipped(name: str) -> None:
-    """Load a shipped trained cell on one sequence of its task, its line panel on the memory unit."""
-    ship = scenes.SHIPPED[name]
-    controls.use_trained(ship.net(), ship.sequence(), ship.label)
-    st.session_state[UNIT_KEY] = scenes.shipped_memory(name).unit
-
-
-with st.expander("Open a trained cell that ships with the app", expanded=False):
-    for col, (name, ship) in zip(st.columns(len(scenes.SHIPPED)), scenes.SHIPPED.items(), strict=True):
-        col.button(
-            f"The {ship.title}",
-            key=f"step_open_{name}",
-            on_click=_open_shipped,
-            args=(name,),
-            width="stretch",
-            help=f"{ship.file}, trained on sequences of {ship.length} steps. The line panel follows the "
-            "unit that holds its memory.",
-        )
-shipped = scenes.shipped_named(settings.loaded.label) if settings.loaded is not None else None
-if shipped is not None:  # the register's claim about this cell's memory unit (lstm_core/claims.py)
-    memory = claims.CLAIMS[claims.MEMORY_CLAIMS[shipped]]
-    st.info(memory.shown(memory.run(), vocabulary), icon=":material/memory:")
+PLAYER_KEY, UNIT_KEY, TABLE_KEY = "step_player", "step_unit", "step_table_open"
+BUSY = "Many learners are opening large views on this server right now: yours is next in line."
 
 
 def _unit_from_link() -> int:
@@ -82,68 +35,128 @@ def _unit_from_link() -> int:
     return unit or 0
 
 
-if UNIT_KEY not in st.session_state or st.session_state[UNIT_KEY] >= H:
-    st.session_state[UNIT_KEY] = _unit_from_link()
+def _open_shipped(name: str) -> None:
+    """Load a shipped trained cell on one sequence of its task, its line panel on the memory unit."""
+    ship = scenes.SHIPPED[name]
+    controls.use_trained(ship.net(), ship.sequence(), ship.label)
+    st.session_state[UNIT_KEY] = scenes.shipped_memory(name).unit
 
 
 @st.fragment
 def stepping() -> None:
     """The step player, the unit choice and the figure: moving t reruns only this part."""
-    # From the shared caches, not the script's globals: see the end of the page.
-    parts = figure_cache.stepping_parts(compute.trace_for(settings), parts_key)
-    t = follow_step.step(PLAYER_KEY, T)
-    unit = st.session_state[UNIT_KEY]
-    drawn = follow_step.anchor(
-        st.session_state, (parts_key, unit, presenting()), t, lambda at, step: has_frame(T, at, step)
-    )
-    chart_key = drawn.chart_key("stepping_figure")
-    player_col, unit_col = st.columns([5, 1.3], vertical_alignment="top")
-    with player_col:
-        follow_step.player(T, t, key=PLAYER_KEY, chart_key=chart_key, steps=frame_steps(T, drawn.t)[0])
-    unit_col.selectbox(
-        "Unit for the line panel",
-        range(H),
-        key=UNIT_KEY,
-        help="Whose gates and memories the bottom panel follows over time.",
-    )
-    if unit:
-        st.query_params["unit"] = str(unit)
-    elif "unit" in st.query_params:
-        del st.query_params["unit"]
-    figure_cache.plotly_spec(
-        presented(parts.spec(drawn.t, unit)),
-        key=chart_key,
-        theme=None,
-        width="stretch",
-        config={"displaylogo": False},
-    )
+    with admission.turn(cost):  # its own turn when it reruns alone; inside the page's run, the same one
+        # From the shared caches, not the script's globals: see the end of the page.
+        parts = figure_cache.stepping_parts(compute.trace_for(settings), parts_key)
+        t = follow_step.step(PLAYER_KEY, T)
+        unit = st.session_state[UNIT_KEY]
+        drawn = follow_step.anchor(
+            st.session_state, (parts_key, unit, presenting()), t, lambda at, step: has_frame(T, at, step)
+        )
+        chart_key = drawn.chart_key("stepping_figure")
+        player_col, unit_col = st.columns([5, 1.3], vertical_alignment="top")
+        with player_col:
+            follow_step.player(T, t, key=PLAYER_KEY, chart_key=chart_key, steps=frame_steps(T, drawn.t)[0])
+        unit_col.selectbox(
+            "Unit for the line panel",
+            range(H),
+            key=UNIT_KEY,
+            help="Whose gates and memories the bottom panel follows over time.",
+        )
+        if unit:
+            st.query_params["unit"] = str(unit)
+        elif "unit" in st.query_params:
+            del st.query_params["unit"]
+        figure_cache.plotly_spec(
+            presented(parts.spec(drawn.t, unit)),
+            key=chart_key,
+            theme=None,
+            width="stretch",
+            config={"displaylogo": False},
+        )
 
 
-stepping()
+settings = controls.sidebar(page="step", cells=CELL_VARIANTS)
+cost = admission.run_cost(len(settings.x), settings.hidden_size, settings.num_layers)
+waiting = st.empty()
+with admission.turn(cost, on_wait=lambda: waiting.info(BUSY)):
+    waiting.empty()
+    trace = compute.trace_for(settings)
+    vocabulary, variant = settings.vocabulary, settings.variant
+    # The figure's step-independent parts: built on the first run for this trace and view, then shared.
+    parts_key = figure_cache.parts_key(trace, vocabulary, settings.layer, settings.sequence.feature_names)
+    parts = figure_cache.stepping_parts(trace, parts_key)
+    T, H = trace.T, settings.hidden_size
 
-with st.expander(f"Every number of layer {settings.layer + 1} as a table", expanded=False):
-    table = trace_table(trace, settings.layer, vocabulary)
-    helps = table_help(trace, vocabulary)
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            heading: st.column_config.NumberColumn(heading, help=text, format="%.6g")
-            for heading, text in helps.items()
-        },
-    )
-    st.download_button(
-        "Download CSV",
-        data=lambda: compute.trace_for(settings).to_frame().to_csv(index=False),
-        file_name=f"trace_{variant}_seed{settings.seed}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        help="The whole trace, every layer, as a tidy table (layer, t, unit, quantity, value); quantities "
-        "are named by their keys in the notation table, the same in both vocabularies.",
-    )
+    cell = panels(variant)
+    st.title("Step through time")
+    memories = " and the ".join(notation.name(k, vocabulary, variant) for k in cell.states)
+    st.caption(f"Follow the {memories} of every unit, and every gate, one step at a time.")
+    if not cell.has_cell_state:
+        c, h = (f"{notation.name(k, vocabulary)} {notation.short(k, vocabulary)}" for k in ("c", "h"))
+        st.info(
+            f"The {variant.upper()} has no {c}: its one memory is the {h}, shown where an LSTM shows both."
+        )
+    intro = None
+    for name in (f"stepping_{variant}", "stepping"):  # the cell's own text where it has one
+        try:
+            intro = load_text(name, vocabulary)
+            break
+        except FileNotFoundError:
+            continue
+    if intro:
+        with st.expander("What is on the page, and what to look for", expanded=False):
+            st.markdown(intro)
 
-# The session keeps the fragment, and with it this script's globals, for as long as it is open: drop the
-# trace, its figure parts and its table, which the byte-bounded caches hold for every session
-# (docs/serving.md, "Memory"), so an open heavy link does not pin 100 MB of its own.
-del trace, parts, table
+    with st.expander("Open a trained cell that ships with the app", expanded=False):
+        for col, (name, ship) in zip(st.columns(len(scenes.SHIPPED)), scenes.SHIPPED.items(), strict=True):
+            col.button(
+                f"The {ship.title}",
+                key=f"step_open_{name}",
+                on_click=_open_shipped,
+                args=(name,),
+                width="stretch",
+                help=f"{ship.file}, trained on sequences of {ship.length} steps. The line panel follows the "
+                "unit that holds its memory.",
+            )
+    shipped = scenes.shipped_named(settings.loaded.label) if settings.loaded is not None else None
+    if shipped is not None:  # the register's claim about this cell's memory unit (lstm_core/claims.py)
+        memory = claims.CLAIMS[claims.MEMORY_CLAIMS[shipped]]
+        st.info(memory.shown(memory.run(), vocabulary), icon=":material/memory:")
+
+    if UNIT_KEY not in st.session_state or st.session_state[UNIT_KEY] >= H:
+        st.session_state[UNIT_KEY] = _unit_from_link()
+
+    stepping()
+
+    # Built only while the learner has the expander open (a full rerun when it opens or closes): the table
+    # of a heavy view is 6.5 MiB, and Streamlit keeps a shown table with its session to serve its rows.
+    table_box = st.expander(
+        f"Every number of layer {settings.layer + 1} as a table", key=TABLE_KEY, on_change="rerun"
+    )
+    with table_box:
+        if table_box.open:
+            helps = table_help(trace, vocabulary)
+            st.dataframe(
+                trace_table(trace, settings.layer, vocabulary),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    heading: st.column_config.NumberColumn(heading, help=text, format="%.6g")
+                    for heading, text in helps.items()
+                },
+            )
+        st.download_button(
+            "Download CSV",
+            data=lambda: compute.trace_for(settings).to_frame().to_csv(index=False),
+            file_name=f"trace_{variant}_seed{settings.seed}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            help="The whole trace, every layer, as a tidy table (layer, t, unit, quantity, value); "
+            "quantities are named by their keys in the notation table, the same in both vocabularies.",
+        )
+
+    # The session keeps the fragment, and with it this script's globals, for as long as it is open: drop
+    # the trace and its figure parts, which the byte-bounded caches hold for every session
+    # (docs/serving.md, "Memory"), so an open heavy link does not pin 100 MB of its own.
+    del trace, parts

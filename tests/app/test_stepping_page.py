@@ -213,6 +213,9 @@ def test_table_and_csv_download():
     at = open_page(vocabulary="udacity")
     (download,) = at.get("download_button")
     assert download.label == "Download CSV"
+    assert not at.dataframe  # built only once the learner opens its expander
+    at.session_state["step_table_open"] = True
+    at.run()
     (table,) = at.dataframe
     frame = table.value
     headings = [notation.short(k, "udacity") for k in TABLE_KEYS]

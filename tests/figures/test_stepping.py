@@ -518,6 +518,15 @@ def test_table_is_the_tidy_frame_pivoted_with_notation_headings(vocabulary):
     np.testing.assert_array_equal(table["t"], np.repeat(np.arange(T), H))
     np.testing.assert_array_equal(table["unit"], np.tile(np.arange(H), T))
     assert "v" not in TABLE_KEYS and "o" in TABLE_KEYS  # v is o in every variant: listed once
+    # The same rows as the tidy frame of the whole trace, pivoted.
+    tidy = trace.to_frame()
+    pivoted = (
+        tidy[tidy["layer"] == 1]
+        .pivot(index=["t", "unit"], columns="quantity", values="value")
+        .reindex(columns=list(TABLE_KEYS))
+        .reset_index()
+    )
+    np.testing.assert_array_equal(table.to_numpy(), pivoted.to_numpy())
     helps = table_help(trace, vocabulary)
     assert set(helps) == set(headings)
     assert helps[notation.short("c", vocabulary)].startswith(notation.name("c", vocabulary))

@@ -830,17 +830,19 @@ def table_keys(trace: Trace) -> tuple[str, ...]:
 
 def trace_table(trace: Trace, layer: int, vocabulary: str) -> pd.DataFrame:
     """One row per (t, unit) of ``layer``, one column per quantity, headed by its symbol in ``vocabulary``
-    (``notation.short``; ``table_help`` gives the words). A view of ``trace.to_frame()``: no new numbers."""
+    (``notation.short``; ``table_help`` gives the words): the rows of ``trace.to_frame()`` for this layer,
+    pivoted, no new numbers.
+
+    Built from the layer's (T, H) arrays, not by pivoting ``to_frame()``: that tidy frame of every layer
+    took 4.5 s and 169 MiB at its peak for 3 layers × 32 units × 2,000 steps, where this takes 0.11 s and
+    10 MiB, 6.5 MiB kept (docs/serving.md, "Memory")."""
     _check(trace, 0, vocabulary, layer, 0)
-    keys = table_keys(trace)
-    tidy = trace.to_frame()
-    wide = (
-        tidy[(tidy["layer"] == layer) & tidy["quantity"].isin(keys)]
-        .pivot(index=["t", "unit"], columns="quantity", values="value")
-        .reindex(columns=list(keys))
-    )
-    wide.columns = [notation.short(k, vocabulary, trace.variant) for k in keys]
-    return wide.reset_index()
+    lt = trace.layers[layer]
+    T, H = lt.h.shape
+    columns = {"t": np.repeat(np.arange(T), H), "unit": np.tile(np.arange(H), T)}
+    for k in table_keys(trace):
+        columns[notation.short(k, vocabulary, trace.variant)] = np.asarray(getattr(lt, k)).ravel()
+    return pd.DataFrame(columns)
 
 
 def table_help(trace: Trace, vocabulary: str) -> dict[str, str]:
