@@ -108,10 +108,13 @@ def remember(net: LSTM, label: str, gate_map: str = "", notices: tuple[str, ...]
     return loaded
 
 
-def use_trained(net: LSTM, x: np.ndarray, label: str) -> None:
-    """Show a trained cell on every page, running on a sequence of its task."""
+def use_trained(net: LSTM, x: np.ndarray, label: str, title: str = "", names: tuple[str, ...] = ()) -> None:
+    """Show a trained cell on every page, running on x (T, I): a sequence of its task, or the series it
+    learnt to predict. title: the sequence's name in the sidebar; names: its I column names."""
     remember(net, label)
-    st.session_state["custom_sequence"] = Sequence("trained", f"{label}: a task sequence", x)
+    st.session_state["custom_sequence"] = Sequence(
+        "trained", title or f"{label}: a task sequence", x, "", names
+    )
     st.session_state["w_source"] = "typed"
     st.session_state["sequence_error"] = None
 

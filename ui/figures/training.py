@@ -30,6 +30,7 @@ def loss_curve_figure(
     metric_name: str = "accuracy",
     total_steps: int | None = None,
     marks: Sequence[tuple[int, str]] = (),
+    baseline: float | None = None,
 ) -> go.Figure:
     """Loss (top) and accuracy (bottom) against the training step.
 
@@ -38,6 +39,8 @@ def loss_curve_figure(
     total_steps: fixes the x range (so a live chart does not rescale while it grows).
     marks: (step, label) pairs drawn as dashed vertical lines through both panels, labelled in the top
     one, e.g. where a run was stopped and later continued.
+    baseline: the loss of the naive forecast next = current (the own-series task), drawn as a dotted line
+    in the loss panel: below it, the cell does better than copying the current value.
     """
     losses, accuracies = _series(result_like, "losses"), _series(result_like, "accuracies")
     steps = np.arange(1, losses.size + 1)
@@ -67,6 +70,15 @@ def loss_curve_figure(
             row=2,
             col=1,
         )
+    if baseline is not None:
+        fig.add_hline(
+            y=baseline,
+            line=dict(color=notation.OKABE_ITO["vermillion"], dash="dot"),
+            annotation_text=f"next = current {baseline:.3g}",
+            annotation_position="top right",
+            row=1,
+            col=1,
+        )
     for step, label in marks:
         line = dict(color=notation.OKABE_ITO["vermillion"], dash="dash", width=1)
         fig.add_vline(x=step, line=line, annotation_text=label, annotation_position="top left", row=1, col=1)
@@ -84,6 +96,48 @@ def loss_curve_figure(
         height=480,
         margin=dict(l=60, r=20, t=60, b=50),
         legend=dict(orientation="h", y=1.08, x=0),
+        template="plotly_white",
+    )
+    return fig
+
+
+def next_value_figure(x: np.ndarray, prediction: np.ndarray, split: int, names: Sequence[str]) -> go.Figure:
+    """The first column of a series, the cell's prediction of each next value and the held-out tail.
+
+    x: (T, I) the series; prediction: (T − 1, I), row t the prediction of x[t + 1]; split: the first
+    held-out index (shaded from there on); names: I column names.
+    """
+    T = x.shape[0]
+    fig = go.Figure()
+    fig.add_vrect(
+        x0=split - 0.5,
+        x1=T - 0.5,
+        fillcolor=notation.OKABE_ITO["grey"],
+        opacity=0.12,
+        line_width=0,
+        annotation_text="held out",
+        annotation_position="top left",
+    )
+    fig.add_trace(
+        go.Scatter(x=np.arange(T), y=x[:, 0], name=names[0], mode="lines", line=dict(color="#000000"))
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=np.arange(1, T),
+            y=prediction[:, 0],
+            name="the cell's prediction of the next value",
+            mode="lines",
+            line=dict(color=notation.OKABE_ITO["blue"], dash="dash"),
+        )
+    )
+    more = f" (column 1 of {x.shape[1]})" if x.shape[1] > 1 else ""
+    fig.update_layout(
+        title=f"Your series{more} and the trained cell's predictions",
+        xaxis_title="time step",
+        yaxis_title=names[0],
+        height=360,
+        margin=dict(l=60, r=20, t=60, b=50),
+        legend=dict(orientation="h", y=1.12, x=0),
         template="plotly_white",
     )
     return fig
