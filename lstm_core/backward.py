@@ -21,13 +21,9 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from . import layouts
-from .cell import GATE_ORDER, LayerParams, sigmoid
+from . import cells, layouts
+from .cell import LayerParams, sigmoid
 from .trace import LayerTrace, Trace, read_only, tidy_frame
-
-# Default layout of the gradient dict: the variant's own per-gate names (issue 5); standard can also ask
-# for torch or keras.
-GRADIENT_LAYOUT = {"standard": "seed", "no_forget": "seed", "peephole": "seed", "udacity": "udacity"}
 
 # The (T, H) gradient fields of a layer in the order the forward pass computes their quantities
 # (mirrors trace.STEP_FIELDS with a d in front).
@@ -48,7 +44,8 @@ def backward_layer(
 
     cache: the forward record of ``batched.forward_layer`` (time-major, (T, B, ·)).
     dH: (T, B, H) ∂Loss/∂h_t arriving directly (from the loss or the layer above), not through h_{t+1}.
-    frozen: gates (names of ``GATE_ORDER``) that were clamped: their pre-activation gets no gradient.
+    frozen: gates (the cell's own letters, ``CellSpec.gates``) that were clamped: their pre-activation
+    gets no gradient.
     record: also return the gradient of every named intermediate (the trace path wants them; training
     does not).
 
@@ -59,9 +56,8 @@ def backward_layer(
                stacked pre-activation gradients (+ dz_u for udacity); with record, df, di, dg, do, dkept,
                dwritten, du, dv (T, B, H) too.
     """
-    loop = {"standard": _standard, "no_forget": _no_forget, "peephole": _peephole, "udacity": _udacity}
-    D = _activation_slopes(P.variant, cache["A"], frozen)
-    states, extra = loop[P.variant](P, cache, dH, D, record)
+    D = _activation_slopes(P.spec, cache["A"], frozen)
+    states, extra = LOOPS[P.variant](P, cache, dH, D, record)
     T, B, GH = states["dZ"].shape
     dZ2 = states["dZ"].reshape(T * B, GH)
     grads = {
@@ -74,17 +70,14 @@ def backward_layer(
     return grads, states
 
 
-def _activation_slopes(variant: str, A: np.ndarray, frozen) -> np.ndarray:
+def _activation_slopes(spec: cells.CellSpec, A: np.ndarray, frozen) -> np.ndarray:
     """dA/dZ for every gate: σ' = a(1 − a) for the sigmoid gates, tanh' = 1 − a² for the candidate (last
     block). Computed for all steps at once, outside the time loop; a clamped gate's slope is 0."""
-    order = GATE_ORDER[variant]
-    H = A.shape[-1] // len(order)
     D = A * (1.0 - A)
-    g = A[..., -H:]
-    D[..., -H:] = 1.0 - g * g
+    g = spec.block(A, spec.tanh_gate)
+    spec.block(D, spec.tanh_gate)[...] = 1.0 - g * g
     for gate in frozen:
-        k = order.index(gate)
-        D[..., k * H : (k + 1) * H] = 0.0
+        spec.block(D, gate)[...] = 0.0
     return D
 
 
@@ -210,13 +203,16 @@ def _udacity(P, F, dH, D, record):
     return states, extra
 
 
+# The backward loop of each LSTM cell, mirroring its forward loop in cell.py / batched.py.
+LOOPS = {"standard": _standard, "no_forget": _no_forget, "peephole": _peephole, "udacity": _udacity}
+
+
 # ---------------------------------------------------------------- the trace as a batch of one
 
 
 def cache_from_trace(lt: LayerTrace) -> dict[str, np.ndarray]:
     """The forward cache of ``batched.forward_layer`` rebuilt from a recorded layer, with B = 1."""
-    name = {"n": "g", "v": "o"}
-    A = np.concatenate([getattr(lt, name.get(gate, gate)) for gate in GATE_ORDER[lt.variant]], axis=1)
+    A = np.concatenate([getattr(lt, key) for key in cells.get(lt.variant).weighted], axis=1)
     cache = {
         "x": lt.x,
         "h_prev": lt.h_prev,
@@ -231,14 +227,14 @@ def cache_from_trace(lt: LayerTrace) -> dict[str, np.ndarray]:
 
 
 def clamped_gates(lt: LayerTrace) -> tuple[str, ...]:
-    """Gates (``GATE_ORDER`` names) whose recorded activation is not the activation of their recorded
+    """Gates (the cell's own letters) whose recorded activation is not the activation of their recorded
     pre-activation: they were clamped by ``run(clamp=...)``, so no gradient flows into their weights."""
-    name = {"n": "g", "v": "o"}
+    spec = cells.get(lt.variant)
     out = []
-    for gate in GATE_ORDER[lt.variant]:
-        trace_name = name.get(gate, gate)
-        squash = np.tanh if trace_name == "g" else sigmoid
-        if not np.allclose(getattr(lt, trace_name), squash(lt.pre[trace_name]), rtol=0.0, atol=1e-12):
+    for gate in spec.gates:
+        key = spec.trace_name(gate)
+        squash = np.tanh if gate == spec.tanh_gate else sigmoid
+        if not np.allclose(getattr(lt, key), squash(lt.pre[key]), rtol=0.0, atol=1e-12):
             out.append(gate)
     return tuple(out)
 
@@ -418,7 +414,7 @@ def backward(net, trace: Trace, dh, layout: str | None = None) -> Gradients:
             f"the trace ({trace.variant}, {trace.num_layers} layers) was not made by this network "
             f"({net.variant}, {net.num_layers} layers)"
         )
-    layout = layout or GRADIENT_LAYOUT[net.variant]
+    layout = layout or cells.get(net.variant).gate_layout
     layouts.check_layout(layout, net.variant)
     dH = check_dh(dh, trace.T, net.hidden_size)[:, None, :]
     per_layer = [None] * net.num_layers
@@ -440,12 +436,10 @@ def backward(net, trace: Trace, dh, layout: str | None = None) -> Gradients:
 
 
 def _layer_gradients(variant: str, lt: LayerTrace, grads, states) -> LayerGradients:
-    H = lt.hidden_size
-    order = GATE_ORDER[variant]
-    trace_name = {"n": "g", "v": "o"}
-    dZ = states["dZ"][:, 0, :]
-    dpre = {trace_name.get(gate, gate): read_only(dZ[:, k * H : (k + 1) * H]) for k, gate in enumerate(order)}
-    if variant == "udacity":
+    spec = cells.get(variant)
+    dZ = spec.split(states["dZ"][:, 0, :])
+    dpre = {spec.trace_name(gate): read_only(dz) for gate, dz in dZ.items()}
+    if "dz_u" in states:  # a use gate with its own weights (udacity)
         dpre["u"] = read_only(states["dz_u"][:, 0, :])
     # c = kept + written passes dc to both unchanged; udacity's kept also feeds U, so it has its own
     states = {"dkept": states["dc"], "dwritten": states["dc"], "dv": states["do"]} | states

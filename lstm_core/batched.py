@@ -13,7 +13,7 @@ differ from ``run``'s by rounding only (≈ 1e-16).
 
 ``forward_layer`` returns a cache, a dict of what ``backward.backward_layer`` needs:
     x (T, B, I_k), h_prev, c_prev (T, B, H) the state each step started from,
-    A (T, B, G*H) the gate activations stacked in ``GATE_ORDER[variant]`` (udacity: i f v n),
+    A (T, B, G*H) the gate activations stacked in the cell's ``CellSpec.gates`` (udacity: i f v n),
     u (T, B, H) tanh(c_t), or U_t for udacity, c, h (T, B, H), and for udacity kept = c_prev ⊙ f.
 """
 
@@ -26,9 +26,8 @@ from .cell import LayerParams
 
 def forward_layer(P: LayerParams, x: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> dict[str, np.ndarray]:
     """Run one layer over x (T, B, I_k) from h0, c0 (B, H); return the cache described above."""
-    loop = {"standard": _standard, "no_forget": _no_forget, "peephole": _peephole, "udacity": _udacity}
     with np.errstate(over="ignore"):  # exp(−z) = inf for z ≪ 0 gives σ = 1/(1 + inf) = 0, as it should
-        return loop[P.variant](P, x, np.asarray(h0, dtype=np.float64), np.asarray(c0, dtype=np.float64))
+        return LOOPS[P.variant](P, x, np.asarray(h0, dtype=np.float64), np.asarray(c0, dtype=np.float64))
 
 
 def _negated(P: LayerParams, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -139,6 +138,10 @@ def _udacity(P, x, h0, c0):
     return dict(x=x, h_prev=Hs[:-1], c_prev=Cs[:-1], A=A, u=U, c=Cs[1:], h=Hs[1:], kept=kept)
 
 
+# The batched fast loop of each LSTM cell (the same equations as cell.py's, with a batch axis).
+LOOPS = {"standard": _standard, "no_forget": _no_forget, "peephole": _peephole, "udacity": _udacity}
+
+
 def run_batch(net, x: np.ndarray, h0: np.ndarray | None = None, c0: np.ndarray | None = None) -> list[dict]:
     """Run an ``LSTM`` over a batch x (B, T, I) from h0, c0 (num_layers, H) or (num_layers, B, H), zeros
     by default. Returns per layer a dict of batch-major (B, T, ·) arrays under the trace's names:
@@ -151,11 +154,9 @@ def run_batch(net, x: np.ndarray, h0: np.ndarray | None = None, c0: np.ndarray |
     out, inp = [], np.ascontiguousarray(x.transpose(1, 0, 2))
     for k, P in enumerate(net.layers):
         cache = forward_layer(P, inp, h0[k], c0[k])
-        names = {"i": 0, "f": 1, "o": 2, "g": 3} if P.variant != "no_forget" else {"i": 0, "o": 1, "g": 2}
-        A4 = cache["A"].reshape(*cache["A"].shape[:2], -1, H)
-        layer = {name: A4[:, :, j] for name, j in names.items()}
-        if P.variant == "no_forget":
-            layer["f"] = np.ones_like(cache["h"])
+        spec = P.spec
+        layer = {spec.trace_name(gate): a for gate, a in spec.split(cache["A"]).items()}
+        layer |= {key: np.full_like(cache["h"], value) for key, value in spec.fixed.items()}  # f ≡ 1
         layer |= {name: cache[name] for name in ("x", "h_prev", "c_prev", "u", "c", "h")}
         out.append({name: a.transpose(1, 0, 2) for name, a in layer.items()})
         inp = cache["h"]

@@ -12,20 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-VARIANTS = ("standard", "udacity", "no_forget", "peephole")
+from . import cells
 
-# Gate blocks of the stacked weight matrices, sigmoid gates first so one call squashes them all.
-GATE_ORDER = {
-    "standard": ("i", "f", "o", "g"),
-    "no_forget": ("i", "o", "g"),
-    "peephole": ("i", "f", "o", "g"),
-    "udacity": ("i", "f", "v", "n"),
-}
+VARIANTS = cells.lstm_variants()  # the LSTM cells of the cell table (lstm_core/cells/registry.py)
 
 
 def check_variant(variant: str) -> str:
-    if variant not in VARIANTS:
-        raise ValueError(f"unknown variant {variant!r}; choose one of {', '.join(VARIANTS)}")
+    """``variant`` if it is a registered LSTM cell; a ValueError that lists them otherwise."""
+    if variant not in cells.lstm_variants():
+        raise ValueError(f"unknown variant {variant!r}; choose one of {', '.join(cells.lstm_variants())}")
     return variant
 
 
@@ -40,7 +35,8 @@ def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
 @dataclass(frozen=True)
 class LayerParams:
-    """The weights of one layer, gates stacked in blocks of H columns in ``GATE_ORDER[variant]``.
+    """The weights of one layer, gates stacked in blocks of H columns in the order of the cell's
+    ``CellSpec.gates`` (``lstm_core/cells``).
 
     W_x: (I_k, G*H) input weights, acting as x_t @ W_x.
     W_h: (H, G*H) recurrent weights, acting as h_{t-1} @ W_h.
@@ -66,13 +62,13 @@ class LayerParams:
     def hidden_size(self) -> int:
         return self.W_h.shape[0]
 
+    @property
+    def spec(self) -> cells.CellSpec:
+        return cells.get(self.variant)
+
     def block(self, array: np.ndarray, gate: str) -> np.ndarray:
-        """The H columns (or entries) of ``array`` that belong to ``gate``."""
-        k, H = GATE_ORDER[self.variant].index(gate), self.hidden_size
-        return array[..., k * H : (k + 1) * H]
-
-
-CLAMPABLE = ("i", "f", "g", "o")
+        """The H columns (or entries) of ``array`` that belong to ``gate`` (the cell's own letter)."""
+        return self.spec.block(array, gate)
 
 
 def run_layer(
@@ -85,24 +81,24 @@ def run_layer(
     clamp: gate -> constant that replaces the gate's activation at every step (a what-if experiment);
     the pre-activations are still recorded as the weights compute them.
     """
-    loop = {"standard": _standard, "no_forget": _no_forget, "peephole": _peephole, "udacity": _udacity}
-    return loop[params.variant](params, x, h0, c0, _clamp_slices(params, clamp or {}))
+    return LOOPS[params.variant](params, x, h0, c0, _clamp_slices(params, clamp or {}))
 
 
 def _clamp_slices(P: LayerParams, clamp: dict[str, float]) -> list[tuple[slice, float]]:
-    """Where each clamped gate sits in a row of stacked activations (udacity: g is N, o is V)."""
-    own_name = {"g": "n", "o": "v"} if P.variant == "udacity" else {}
-    out = []
+    """Where each clamped gate (a trace name) sits in a row of stacked activations."""
+    spec, out = P.spec, []
     for gate, value in clamp.items():
-        if gate not in CLAMPABLE:
-            raise ValueError(f"cannot clamp {gate!r}; only the gates {', '.join(CLAMPABLE)} can be clamped")
-        name = own_name.get(gate, gate)
-        if name not in GATE_ORDER[P.variant]:
-            raise ValueError(f"the {P.variant} cell has no gate {gate!r} to clamp")
-        low = -1.0 if gate == "g" else 0.0
+        if gate not in spec.clampable:
+            if gate in spec.weighted or gate in spec.fixed:
+                raise ValueError(f"the {P.variant} cell has no gate {gate!r} to clamp")
+            raise ValueError(
+                f"cannot clamp {gate!r}; only the gates {', '.join(spec.clampable)} can be clamped"
+            )
+        own = spec.own_name(gate)
+        low = -1.0 if own == spec.tanh_gate else 0.0
         if not low <= value <= 1.0:
             raise ValueError(f"gate {gate!r} can only be clamped to a value in [{low:g}, 1], got {value!r}")
-        k, H = GATE_ORDER[P.variant].index(name), P.hidden_size
+        k, H = spec.gates.index(own), P.hidden_size
         out.append((slice(k * H, (k + 1) * H), float(value)))
     return out
 
@@ -164,13 +160,12 @@ def _squash(a: np.ndarray) -> None:
 def _record(P: LayerParams, Z, A, c, h, **fields) -> dict[str, np.ndarray]:
     """The loop's buffers under the keys of ``run_layer``: views, no copies.
 
-    The gates get the trace's names (udacity's N is g, V is o) and their pre-activations z_<gate>.
+    The gates get the trace's names (``CellSpec.trace_name``) and their pre-activations z_<gate>.
     """
     H = P.hidden_size
     Z[:, :-H] *= 2.0  # undo the halving: the recorded z is the one inside σ(·)
     out = dict(c_prev=c[:-1], c=c[1:], h_prev=h[:-1], h=h[1:], **fields)
-    for gate, a, z in zip(GATE_ORDER[P.variant], _blocks(A, H), _blocks(Z, H), strict=True):
-        key = {"n": "g", "v": "o"}.get(gate, gate)
+    for key, a, z in zip(P.spec.weighted, _blocks(A, H), _blocks(Z, H), strict=True):
         out[key], out[f"z_{key}"] = a, z
     out["v"] = out["o"]
     return out
@@ -256,3 +251,7 @@ def _udacity(P: LayerParams, x, h0, c0, clamps):
         np.add(kept_t @ W_u_T, P.b_u, out=z_u[t])  # the use gate reads the *forgotten-into* old LTM
         np.multiply(np.tanh(z_u[t], out=U[t]), v[t], out=stm[t + 1])  # STM_t = U_t ⊙ V_t
     return _record(P, Z, A, ltm, stm, u=U, kept=kept, written=written, z_u=z_u)
+
+
+# The fast loop of each LSTM cell; a cell's readable step is its module's ``step`` (lstm_core/cells).
+LOOPS = {"standard": _standard, "no_forget": _no_forget, "peephole": _peephole, "udacity": _udacity}

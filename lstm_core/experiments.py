@@ -18,20 +18,17 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .cell import CLAMPABLE, GATE_ORDER, VARIANTS, check_variant
+from . import cells as cell_table
+from .cell import VARIANTS, LayerParams, check_variant
 from .comparison_cells import GRU, RNN
 from .network import LSTM
 from .trace import Trace
 
-GATES = CLAMPABLE  # ("i", "f", "g", "o"): the gates a GateSettings sets, and the ones run() can clamp
+GATES = ("i", "f", "g", "o")  # the gates a GateSettings sets (trace names); a cell uses those it has
 
 # The ranges the Gate lab's sliders offer; every preset lies inside them.
 BIAS_RANGE = (-12.0, 12.0)
 WEIGHT_RANGE = (-24.0, 24.0)
-
-# The Udacity layout names the candidate N and the output gate's sigmoid part V (docs/design.md §3).
-_UDACITY_NAME = {"i": "i", "f": "f", "g": "n", "o": "v"}
-
 
 # ---------------------------------------------------------------------------------------------------------
 # Gate settings and presets
@@ -42,7 +39,7 @@ _UDACITY_NAME = {"i": "i", "f": "f", "g": "n", "o": "v"}
 class Gate:
     """What to do with one gate. ``None`` leaves that part as the random weights have it.
 
-    bias: replaces the gate's bias b in every unit (the udacity layout's b_i, b_f, b_n, b_v).
+    bias: replaces the gate's bias b in every unit (the udacity cell's b_i, b_f, b_n, b_v).
     weight: replaces every input weight of the gate, the same number for every input feature and every
         unit, so the gate's pre-activation becomes ``weight · (x_1 + … + x_I) + W_h h_{t-1} + bias``.
         The recurrent weights W_h (and the peepholes, and the Udacity W_u, b_u) keep their random values.
@@ -80,11 +77,11 @@ class GateSettings:
         return replace(self, **{key: replace(self.gate(key), **changes)})
 
     def clamp(self, variant: str = "standard") -> dict[str, float]:
-        """The ``clamp`` argument of ``LSTM.run`` for ``variant`` (no_forget has no f to clamp: dropped)."""
+        """The ``clamp`` argument of ``LSTM.run`` for ``variant``: the clamps of the gates it can clamp
+        (no_forget has no f to clamp: dropped)."""
+        clampable = cell_table.get(variant).clampable
         return {
-            k: float(self.gate(k).clamp)
-            for k in GATES
-            if self.gate(k).clamp is not None and not (variant == "no_forget" and k == "f")
+            k: float(self.gate(k).clamp) for k in GATES if self.gate(k).clamp is not None and k in clampable
         }
 
 
@@ -145,33 +142,27 @@ def build_net(
     """``LSTM.random(input_size, hidden_size, num_layers, variant, seed)`` with the settings' biases and
     input weights written in (every layer; a layer above the first reads the layer below's h as input).
 
-    The weights are edited in the variant's own layout: seed layout (W_x*, b_*) for standard, no_forget
-    and peephole, udacity layout (W_n, W_i, W_f, W_v acting on [STM_{t-1}, E_t], so the input weights are
-    their last I columns) for udacity. no_forget has no forget weights, so the f settings are ignored.
+    The weights are edited in the core's stacked ``LayerParams``, on each gate's block (the cell's own
+    letter: udacity's g is N, o is V): the bias becomes b_x of the block (b_h 0), the input weight every
+    entry of W_x's block. A gate the variant has no weights for (no_forget's f) is left alone.
     Clamps are not weights: pass ``settings.clamp(variant)`` to ``run`` (or use :func:`run_settings`).
     """
     check_variant(variant)
-    base = LSTM.random(input_size, hidden_size, num_layers, variant, seed)
-    layout = "udacity" if variant == "udacity" else "seed"
-    w = base.to_weights(layout)
-    H = hidden_size
-    for k in range(num_layers):
+    spec = cell_table.get(variant)
+    layers = []
+    for P in LSTM.random(input_size, hidden_size, num_layers, variant, seed).layers:
+        W_x, b_x, b_h = P.W_x.copy(), P.b_x + P.b_h, np.zeros_like(P.b_h)
         for key in GATES:
             gate = settings.gate(key)
-            if variant == "no_forget" and key == "f":
+            if key not in spec.weighted:
                 continue
-            if variant == "udacity":
-                name = _UDACITY_NAME[key]
-                if gate.bias is not None:
-                    w[f"b_{name}_l{k}"][:] = gate.bias
-                if gate.weight is not None:
-                    w[f"W_{name}_l{k}"][:, H:] = gate.weight
-            else:
-                if gate.bias is not None:
-                    w[f"b_{key}_l{k}"][:] = gate.bias
-                if gate.weight is not None:
-                    w[f"W_x{key}_l{k}"][:] = gate.weight
-    return LSTM.from_weights(w, layout=layout, variant=variant)
+            own = spec.own_name(key)
+            if gate.bias is not None:
+                spec.block(b_x, own)[:] = gate.bias
+            if gate.weight is not None:
+                spec.block(W_x, own)[:] = gate.weight
+        layers.append(replace(P, W_x=W_x, b_x=b_x, b_h=b_h))
+    return LSTM(tuple(layers))
 
 
 def run_settings(
@@ -274,30 +265,25 @@ def matched_nets(input_size: int, hidden_size: int, num_layers: int = 1, seed: i
     as their different outputs feed back.
     """
     standard = LSTM.random(input_size, hidden_size, num_layers, "standard", seed)
-    seed_w = standard.to_weights("seed")
-    H = hidden_size
-    no_forget_w = {k: v for k, v in seed_w.items() if not k.startswith(("W_xf_", "W_hf_", "b_f_"))}
+    std = cell_table.get("standard")
     rng = np.random.default_rng([seed, 1])  # its own stream: the shared weights stay those of `seed`
-    scale = 1.0 / np.sqrt(H)
-    peephole_w = dict(seed_w)
-    udacity_w = {}
-    for k in range(num_layers):
-        for p in ("p_i", "p_f", "p_o"):
-            peephole_w[f"{p}_l{k}"] = rng.uniform(-scale, scale, size=H)
-        for gate in GATE_ORDER["standard"]:
-            name = _UDACITY_NAME[gate]
-            udacity_w[f"W_{name}_l{k}"] = np.hstack(
-                [seed_w[f"W_h{gate}_l{k}"].T, seed_w[f"W_x{gate}_l{k}"].T]
-            )
-            udacity_w[f"b_{name}_l{k}"] = seed_w[f"b_{gate}_l{k}"].copy()
-        udacity_w[f"W_u_l{k}"] = np.eye(H)
-        udacity_w[f"b_u_l{k}"] = np.zeros(H)
-    return {
-        "standard": standard,
-        "udacity": LSTM.from_weights(udacity_w, layout="udacity", variant="udacity"),
-        "no_forget": LSTM.from_weights(no_forget_w, layout="seed", variant="no_forget"),
-        "peephole": LSTM.from_weights(peephole_w, layout="seed", variant="peephole"),
-    }
+    scale, H = 1.0 / np.sqrt(hidden_size), hidden_size
+    nets = {}
+    for variant in cell_table.lstm_variants():
+        spec, layers = cell_table.get(variant), []
+
+        def pick(A, spec=spec):  # the standard blocks of the gates this cell has, in its own order
+            return np.concatenate([std.block(A, std.own_name(key)) for key in spec.weighted], axis=-1)
+
+        for P in standard.layers:
+            extra = {}
+            if spec.peepholes:
+                extra["p"] = rng.uniform(-scale, scale, size=(3, H))
+            if "W_u" in spec.extra_params:
+                extra |= {"W_u": np.eye(H), "b_u": np.zeros(H)}
+            layers.append(LayerParams(variant, pick(P.W_x), pick(P.W_h), pick(P.b_x), pick(P.b_h), **extra))
+        nets[variant] = LSTM(tuple(layers))
+    return nets
 
 
 def run_matched(

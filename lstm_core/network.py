@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 
 from . import backward as backward_pass
-from . import layouts
+from . import cells, layouts
 from . import weights as weights_io
-from .cell import GATE_ORDER, LayerParams, check_variant, run_layer
+from .cell import LayerParams, check_variant, run_layer
 from .trace import LayerTrace, Trace
 
 
@@ -55,7 +55,8 @@ class LayerStack:
 
 
 class LSTM(LayerStack):
-    """An LSTM of ``num_layers`` layers of ``hidden_size`` units, in one of the four ``VARIANTS``.
+    """An LSTM of ``num_layers`` layers of ``hidden_size`` units, in one of the ``VARIANTS`` (the LSTM
+    cells of the cell table, ``lstm_core/cells``).
 
     Build one with ``LSTM.random`` or ``LSTM.from_weights``; ``run`` returns a ``Trace`` holding every
     intermediate. The object is immutable: weights go in through a constructor and out through
@@ -65,6 +66,11 @@ class LSTM(LayerStack):
     def __init__(self, layers: tuple[LayerParams, ...]):
         self.layers = tuple(layers)
         self.variant = self.layers[0].variant
+
+    @property
+    def spec(self) -> cells.CellSpec:
+        """The cell's entry in the cell table (lstm_core/cells)."""
+        return cells.get(self.variant)
 
     def __repr__(self) -> str:
         return (
@@ -93,11 +99,10 @@ class LSTM(LayerStack):
                 raise ValueError(f"{label} must be a whole number of at least 1, got {value!r}")
         rng = np.random.default_rng(seed)
         scale = 1.0 / np.sqrt(hidden_size) if scale is None else scale
-        spec = layouts.expected_shapes(
-            layouts.DEFAULT_LAYOUT[variant], variant, input_size, hidden_size, num_layers
-        )
+        layout = cells.get(variant).default_layout
+        spec = layouts.expected_shapes(layout, variant, input_size, hidden_size, num_layers)
         weights = {key: rng.uniform(-scale, scale, size=shape) for key, shape in spec.items()}
-        return cls.from_weights(weights, layout=layouts.DEFAULT_LAYOUT[variant], variant=variant)
+        return cls.from_weights(weights, layout=layout, variant=variant)
 
     @classmethod
     def from_weights(cls, weights: dict[str, np.ndarray], layout: str, variant: str = "standard") -> LSTM:
@@ -111,7 +116,7 @@ class LSTM(LayerStack):
 
     def to_weights(self, layout: str | None = None) -> dict[str, np.ndarray]:
         """The weights as a fresh dict in ``layout`` (default: torch for standard, else the variant's own)."""
-        return layouts.from_params(self.layers, layout or layouts.DEFAULT_LAYOUT[self.variant])
+        return layouts.from_params(self.layers, layout or self.spec.default_layout)
 
     def run(
         self,
@@ -146,11 +151,11 @@ class LSTM(LayerStack):
 
     def gate_names(self) -> tuple[str, ...]:
         """The gates that have weights in this variant, in the core's stacking order."""
-        return GATE_ORDER[self.variant]
+        return self.spec.gates
 
     def save(self, path, layout: str | None = None):
         """Write the weights to a .npz, .json or .safetensors file that records variant and layout."""
-        layout = layout or layouts.DEFAULT_LAYOUT[self.variant]
+        layout = layout or self.spec.default_layout
         return weights_io.save_weights(path, self.to_weights(layout), self.variant, layout)
 
     @classmethod

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import cells
+
 VOCABULARIES = ("standard", "udacity")
 VOCABULARY_TITLES = {
     "standard": "Standard (x, h, c, f, i, g, o)",
@@ -216,41 +218,17 @@ QUANTITIES: dict[str, Quantity] = {
     )
 }
 
-# In the Udacity cell U_t has its own weights, so "tanh(c)" would be a wrong name for it in any vocabulary.
-_VARIANT_NAMES = {
-    ("udacity", "u", "standard"): Names("use gate, tanh part", "u", "u<sub>t</sub>", "u_t"),
-    # A GRU's new state h_t = z_t ⊙ h_{t-1} + (1 − z_t) ⊙ n_t has the same two parts as an LSTM's c_t.
-    ("gru", "kept", "standard"): Names(
-        "kept state z⊙h", "z⊙h_prev", "z<sub>t</sub>⊙h<sub>t−1</sub>", r"z_t \odot h_{t-1}"
-    ),
-    ("gru", "kept", "udacity"): Names(
-        "kept memory z⊙STM", "z⊙STM_prev", "z<sub>t</sub>⊙STM<sub>t−1</sub>", r"z_t \odot \mathrm{STM}_{t-1}"
-    ),
-    ("gru", "written", "standard"): Names(
-        "written state (1−z)⊙n", "(1−z)⊙n", "(1−z<sub>t</sub>)⊙n<sub>t</sub>", r"(1 - z_t) \odot n_t"
-    ),
-    ("gru", "written", "udacity"): Names(
-        "written memory (1−z)⊙n", "(1−z)⊙n", "(1−z<sub>t</sub>)⊙n<sub>t</sub>", r"(1 - z_t) \odot n_t"
-    ),
-}
 
-_VARIANT_DESCRIPTIONS = {
-    ("udacity", "u"): (
-        "the use gate's own tanh layer: it reads the old memory after forgetting, W_u (f ⊙ c_prev) + b_u"
-    ),
-    ("gru", "kept"): "the part of the old state that survives this step, z ⊙ h_prev",
-    ("gru", "written"): "the candidate's share of the new state, (1 − z) ⊙ n",
-    ("gru", "h"): "the GRU's one memory after this step (it has no cell state): kept + written",
-    (
-        "rnn",
-        "h",
-    ): "the RNN's one memory after this step (it has no cell state): tanh(W_ih x + W_hh h_prev + b)",
-}
+def _spec(variant: str | None) -> cells.CellSpec | None:
+    """The cell table's entry for ``variant`` (None for None or a name it does not know: generic names)."""
+    return cells.REGISTRY.get(variant)
 
 
 def description(key: str, variant: str | None = None) -> str:
-    """What ``key`` is, in one line; the Udacity cell's U gets its own, since it is not tanh(c)."""
-    return _VARIANT_DESCRIPTIONS.get((variant, key)) or quantity(key).description
+    """What ``key`` is, in one line; a cell may give its own (``CellSpec.descriptions``: Udacity's U is
+    not tanh(c))."""
+    own = _spec(variant).descriptions.get(key) if _spec(variant) else None
+    return own or quantity(key).description
 
 
 GATE_KEYS = ("f", "i", "g", "o", "u")
@@ -266,8 +244,10 @@ def quantity(key: str) -> Quantity:
 
 
 def names(key: str, vocabulary: str, variant: str | None = None) -> Names:
-    """All names of ``key`` in ``vocabulary``; ``variant`` picks a variant-specific name where one exists."""
-    return _VARIANT_NAMES.get((variant, key, vocabulary)) or quantity(key).names(vocabulary)
+    """All names of ``key`` in ``vocabulary``; ``variant`` picks the cell's own name where its spec has
+    one (``CellSpec.names``)."""
+    own = _spec(variant).names.get((key, vocabulary)) if _spec(variant) else None
+    return Names(*own) if own else quantity(key).names(vocabulary)
 
 
 def name(key: str, vocabulary: str, variant: str | None = None) -> str:
@@ -298,8 +278,7 @@ def title(key: str, vocabulary: str, variant: str | None = None) -> str:
 
 # Parameters (weights, biases, peepholes) carry the weight files' names (docs/design.md §3), so they read
 # the same in both vocabularies: W_xi, W_hi, b_i, p_i for the Géron-style cells; W_n, W_i, W_f, W_v, W_u and
-# b_* for the Udacity cell, whose learn matrix and use gate have their own letters.
-_PARAMETER_GATE = {"udacity": {"g": "n", "o": "v"}}
+# b_* for the Udacity cell, whose learn matrix and use gate have their own letters (``CellSpec.own_name``).
 PARAMETER_KINDS = ("W", "b", "p")
 
 
@@ -313,24 +292,10 @@ def parameter(kind: str, gate: str, variant: str, source: str = "", form: str = 
         raise ValueError(f"unknown parameter kind {kind!r}; choose one of {', '.join(PARAMETER_KINDS)}")
     if form not in ("latex", "html"):
         raise ValueError(f"unknown form {form!r}; choose latex or html")
-    sub = source + _PARAMETER_GATE.get(variant, {}).get(gate, gate)
+    sub = source + cells.get(variant).own_name(gate)
     return f"{kind}_{{{sub}}}" if form == "latex" else f"{kind}<sub>{sub}</sub>"
 
 
-# The four cells of docs/design.md §2: where each comes from, for headings and section titles. A title may
-# name a quantity as {f} or {c}: it is filled in with that quantity's words in the chosen vocabulary.
-VARIANT_TITLES = {
-    "standard": "Gers, Schmidhuber & Cummins (2000): what PyTorch and Keras compute",
-    "udacity": "Udacity's LTM/STM lesson: taken literally",
-    "no_forget": "Hochreiter & Schmidhuber (1997): no {f}, f ≡ 1",
-    "peephole": "Gers & Schmidhuber (2000): the gates also read the {c}",
-    "gru": "Cho et al. (2014), as torch.nn.GRU: reset and update gates, no {c}",
-    "rnn": "Elman (1990), as torch.nn.RNN: h = tanh(W x + U h_prev + b), no gates and no {c}",
-}
-
-
 def variant_title(variant: str, vocabulary: str = "standard") -> str:
-    """A one-line origin of ``variant``, its quantities named in ``vocabulary``."""
-    if variant not in VARIANT_TITLES:
-        raise ValueError(f"unknown variant {variant!r}; choose one of {', '.join(VARIANT_TITLES)}")
-    return VARIANT_TITLES[variant].format(f=name("f", vocabulary), c=name("c", vocabulary))
+    """A one-line origin of ``variant`` (its ``CellSpec.title``), its quantities named in ``vocabulary``."""
+    return cells.get(variant).title.format(f=name("f", vocabulary), c=name("c", vocabulary))

@@ -38,8 +38,7 @@ def _layer_arrays(P) -> dict[str, np.ndarray]:
     """The trainable arrays of one layer, by name. The LSTM keeps PyTorch's two biases (both get db)."""
     names = ["W_x", "W_h", "b_x", "b_h"]
     if isinstance(P, LayerParams):
-        names += ["p"] if P.variant == "peephole" else []
-        names += ["W_u", "b_u"] if P.variant == "udacity" else []
+        names += list(P.spec.extra_params)  # p (peephole), W_u and b_u (udacity)
     return {name: getattr(P, name) for name in names}
 
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core import notation
-from lstm_core.cell import GATE_ORDER, LayerParams, sigmoid
+from lstm_core import cells, notation
+from lstm_core.cell import LayerParams, sigmoid
 from lstm_core.trace import StepRecord
 from ui.equations import SIGNIFICANT, factor, fmt
 
@@ -29,9 +29,6 @@ ROUNDING_NOTE = (
     f"Every number is rounded to {SIGNIFICANT} significant digits for display; products and sums are worked "
     "out from the unrounded values, so multiplying the rounded numbers by hand can differ in the last digit."
 )
-
-# The trace's gate keys that Udacity's weight files and GATE_ORDER name differently (docs/design.md §3).
-_OWN_NAME = {"udacity": {"g": "n", "o": "v"}}
 
 
 @dataclass(frozen=True)
@@ -70,9 +67,9 @@ class GateArithmetic:
 
 
 def gates_of(variant: str) -> tuple[str, ...]:
-    """The trace keys of the gates with weights in ``variant``, in the order the page offers them."""
-    keys = [k for k in ("f", "i", "g", "o") if variant != "no_forget" or k != "f"]
-    return (*keys, "u") if variant == "udacity" else tuple(keys)
+    """The trace keys of the gates with weights in ``variant``, in the order the page offers them (the
+    cell table's heatmap order, less a gate without weights such as no_forget's f ≡ 1)."""
+    return tuple(k for k in cells.get(variant).shown if k not in cells.get(variant).fixed)
 
 
 def gate_arithmetic(
@@ -103,20 +100,19 @@ def gate_arithmetic(
             for k in range(H)
         )
         return GateArithmetic("u", j, terms, ((rf"{par('b')}[{j}]", float(params.b_u[j])),), "tanh")
-    own = _OWN_NAME.get(variant, {}).get(gate, gate)
-    col = GATE_ORDER[variant].index(own) * H + j
+    spec = cells.get(variant)
+    own = spec.own_name(gate)
+    col = spec.gates.index(own) * H + j
     h_term = lambda W, k: Term(W, float(params.W_h[k, col]), rf"{sym('h_prev')}[{k}]", float(step.h_prev[k]))  # noqa: E731
     x_term = lambda W, i: Term(W, float(params.W_x[i, col]), rf"{sym('x')}[{i}]", float(step.x[i]))  # noqa: E731
     I = params.input_size  # noqa: E741 (the symbol I)
-    if variant == "udacity":  # one matrix over [STM_{t-1}, E_t]: its column k runs over h first, then x
+    if spec.concatenated:  # one matrix over [STM_{t-1}, E_t]: its column k runs over h first, then x
         terms = [h_term(rf"{par('W')}[{j},{k}]", k) for k in range(H)]
         terms += [x_term(rf"{par('W')}[{j},{H + i}]", i) for i in range(I)]
     else:
         terms = [x_term(rf"{par('W', 'x')}[{j},{i}]", i) for i in range(I)]
         terms += [h_term(rf"{par('W', 'h')}[{j},{k}]", k) for k in range(H)]
-        if (
-            variant == "peephole" and gate != "g"
-        ):  # i and f peek at c_{t-1}, o at the new c_t (cell._peephole)
+        if spec.peepholes and own != spec.tanh_gate:  # i and f peek at c_{t-1}, o at the new c_t
             reads = "c" if gate == "o" else "c_prev"
             p = float(params.p[("i", "f", "o").index(gate), j])
             terms.append(Term(rf"{par('p')}[{j}]", p, rf"{sym(reads)}[{j}]", float(getattr(step, reads)[j])))
@@ -126,7 +122,9 @@ def gate_arithmetic(
             (rf"{par('b', 'x')}[{j}]", float(params.b_x[col])),
             (rf"{par('b', 'h')}[{j}]", float(params.b_h[col])),
         ]
-    return GateArithmetic(gate, j, tuple(terms), tuple(biases), "tanh" if gate == "g" else "sigmoid")
+    return GateArithmetic(
+        gate, j, tuple(terms), tuple(biases), "tanh" if own == spec.tanh_gate else "sigmoid"
+    )
 
 
 def latex(ar: GateArithmetic, vocabulary: str, variant: str) -> str:

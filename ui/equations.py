@@ -16,27 +16,15 @@ from string import Template
 
 import numpy as np
 
-from lstm_core import notation
-from lstm_core.cell import check_variant
+from lstm_core import cells, notation
 from lstm_core.trace import Trace
 
 SIGNIFICANT = 4  # digits shown for every substituted number: products then read right to ±1 in the last digit
 
-# What each variant computes, in the order of docs/design.md §2.
-KEYS = {
-    "standard": ("i", "f", "g", "o", "c", "h"),
-    "peephole": ("i", "f", "g", "o", "c", "h"),
-    "no_forget": ("i", "g", "o", "c", "h"),
-    "udacity": ("g", "i", "f", "c", "u", "o", "h"),
-}
-
-# The squashing function of each gate (udacity: g is the learn matrix N, o the use gate's sigmoid part V).
-ACTIVATION = {"i": r"\sigma", "f": r"\sigma", "o": r"\sigma", "g": r"\tanh", "u": r"\tanh"}
-
 
 @dataclass(frozen=True)
 class Equation:
-    """One line of a cell's equations.
+    """One line of a cell's equations, ready for ``st.latex``.
 
     key: the quantity the line defines (a notation / Trace key: i, f, g, o, c, h, u).
     latex: the line, symbols in the chosen vocabulary.
@@ -49,98 +37,38 @@ class Equation:
     differs: bool
 
 
-def _form(variant: str, key: str) -> str | None:
-    """A vocabulary-free description of how ``variant`` computes ``key``; equal forms mean the same maths.
+class _Symbols(dict):
+    """The symbols a line's template asks for (``$c_prev`` …), looked up in the notation table."""
 
-    Udacity's W [STM_{t-1}, E_t] is the same affine map as W_x x_t + W_h h_{t-1} written with one matrix,
-    and LTM_{t-1} ⊙ f_t + N_t ⊙ i_t is the standard update with the factors swapped: neither differs.
-    """
-    if key not in KEYS[variant]:
-        return None
-    if key in ("i", "f", "g", "o"):
-        reads = "x,h"
-        if variant == "peephole" and key != "g":
-            reads += ",c_prev" if key in ("i", "f") else ",c"
-        return f"{ACTIVATION[key]}({reads})"
-    if key == "c":
-        return "c_prev+i*g" if variant == "no_forget" else "f*c_prev+i*g"
-    if key == "u":
-        return "tanh(W_u(f*c_prev)+b_u)"
-    if key == "h":
-        return "u*o" if variant == "udacity" else "o*tanh(c)"
-    raise AssertionError(key)
+    def __init__(self, vocabulary: str, variant: str):
+        super().__init__()
+        self.vocabulary, self.variant = vocabulary, variant
+
+    def __missing__(self, key: str) -> str:
+        return notation.latex(key, self.vocabulary, self.variant)
 
 
-def _sym(key: str, vocabulary: str, variant: str) -> str:
-    return notation.latex(key, vocabulary, variant)
+def _fill(template: str, vocabulary: str, variant: str) -> str:
+    return Template(template).substitute(_Symbols(vocabulary, variant))
 
 
-def _affine(key: str, variant: str, vocabulary: str) -> str:
-    """The pre-activation of gate ``key``: what sits inside σ(·) or tanh(·)."""
-    W = lambda source="": notation.parameter("W", key, variant, source)  # noqa: E731
-    b = notation.parameter("b", key, variant)
-    x, h_prev = _sym("x", vocabulary, variant), _sym("h_prev", vocabulary, variant)
-    if variant == "udacity":
-        return rf"{W()}\,[{h_prev}, {x}] + {b}"
-    terms = [rf"{W('x')}\, {x}", rf"{W('h')}\, {h_prev}"]
-    if variant == "peephole" and key in ("i", "f", "o"):
-        reads = "c_prev" if key in ("i", "f") else "c"
-        terms.append(rf"{notation.parameter('p', key, variant)} \odot {_sym(reads, vocabulary, variant)}")
-    return " + ".join([*terms, b])
-
-
-def _rhs(key: str, variant: str, vocabulary: str) -> str:
-    s = lambda k: _sym(k, vocabulary, variant)  # noqa: E731
-    if key in ("i", "f", "g", "o"):
-        return rf"{ACTIVATION[key]}\left({_affine(key, variant, vocabulary)}\right)"
-    if key == "c":
-        if variant == "no_forget":
-            return rf"{s('c_prev')} + {s('i')} \odot {s('g')}"
-        if variant == "udacity":
-            return rf"{s('c_prev')} \odot {s('f')} + {s('g')} \odot {s('i')}"
-        return rf"{s('f')} \odot {s('c_prev')} + {s('i')} \odot {s('g')}"
-    if key == "u":
-        W, b = notation.parameter("W", "u", variant), notation.parameter("b", "u", variant)
-        return rf"\tanh\left({W}\,({s('c_prev')} \odot {s('f')}) + {b}\right)"
-    if key == "h":
-        if variant == "udacity":
-            return rf"{s('u')} \odot {s('o')}"
-        return rf"{s('o')} \odot \tanh({s('c')})"
-    raise AssertionError(key)
+def _standard_forms() -> dict[str, str]:
+    return {eq.key: eq.form for eq in cells.get("standard").equations}
 
 
 def equations(variant: str, vocabulary: str) -> list[Equation]:
-    """The equations of ``variant`` (docs/design.md §2) with the symbols of ``vocabulary``; a GRU's or
-    RNN's (``OTHER_CELLS``) too, every line of which differs from the standard cell."""
+    """The equations of ``variant`` (its ``CellSpec.equations``, docs/design.md §2) with the symbols of
+    ``vocabulary``: the four LSTMs, the GRU and the RNN (every line of those two differs from the standard
+    cell). A ValueError for a cell the table does not hold."""
+    spec = cells.get(variant)
     notation.names("x", vocabulary)  # raises a clear ValueError for an unknown vocabulary
-    if variant in OTHER_CELLS:
-        symbols = {k: _sym(k, vocabulary, variant) for k in ("x", "h_prev", "r", "z", "n", "h")}
-        return [
-            Equation(key, f"{symbols[key]} = {Template(rhs).substitute(symbols)}", differs=True)
-            for key, rhs in OTHER_CELLS[variant]
-        ]
-    check_variant(variant)
+    standard = _standard_forms()
     return [
         Equation(
-            key=key,
-            latex=f"{_sym(key, vocabulary, variant)} = {_rhs(key, variant, vocabulary)}",
-            differs=_form(variant, key) != _form("standard", key),
+            key=eq.key, latex=_fill(eq.latex, vocabulary, variant), differs=eq.form != standard.get(eq.key)
         )
-        for key in KEYS[variant]
+        for eq in spec.equations
     ]
-
-
-# torch.nn.GRU's and nn.RNN's equations (lstm_core/comparison_cells.py), weights named as in their state
-# dicts (weight_ir → W_{ir}); $x, $h_prev, … become the symbols of the chosen vocabulary.
-OTHER_CELLS = {
-    "gru": (
-        ("r", r"\sigma\left(W_{ir}\, $x + b_{ir} + W_{hr}\, $h_prev + b_{hr}\right)"),
-        ("z", r"\sigma\left(W_{iz}\, $x + b_{iz} + W_{hz}\, $h_prev + b_{hz}\right)"),
-        ("n", r"\tanh\left(W_{in}\, $x + b_{in} + $r \odot (W_{hn}\, $h_prev + b_{hn})\right)"),
-        ("h", r"$z \odot $h_prev + (1 - $z) \odot $n"),
-    ),
-    "rnn": (("h", r"\tanh\left(W_{ih}\, $x + b_{ih} + W_{hh}\, $h_prev + b_{hh}\right)"),),
-}
 
 
 def fmt(value: float, digits: int = SIGNIFICANT) -> str:
@@ -184,36 +112,21 @@ def substituted(trace: Trace, t: int, layer: int, unit: int, vocabulary: str) ->
     if not 0 <= unit < lt.hidden_size:
         raise IndexError(f"unit {unit} is outside 0..{lt.hidden_size - 1}")
     step = lt.step(t)
-    s = lambda k: _sym(k, vocabulary, variant)  # noqa: E731
-    at = lambda k: rf"{s(k)}[{unit}]"  # noqa: E731
+    s = lambda k: notation.latex(k, vocabulary, variant)  # noqa: E731
     val = lambda k: float(np.asarray(getattr(step, k))[unit])  # noqa: E731
-
-    def product(a: str, b: str) -> str:
-        """a · b with each factor's number braced over its symbol."""
-        return rf"{_brace(factor(val(a)), s(a))} \cdot {_brace(factor(val(b)), s(b))}"
-
     lines = []
-    for eq in equations(variant, vocabulary):
-        key = eq.key
-        if key in ("i", "f", "g", "o", "u"):
-            z = float(step.pre[key][unit])
-            line = rf"{at(key)} = {ACTIVATION[key]}({fmt(z)}) = {fmt(val(key))}"
-        elif key == "c":
-            udacity = variant == "udacity"  # LTM_{t-1} ⊙ f_t + N_t ⊙ i_t: the factors in the lesson's order
-            written = product(*(("g", "i") if udacity else ("i", "g")))
-            if variant == "no_forget":
-                kept = _brace(fmt(val("c_prev")), s("c_prev"))
-            else:
-                kept = product(*(("c_prev", "f") if udacity else ("f", "c_prev")))
-            line = rf"{at('c')} = {kept} + {written} = {fmt(val('c'))}"
-        elif key == "h":
-            if variant == "udacity":
-                rhs = product("u", "o")
-            else:  # tanh(c_t) is worked out already (the u strip of the diagram); its c_t is the line above
-                squashed = _brace(factor(val("u")), rf"\tanh({s('c')})")
-                rhs = rf"{_brace(factor(val('o')), s('o'))} \cdot {squashed}"
-            line = rf"{at('h')} = {rhs} = {fmt(val('h'))}"
-        else:  # pragma: no cover - every key of KEYS is handled above
-            raise AssertionError(key)
-        lines.append(line)
+    for eq in cells.get(variant).equations:
+        at = rf"{s(eq.key)}[{unit}]"
+        if eq.activation:
+            z = float(step.pre[eq.key][unit])
+            lines.append(rf"{at} = {eq.activation}({fmt(z)}) = {fmt(val(eq.key))}")
+            continue
+        label = {k: _fill(template, vocabulary, variant) for k, template in eq.labels.items()}
+        terms = [
+            _brace(fmt(val(factors[0])), label.get(factors[0], s(factors[0])))
+            if len(factors) == 1
+            else r" \cdot ".join(_brace(factor(val(k)), label.get(k, s(k))) for k in factors)
+            for factors in eq.terms
+        ]
+        lines.append(rf"{at} = {' + '.join(terms)} = {fmt(val(eq.key))}")
     return lines

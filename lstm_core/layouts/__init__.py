@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import cells
 from ..cell import LayerParams, check_variant
 from .base import Layout, fmt
 from .registry import REGISTRY
 
 LAYOUTS = tuple(REGISTRY)
 VARIANTS_OF_LAYOUT = {name: L.variants for name, L in REGISTRY.items()}
-LAYOUTS_OF_VARIANT = {
-    v: tuple(name for name, L in REGISTRY.items() if v in L.variants)
-    for v in ("standard", "udacity", "no_forget", "peephole")
-}
-DEFAULT_LAYOUT = {v: names[0] for v, names in LAYOUTS_OF_VARIANT.items()}
+LAYOUTS_OF_VARIANT = {v: cells.get(v).layouts for v in cells.lstm_variants()}
+DEFAULT_LAYOUT = {v: cells.get(v).default_layout for v in cells.lstm_variants()}
 
 __all__ = [
     "DEFAULT_LAYOUT",

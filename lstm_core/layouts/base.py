@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..cell import GATE_ORDER, LayerParams
+from .. import cells
+from ..cell import LayerParams
 
 Shapes = dict[str, tuple]
 _LAYER_SUFFIX = re.compile(r"^(.+)_l(\d+)$")
@@ -74,7 +75,7 @@ def reorder(stacked: np.ndarray, order_in, order_out) -> np.ndarray:
 
 def gates(variant: str) -> int:
     """G, the number of stacked gate blocks of ``variant``."""
-    return len(GATE_ORDER[variant])
+    return len(cells.get(variant).gates)
 
 
 def span(order, H: int, what: str, names: dict[str, str] | None = None) -> str:

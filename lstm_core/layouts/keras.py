@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cell import GATE_ORDER, LayerParams
+from .. import cells
+from ..cell import LayerParams
 from .base import Layout, gates, reorder, span
 
 ORDER = ("i", "f", "g", "o")
@@ -24,7 +25,7 @@ def _votes(variant):
 
 
 def _read(w, variant, settings):
-    order = GATE_ORDER[variant]
+    order = cells.get(variant).gates
     b = reorder(w["bias"], ORDER, order)
     return LayerParams(
         variant,
@@ -36,7 +37,7 @@ def _read(w, variant, settings):
 
 
 def _write(P):
-    order = GATE_ORDER[P.variant]
+    order = P.spec.gates
     return {
         "kernel": reorder(P.W_x, order, ORDER),
         "recurrent_kernel": reorder(P.W_h, order, ORDER),

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cell import GATE_ORDER, LayerParams
+from .. import cells
+from ..cell import LayerParams
 from .base import Layout, gates, reorder, span
 
 ORDER = ("i", "o", "f", "g")  # ONNX's i, o, f, c
@@ -21,19 +22,21 @@ def _shapes(variant, I, H):  # noqa: E741
     symbolic = isinstance(H, str)
     GH, GH2 = (f"{G}H", f"{2 * G}H") if symbolic else (G * H, 2 * G * H)
     shapes = {"W": (1, GH, I), "R": (1, GH, H), "B": (1, GH2)}
-    return shapes | ({"P": (1, "3H" if symbolic else 3 * H)} if variant == "peephole" else {})
+    return shapes | ({"P": (1, "3H" if symbolic else 3 * H)} if cells.get(variant).peepholes else {})
 
 
 def _votes(variant):
     G = gates(variant)
-    return [("R", 2, 1), ("R", 1, G), ("W", 1, G), ("B", 1, 2 * G)] + [("P", 1, 3)] * (variant == "peephole")
+    return [("R", 2, 1), ("R", 1, G), ("W", 1, G), ("B", 1, 2 * G)] + [("P", 1, 3)] * cells.get(
+        variant
+    ).peepholes
 
 
 def _read(w, variant, settings):
-    order = GATE_ORDER[variant]
+    order = cells.get(variant).gates
     GH = w["W"].shape[1]
     p = None
-    if variant == "peephole":
+    if cells.get(variant).peepholes:
         H = GH // 4
         P = w["P"][0]
         p = np.stack([P[PEEPHOLE_ORDER.index(g) * H : (PEEPHOLE_ORDER.index(g) + 1) * H] for g in "ifo"])
@@ -48,13 +51,13 @@ def _read(w, variant, settings):
 
 
 def _write(P):
-    order = GATE_ORDER[P.variant]
+    order = P.spec.gates
     out = {
         "W": reorder(P.W_x, order, ORDER).T[None],
         "R": reorder(P.W_h, order, ORDER).T[None],
         "B": np.concatenate([reorder(P.b_x, order, ORDER), reorder(P.b_h, order, ORDER)])[None],
     }
-    if P.variant == "peephole":
+    if P.spec.peepholes:
         out["P"] = np.concatenate([P.p["ifo".index(g)] for g in PEEPHOLE_ORDER])[None]
     return out
 

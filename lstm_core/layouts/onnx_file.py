@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from .. import cells
 from .found import MAX_ARRAY_BYTES, Found
 
 OPS = {"LSTM": "lstm", "GRU": "gru", "RNN": "rnn"}
@@ -58,7 +59,7 @@ def _read(data: bytes) -> Found:
     layers = [_layer(n, tensors, onnx) for n in nodes]
     kind = OPS[nodes[0].op_type]
     variant = "peephole" if kind == "lstm" and any("P" in w for w in layers) else "standard"
-    if variant == "peephole":  # a stack where only some nodes have peepholes: the others' are zero
+    if cells.get(variant).peepholes:  # a stack where only some nodes have peepholes: the others' are zero
         for w in layers:
             w.setdefault("P", np.zeros((1, 3 * w["R"].shape[-1])))
     for w in layers:

@@ -6,20 +6,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cell import GATE_ORDER, LayerParams
+from .. import cells
+from ..cell import LayerParams
 from .base import Layout
 
 PEEPHOLES = ("p_i", "p_f", "p_o")
 
 
 def _gates(variant):
-    return [g for g in ("i", "f", "o", "g") if g in GATE_ORDER[variant]]
+    return [g for g in ("i", "f", "o", "g") if g in cells.get(variant).gates]
 
 
 def _shapes(variant, I, H):  # noqa: E741
     gs = _gates(variant)
     shapes = {f"W_x{g}": (I, H) for g in gs} | {f"W_h{g}": (H, H) for g in gs} | {f"b_{g}": (H,) for g in gs}
-    return shapes | ({p: (H,) for p in PEEPHOLES} if variant == "peephole" else {})
+    return shapes | ({p: (H,) for p in PEEPHOLES} if cells.get(variant).peepholes else {})
 
 
 def _votes(variant):
@@ -29,7 +30,7 @@ def _votes(variant):
 
 
 def _read(w, variant, settings):
-    order = GATE_ORDER[variant]
+    order = cells.get(variant).gates
     b = np.concatenate([w[f"b_{g}"] for g in order])
     return LayerParams(
         variant,
@@ -37,19 +38,19 @@ def _read(w, variant, settings):
         W_h=np.concatenate([w[f"W_h{g}"] for g in order], axis=1),
         b_x=b,
         b_h=np.zeros_like(b),
-        p=np.stack([w[p] for p in PEEPHOLES]) if variant == "peephole" else None,
+        p=np.stack([w[p] for p in PEEPHOLES]) if cells.get(variant).peepholes else None,
     )
 
 
 def _write(P):
     out = {}
-    for g in GATE_ORDER[P.variant]:
+    for g in P.spec.gates:
         out |= {
             f"W_x{g}": P.block(P.W_x, g),
             f"W_h{g}": P.block(P.W_h, g),
             f"b_{g}": P.block(P.b_x + P.b_h, g),
         }
-    if P.variant == "peephole":
+    if P.spec.peepholes:
         out |= dict(zip(PEEPHOLES, P.p, strict=True))
     return out
 

@@ -16,7 +16,8 @@ import re
 
 import numpy as np
 
-from ..cell import GATE_ORDER, LayerParams
+from .. import cells
+from ..cell import LayerParams
 from .base import Layout, gates, reorder, span
 
 ORDER = ("i", "g", "f", "o")  # TF1's i, j, f, o
@@ -37,16 +38,16 @@ def _shapes(variant, I, H):  # noqa: E741
     symbolic = isinstance(H, str)
     GH = f"{gates(variant)}H" if symbolic else gates(variant) * H
     shapes = {"kernel": ("I+H" if symbolic else I + H, GH), "bias": (GH,)}
-    return shapes | ({p: (H,) for p in PEEPHOLES} if variant == "peephole" else {})
+    return shapes | ({p: (H,) for p in PEEPHOLES} if cells.get(variant).peepholes else {})
 
 
 def _votes(variant):
     G = gates(variant)
-    return [("kernel", 1, G), ("bias", 0, G)] + [(p, 0, 1) for p in PEEPHOLES if variant == "peephole"]
+    return [("kernel", 1, G), ("bias", 0, G)] + [(p, 0, 1) for p in PEEPHOLES if cells.get(variant).peepholes]
 
 
 def _read(w, variant, settings):
-    order = GATE_ORDER[variant]
+    order = cells.get(variant).gates
     H = w["bias"].shape[0] // 4
     I = w["kernel"].shape[0] - H  # noqa: E741
     b = w["bias"].copy()
@@ -58,17 +59,17 @@ def _read(w, variant, settings):
         W_h=reorder(w["kernel"][I:], ORDER, order),
         b_x=b,
         b_h=np.zeros_like(b),
-        p=np.stack([w[p] for p in PEEPHOLES]) if variant == "peephole" else None,
+        p=np.stack([w[p] for p in PEEPHOLES]) if cells.get(variant).peepholes else None,
     )
 
 
 def _write(P):
-    order = GATE_ORDER[P.variant]
+    order = P.spec.gates
     out = {
         "kernel": np.vstack([reorder(P.W_x, order, ORDER), reorder(P.W_h, order, ORDER)]),
         "bias": reorder(P.b_x + P.b_h, order, ORDER),
     }
-    return out | (dict(zip(PEEPHOLES, P.p, strict=True)) if P.variant == "peephole" else {})
+    return out | (dict(zip(PEEPHOLES, P.p, strict=True)) if P.spec.peepholes else {})
 
 
 def _detect(keys):

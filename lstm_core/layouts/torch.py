@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from ..cell import GATE_ORDER, LayerParams
+from .. import cells
+from ..cell import LayerParams
 from .base import Layout, gates, reorder, span
 
 ORDER = ("i", "f", "g", "o")
@@ -26,7 +27,7 @@ def _votes(variant):
 
 
 def _read(w, variant, settings):
-    order = GATE_ORDER[variant]
+    order = cells.get(variant).gates
     return LayerParams(
         variant,
         W_x=reorder(w["weight_ih"].T, ORDER, order),
@@ -37,7 +38,7 @@ def _read(w, variant, settings):
 
 
 def _write(P):
-    order = GATE_ORDER[P.variant]
+    order = P.spec.gates
     return {
         "weight_ih": reorder(P.W_x, order, ORDER).T,
         "weight_hh": reorder(P.W_h, order, ORDER).T,

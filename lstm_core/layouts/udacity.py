@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cell import GATE_ORDER, LayerParams
+from .. import cells
+from ..cell import LayerParams
 from .base import Layout
 
 NAMES = ("n", "i", "f", "v")
@@ -22,7 +23,7 @@ def _votes(variant):
 
 
 def _read(w, variant, settings):
-    order = GATE_ORDER[variant]  # i f v n
+    order = cells.get(variant).gates  # i f v n
     H = w["W_u"].shape[0]
     b = np.concatenate([w[f"b_{g}"] for g in order])
     return LayerParams(
@@ -38,7 +39,7 @@ def _read(w, variant, settings):
 
 def _write(P):
     out = {}
-    for g in GATE_ORDER[P.variant]:
+    for g in P.spec.gates:
         out |= {
             f"W_{g}": np.hstack([P.block(P.W_h, g).T, P.block(P.W_x, g).T]),
             f"b_{g}": P.block(P.b_x + P.b_h, g),
