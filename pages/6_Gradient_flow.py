@@ -73,7 +73,7 @@ st.plotly_chart(
             init,
             ("dh", "dc"),
             vocabulary,
-            title=f"Fresh cells on “{task.title}”, mean of {gf.EXAMPLES} sequences",
+            title=f"Fresh cells on “{task.title}”,<br>mean of {gf.EXAMPLES} sequences",
         )
     ),
     theme=None,
@@ -175,7 +175,10 @@ left, right = st.columns(2)
 left.plotly_chart(
     presented(
         gradient_flow_figure(
-            {"RNN": runs["init"]}, "dh", vocabulary, title=f"The RNN at initialisation (weights × {scale:g})"
+            {"RNN": runs["init"]},
+            "dh",
+            vocabulary,
+            title=f"The RNN at initialisation<br>(weights × {scale:g})",
         )
     ),
     theme=None,

@@ -99,3 +99,17 @@ def test_a_short_text_travels_in_the_link_and_a_long_one_falls_back_with_a_notic
     long = open_page(PAGE, timeout=TIMEOUT, text="x" * 501)
     assert any("longer than 500" in w.value for w in long.warning)
     assert long.text_area(key="rt_text").value == PRESET
+
+
+def test_a_gate_colours_the_text_in_that_gates_colour_from_the_notation_table(page):
+    from lstm_core import notation
+
+    page.selectbox(key="rt_quantity").set_value("f").run(timeout=TIMEOUT)
+    assert not page.exception
+    unit = page.session_state["rt_unit"]
+    spec = chart(page, f"unit {unit}'s")
+    heat = spec["data"][0]
+    assert heat["colorscale"][-1][1].lower() == notation.colour("f").lower()
+    assert (heat["zmin"], heat["zmax"]) == (0.0, 1.0)
+    expected = np.asarray(MODEL.read(PRESET).trace.layers[0].f)[:, unit]
+    np.testing.assert_allclose(colours(spec, PRESET), expected, rtol=1e-12)

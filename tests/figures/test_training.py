@@ -93,3 +93,27 @@ def test_grad_norm_steps_figure():
     assert fig.layout.yaxis.type == "log"
     assert [t.name for t in fig.data] == ["off", "on"]
     np.testing.assert_array_equal(decode(fig.data[0].y), [1.0, 100.0])
+
+
+def test_legends_lie_below_the_plot_in_rows_so_a_phone_keeps_the_plots_width():
+    """Beside the plot the gradient flow's six names took half of a 390 px phone (pages/6_Gradient_flow.py,
+    checked by a screenshot); below it, horizontal, they wrap into rows under the x axis."""
+    norms = {"LSTM": {"dh": np.ones(5), "dc": np.ones(5)}, "RNN": {"dh": np.ones(5), "dc": None}}
+    figures = (
+        gradient_flow_figure(norms, ("dh", "dc"), "standard"),
+        grad_norm_steps_figure({"clipping off": np.ones(4), "clipping on": np.ones(4)}),
+        loss_curve_figure({"losses": np.ones(4), "accuracies": np.ones(4)}),
+    )
+    for fig in figures:
+        legend = fig.layout.legend
+        assert legend.orientation == "h" and legend.yanchor == "top" and legend.y < 0 and legend.x == 0
+
+
+def test_a_loss_that_became_infinite_ends_the_line_and_keeps_the_log_axis_finite():
+    losses = np.array([0.3, 1e5, 1e300, np.inf, np.nan])
+    fig = loss_curve_figure({"losses": losses, "accuracies": np.zeros(5)})
+    line = fig.data[0]
+    np.testing.assert_array_equal(np.asarray(line.y, dtype=float)[:3], losses[:3])
+    assert np.isnan(np.asarray(line.y, dtype=float)[3:]).all()  # a gap, not an infinite point
+    low, high = fig.layout.yaxis.range
+    assert fig.layout.yaxis.type == "log" and low < np.log10(0.3) and np.log10(1e300) < high <= 307

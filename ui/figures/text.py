@@ -6,10 +6,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from lstm_core import notation
 from lstm_core.text import Reading
+from ui.figures.stepping import colour_scale
 
 WRAP = 80  # characters per row of the coloured text; longer lines continue on the next row
 GATES = ("i", "f", "g", "o")  # in [0, 1] (g in [-1, 1]); c and h get a colour scale centred on 0
+STEP_BARS = ("f", "i", "g", "o", "c_prev", "c", "h")  # unit_step_figure's bars, in the cell's order
 
 
 def shown(ch: str) -> str:
@@ -32,12 +35,18 @@ def layout_grid(text: str, wrap: int = WRAP) -> tuple[np.ndarray, np.ndarray]:
     return rows, cols
 
 
-def colour_range(quantity: str, values: np.ndarray) -> tuple[float, float, str]:
-    """(zmin, zmax, colour scale): sigmoid gates on [0, 1]; g, c and h symmetric around 0."""
-    if quantity in ("i", "f", "o"):
-        return 0.0, 1.0, "Viridis"
-    limit = max(float(np.abs(values).max()), 1e-9) if quantity != "g" else 1.0
-    return -limit, limit, "RdBu_r"
+def colour_range(quantity: str, values: np.ndarray) -> tuple[float, float, list]:
+    """(zmin, zmax, colour scale) in the quantity's own colour from the notation table, the scale of Step
+    through time (``stepping.colour_scale``): i, f, o white → their colour on [0, 1], g vermillion →
+    white → its colour on [−1, 1]. c and h have no fixed range, so theirs spans ± the largest |value|;
+    h, itself vermillion, runs from grey at its negative end so that its sign still shows."""
+    scale, zmin, zmax = colour_scale(quantity)
+    if quantity not in ("c", "h"):
+        return zmin, zmax, scale
+    if quantity == "h":
+        scale = [[0.0, notation.OKABE_ITO["grey"]], *scale[1:]]
+    limit = max(float(np.abs(values).max()), 1e-9)
+    return -limit, limit, scale
 
 
 def coloured_text_figure(text: str, values: np.ndarray, quantity: str, title: str, step: int | None = None):
@@ -118,16 +127,15 @@ def guesses_figure(reading: Reading, t: int, k: int = 5) -> go.Figure:
 def unit_step_figure(reading: Reading, layer: int, unit: int, t: int) -> go.Figure:
     """Bars of one unit's gates i, f, g, o and memories c_{t-1}, c_t, h_t at character t."""
     lt = reading.trace.layers[layer]
-    names = ["f", "i", "g", "o", "c_prev", "c", "h"]
     labels = ["forget f", "input i", "candidate g", "output o", "c before", "c after", "h"]
-    vals = [float(np.asarray(getattr(lt, n))[t, unit]) for n in names]
+    vals = [float(np.asarray(getattr(lt, n))[t, unit]) for n in STEP_BARS]
     fig = go.Figure(
         go.Bar(
             x=labels,
             y=vals,
             text=[f"{v:.3f}" for v in vals],
             textposition="outside",
-            marker_color=["#72b7b2", "#54a24b", "#eeca3b", "#f58518", "#bab0ac", "#4c78a8", "#e45756"],
+            marker_color=[notation.colour(n) for n in STEP_BARS],  # each quantity in its colour everywhere
             hovertemplate="%{x}: %{y:.4f}<extra></extra>",
         )
     )

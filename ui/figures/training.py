@@ -38,7 +38,8 @@ def loss_curve_figure(
     chance: the accuracy of the best input-blind guess, drawn as a dotted line.
     total_steps: fixes the x range (so a live chart does not rescale while it grows).
     marks: (step, label) pairs drawn as dashed vertical lines through both panels, labelled in the top
-    one, e.g. where a run was stopped and later continued.
+    one, e.g. where a run was stopped and later continued. A loss that became infinite (a run that blew
+    up) ends the line there.
     baseline: the loss of the naive forecast next = current (the own-series task), drawn as a dotted line
     in the loss panel: below it, the cell does better than copying the current value.
     """
@@ -46,7 +47,13 @@ def loss_curve_figure(
     steps = np.arange(1, losses.size + 1)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.55, 0.45])
     fig.add_trace(
-        go.Scatter(x=steps, y=losses, name="loss (batch)", mode="lines", line=dict(color="#000000")),
+        go.Scatter(
+            x=steps,
+            y=np.where(np.isfinite(losses), losses, np.nan),  # inf on a log axis made its ticks "NaN×10^inf"
+            name="loss (batch)",
+            mode="lines",
+            line=dict(color="#000000"),
+        ),
         row=1,
         col=1,
     )
@@ -84,18 +91,26 @@ def loss_curve_figure(
         fig.add_vline(x=step, line=line, annotation_text=label, annotation_position="top left", row=1, col=1)
         fig.add_vline(x=step, line=line, row=2, col=1)
     positive = losses[np.isfinite(losses)]
-    fig.update_yaxes(
-        title_text="loss", type="log" if positive.size and positive.min() > 0 else "linear", row=1
-    )
+    if baseline is not None and positive.size:
+        positive = np.append(positive, baseline)  # the baseline's line stays inside the range
+    if positive.size and positive.min() > 0:
+        # A range of our own: Plotly pads a log axis past 1e308 for a loss near the float limit, and its
+        # ticks then read "NaN×10^Infinity".
+        lo, hi = np.log10(positive.min()), np.log10(positive.max())
+        pad = max(0.05 * (hi - lo), 0.05)
+        fig.update_yaxes(title_text="loss", type="log", range=[lo - pad, min(hi + pad, 307.0)], row=1)
+    else:
+        fig.update_yaxes(title_text="loss", type="linear", row=1)
     fig.update_yaxes(title_text=metric_name, range=[0, 1.02], tickformat=".0%", row=2)
     fig.update_xaxes(title_text="training step", row=2)
     if total_steps:
         fig.update_xaxes(range=[0, max(int(total_steps), 1)])
     fig.update_layout(
         title=title,
-        height=480,
+        height=500,
         margin=dict(l=60, r=20, t=60, b=50),
-        legend=dict(orientation="h", y=1.08, x=0),
+        # below the plot: on a phone the two names wrap to two rows, which above it covered its top
+        legend=dict(orientation="h", x=0, xanchor="left", y=-0.14, yanchor="top"),
         template="plotly_white",
     )
     return fig
@@ -152,7 +167,8 @@ def gradient_flow_figure(
     """‖∂Loss/∂h_t‖ (and ‖∂Loss/∂c_t‖ where a cell has one) against the distance T - 1 - t from the loss.
 
     norms_by_cell: cell name ("LSTM", "RNN", "GRU") -> either a (T,) array of norms of ``quantity`` or a
-    mapping {"dh": (T,), "dc": (T,) or None}. One line per cell and quantity, on a log y-axis.
+    mapping {"dh": (T,), "dc": (T,) or None}. One line per cell and quantity, on a log y-axis. Titles
+    longer than a phone's width break their line with <br>.
     """
     quantities = (quantity,) if isinstance(quantity, str) else tuple(quantity)
     fig = go.Figure()
@@ -182,12 +198,13 @@ def gradient_flow_figure(
                 )
             )
     fig.update_yaxes(type="log", title_text="gradient norm (log scale)", exponentformat="power")
-    fig.update_xaxes(title_text="distance from the loss, T − 1 − t (steps back in time)")
+    fig.update_xaxes(title_text="steps back from the loss, T − 1 − t")
     fig.update_layout(
         title=title,
-        height=440,
-        margin=dict(l=60, r=20, t=60, b=50),
-        legend=dict(orientation="v"),
+        height=480,
+        margin=dict(l=60, r=20, t=80, b=50),  # room for a title in two lines
+        # below the plot, in rows: beside it the six long names took half a phone's width from the lines
+        legend=dict(orientation="h", x=0, xanchor="left", y=-0.2, yanchor="top"),
         template="plotly_white",
     )
     return fig
@@ -210,5 +227,11 @@ def grad_norm_steps_figure(series: Mapping[str, np.ndarray], title: str = "Gradi
         )
     fig.update_yaxes(type="log", title_text="‖gradient‖ before clipping (log scale)", exponentformat="power")
     fig.update_xaxes(title_text="training step")
-    fig.update_layout(title=title, height=380, margin=dict(l=60, r=20, t=60, b=50), template="plotly_white")
+    fig.update_layout(
+        title=title,
+        height=420,
+        margin=dict(l=60, r=20, t=60, b=50),
+        legend=dict(orientation="h", x=0, xanchor="left", y=-0.22, yanchor="top"),  # not beside: phones
+        template="plotly_white",
+    )
     return fig

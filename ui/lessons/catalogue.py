@@ -486,7 +486,7 @@ def _draw_gradient(g: GradientScene, vocabulary: str, revealed: bool) -> go.Figu
         for cell, entry in g.norms.items()
     }
     title = (
-        f"Fresh cells on “remember the first bit”, {g.length} steps, mean of {g.examples} sequences"
+        f"Fresh cells on “remember the first bit”, {g.length} steps,<br>mean of {g.examples} sequences"
         if revealed
         else f"The {g.shown} steps nearest the loss (the rest is hidden until you reveal)"
     )

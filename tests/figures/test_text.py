@@ -1,0 +1,54 @@
+"""ui/figures/text.py: each quantity coloured in its own colour from the notation table (the scale of Step
+through time), not a shared viridis; the values and their range."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_core import notation
+from ui.figures.text import STEP_BARS, coloured_text_figure, unit_step_figure
+
+TEXT = "x = 'a'\n"
+VALUES = np.linspace(-0.6, 0.9, len(TEXT))
+
+
+@pytest.mark.parametrize("quantity", ["i", "f", "o", "g"])
+def test_each_gate_is_drawn_in_its_own_colour_on_its_fixed_range(quantity):
+    (heat,) = coloured_text_figure(TEXT, np.clip(VALUES, 0, 1), quantity, "t").data
+    assert heat.colorscale[-1][1].lower() == notation.colour(quantity).lower()
+    assert "viridis" not in str(heat.colorscale).lower()
+    assert (heat.zmin, heat.zmax) == ((-1.0, 1.0) if quantity == "g" else (0.0, 1.0))
+    if quantity != "g":
+        assert heat.colorscale[0][1] == "#ffffff"  # closed = white, open = the gate's colour
+
+
+def test_the_gates_colours_differ_from_each_other():
+    tops = {
+        coloured_text_figure(TEXT, VALUES, q, "t").data[0].colorscale[-1][1] for q in ("i", "f", "o", "g")
+    }
+    assert len(tops) == 4
+
+
+@pytest.mark.parametrize("quantity", ["c", "h"])
+def test_memories_span_their_largest_value_and_show_their_sign(quantity):
+    (heat,) = coloured_text_figure(TEXT, VALUES, quantity, "t").data
+    assert (heat.zmin, heat.zmax) == (-0.9, 0.9)
+    assert heat.colorscale[-1][1].lower() == notation.colour(quantity).lower()
+    assert heat.colorscale[0][1].lower() != heat.colorscale[-1][1].lower()  # negative ≠ positive end
+
+
+def test_the_step_bars_take_each_quantitys_colour():
+    class Layer:
+        pass
+
+    class Reading:
+        text = TEXT
+
+    layer = Layer()
+    for k, name in enumerate(STEP_BARS):
+        setattr(layer, name, np.full((len(TEXT), 2), 0.1 * k))
+    Reading.trace = type("Trace", (), {"layers": [layer]})
+    (bars,) = unit_step_figure(Reading, 0, 1, 3).data
+    assert list(bars.marker.color) == [notation.colour(n) for n in STEP_BARS]
+    assert list(bars.y) == pytest.approx([0.1 * k for k in range(len(STEP_BARS))])
