@@ -488,7 +488,7 @@ def _draw_gradient(g: GradientScene, vocabulary: str, revealed: bool) -> go.Figu
     title = (
         f"Fresh cells on “remember the first bit”, {g.length} steps,<br>mean of {g.examples} sequences"
         if revealed
-        else f"The {g.shown} steps nearest the loss (the rest is hidden until you reveal)"
+        else f"The {g.shown} steps nearest the loss<br>(the rest is hidden until you reveal)"
     )
     return gradient_flow_figure(norms, ("dh", "dc"), vocabulary, title=title)
 
