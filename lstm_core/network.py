@@ -9,7 +9,7 @@ import numpy as np
 from . import backward as backward_pass
 from . import cells, layouts
 from . import weights as weights_io
-from .cell import LayerParams, check_variant, run_layer
+from .cell import VARIANTS, LayerParams, check_variant, run_layer
 from .trace import LayerTrace, Trace
 
 
@@ -162,6 +162,11 @@ class LSTM(LayerStack):
     def load(cls, path, variant: str | None = None, layout: str | None = None) -> LSTM:
         """Read a weight file; if ``variant``/``layout`` are given, they must match what the file records."""
         wf = weights_io.load_weights(path)
+        if wf.variant not in VARIANTS:
+            raise ValueError(
+                f"{Path(path).name}: the file holds a {wf.variant.upper()}, not an LSTM; read it with "
+                f"lstm_core.load or lstm_core.{wf.variant.upper()}"
+            )
         for label, wanted, found in (("variant", variant, wf.variant), ("layout", layout, wf.layout)):
             if wanted is not None and wanted != found:
                 raise ValueError(f"{Path(path).name}: expected {label} {wanted!r}, the file holds {found!r}")

@@ -48,7 +48,8 @@ class WeightFileError(ValueError):
 
 @dataclass(frozen=True)
 class WeightFile:
-    """What a weight file holds: the arrays, and the variant and layout they are in."""
+    """What a weight file holds: the arrays, and the variant and layout they are in (variant "gru" or
+    "rnn", layout "torch", for the weights of a torch ``nn.GRU`` or ``nn.RNN``)."""
 
     weights: dict[str, np.ndarray]
     variant: str
@@ -104,8 +105,13 @@ def loads(data: bytes, fmt: str) -> WeightFile:
     raw, meta = reader(bytes(data))
     weights = _as_weights(raw)
     meta = _record(meta)
-    if meta.get("kind") in _OTHER_CELLS:  # the Train page's RNN and GRU downloads
-        raise WeightFileError(_not_an_lstm(meta["kind"], "the file says so"))
+    if (kind := meta.get("kind")) in _OTHER_CELLS:  # the Train page's RNN and GRU downloads say so
+        if meta.get("layout", "torch") != "torch":
+            raise WeightFileError(
+                f"the file's record says: a {kind.upper()} in layout {meta['layout']!r}; "
+                "a GRU or RNN has the torch layout only"
+            )
+        return WeightFile(weights, kind, "torch", recorded=True)
     if "variant" in meta or "layout" in meta:
         variant, layout = meta.get("variant"), meta.get("layout")
         try:
@@ -118,16 +124,12 @@ def loads(data: bytes, fmt: str) -> WeightFile:
     except ValueError as e:
         raise WeightFileError(str(e)) from None
     if layout == "torch" and (kind := _torch_cell_kind(weights)) in _OTHER_CELLS:
-        shape = weights["weight_hh_l0"].shape
-        raise WeightFileError(_not_an_lstm(kind, f"weight_hh_l0 has shape {shape}, {_OTHER_CELLS[kind][1]}"))
+        return WeightFile(weights, kind, "torch", recorded=False)  # nn.GRU and nn.RNN share nn.LSTM's keys
     return WeightFile(weights, variant, layout, recorded=False)
 
 
-# The recurrent cells that share PyTorch's key names with nn.LSTM: (name, how their weight_hh_l0 looks).
-_OTHER_CELLS = {
-    "gru": ("a GRU (nn.GRU)", "3 gate blocks of hidden-size rows"),
-    "rnn": ("a plain RNN (nn.RNN)", "one block of hidden-size rows"),
-}
+# The recurrent cells that share PyTorch's key names with nn.LSTM, told apart by their gate blocks.
+_OTHER_CELLS = ("gru", "rnn")
 
 
 def _torch_cell_kind(weights: dict[str, np.ndarray]) -> str | None:
@@ -137,14 +139,6 @@ def _torch_cell_kind(weights: dict[str, np.ndarray]) -> str | None:
     if w is None or w.ndim != 2 or w.shape[1] == 0 or w.shape[0] % w.shape[1]:
         return None
     return {4: "lstm", 3: "gru", 1: "rnn"}.get(w.shape[0] // w.shape[1])
-
-
-def _not_an_lstm(kind: str, evidence: str) -> str:
-    return (
-        f"these are the weights of {_OTHER_CELLS[kind][0]}, not of an LSTM ({evidence}; an LSTM's has 4 "
-        "gate blocks). Load weights takes LSTM cells: this app's LSTM downloads, nn.LSTM or Keras LSTM "
-        "weights. An RNN or GRU trained on the Train page is inspected there"
-    )
 
 
 def save_weights(path, weights: dict[str, np.ndarray], variant: str, layout: str) -> Path:

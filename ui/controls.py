@@ -203,7 +203,7 @@ def _lstm_only(view: ViewState, loaded: LoadedNet | None, cells) -> tuple[ViewSt
     if loaded is not None and loaded.variant not in cells:
         st.info(
             f"This page shows LSTM cells, so it uses random weights; the loaded {loaded.variant.upper()} "
-            f"is shown on {where}."
+            "is shown on Step through time."
         )
         loaded = None
     if st.session_state.get("w_variant", view.variant) not in cells:

@@ -1,6 +1,8 @@
 """Weights from outside the app: an uploaded file or a cell trained on the Train page.
 
-A loaded network replaces the random one on every page until the learner goes back to random weights.
+A loaded network replaces the random one on every page until the learner goes back to random weights; a
+GRU or a plain RNN (torch ``nn.GRU`` / ``nn.RNN`` weights, or a Keras or ONNX model holding one) replaces it
+on the pages that show those cells (``ui.controls.CELL_PAGES``), and the others say where it is shown.
 Weight files (.npz, .json, .safetensors) and model files (.keras, .weights.h5, .h5, .onnx) are read
 through ``lstm_core.layouts.files``; pickle-based files are refused by name, before a single byte of them
 is read. After a load the panel says which gate block of the file became which gate.
@@ -14,17 +16,18 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from lstm_core import LAYOUTS, LSTM, VARIANTS, layouts
+from lstm_core import CELL_VARIANTS, LAYOUTS, LSTM, layouts
 from lstm_core.layouts import files as model_files
 from lstm_core.limits import UPLOAD_MB
 from lstm_core.sequences import MAX_FEATURES, Sequence
+from ui import compute
 from ui.state import MAX_HIDDEN, MAX_LAYERS
 
-EXPORT_HELP = """Export your weights to a safe format first — for a PyTorch `nn.LSTM` module:
+EXPORT_HELP = """Export your weights to a safe format first — for a PyTorch `nn.LSTM`, `nn.GRU` or `nn.RNN`:
 
 ```python
 from safetensors.torch import save_file
-save_file(model.lstm.state_dict(), "lstm.safetensors")   # model.lstm is the nn.LSTM
+save_file(model.lstm.state_dict(), "lstm.safetensors")   # model.lstm is the nn.LSTM (or nn.GRU, nn.RNN)
 ```
 
 or the whole model to ONNX with `torch.onnx.export(model, (x,), "model.onnx", dynamo=False)`. Keras
@@ -47,8 +50,9 @@ class LoadedNet:
     gate_map: str = ""  # which block of the file became which gate ("" for a network trained here)
     notices: tuple[str, ...] = ()  # what could not be checked in the file
 
-    def net(self) -> LSTM:
-        return LSTM.from_weights(self.weights, layout=self.layout, variant=self.variant)
+    def net(self):
+        """The LSTM, GRU or RNN of these weights."""
+        return compute.weights_network(self.variant, self.layout, self.weights)
 
 
 # Largest |weight| taken from a file: far beyond any trained network, and small enough that W x with
@@ -89,10 +93,11 @@ def _check_values(weights: dict[str, np.ndarray]) -> None:
             )
 
 
-def remember(net: LSTM, label: str, gate_map: str = "", notices: tuple[str, ...] = ()) -> LoadedNet:
-    """Make ``net`` the network every page shows; ``gate_map`` and ``notices`` come from its file."""
+def remember(net, label: str, gate_map: str = "", notices: tuple[str, ...] = ()) -> LoadedNet:
+    """Make ``net`` (an LSTM, GRU or RNN) the network every page shows; ``gate_map`` and ``notices`` come
+    from its file."""
     _check_limits(net)
-    layout = layouts.DEFAULT_LAYOUT[net.variant]
+    layout = layouts.DEFAULT_LAYOUT.get(net.variant, "torch")  # "torch": a GRU's or RNN's one layout
     loaded = LoadedNet(
         label,
         net.variant,
@@ -148,7 +153,7 @@ def panel(sb) -> None:
             "a Keras model (.keras, .weights.h5, .h5) or an ONNX model (see the README).",
         )
         layout = st.selectbox("Layout", ("detect", *LAYOUTS), key="weights_layout")
-        variant = st.selectbox("Variant", ("detect", *VARIANTS), key="weights_variant")
+        variant = st.selectbox("Variant", ("detect", *CELL_VARIANTS), key="weights_variant")
         forget_bias = _forget_bias_field(layout)
         if upload is not None and st.session_state.get("weights_file_id") != (
             upload.file_id,
@@ -186,7 +191,8 @@ def _forget_bias_field(layout: str) -> float | None:
 def read_file(
     filename: str, data: bytes, layout: str = "detect", variant: str = "detect", forget_bias=None
 ) -> model_files.Loaded:
-    """What an uploaded file holds, an LSTM the pages can show; ValueError with a message otherwise."""
+    """What an uploaded file holds, an LSTM, GRU or RNN the pages can show; ValueError with a message
+    otherwise."""
     loaded = model_files.read_bytes(
         filename,
         data,
@@ -195,17 +201,12 @@ def read_file(
         forget_bias,
         limit=_check_sizes,  # sizes first: a network too big for the app is refused by the limit it breaks
     )
-    if not isinstance(loaded.net, LSTM):
-        raise ValueError(
-            f"this file holds a {loaded.kind.upper()} ({loaded.gate_map}); the pages show LSTM cells, so "
-            "Load weights takes LSTMs. lstm_core.load reads the file in Python"
-        )
     _check_limits(loaded.net)
     _check_values(loaded.net.to_weights())
     return loaded
 
 
-def read_upload(filename: str, data: bytes, layout: str = "detect", variant: str = "detect") -> LSTM:
+def read_upload(filename: str, data: bytes, layout: str = "detect", variant: str = "detect"):
     """The network in an uploaded weight or model file; ValueError with a message for the learner."""
     return read_file(filename, data, layout, variant).net
 

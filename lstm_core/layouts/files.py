@@ -18,6 +18,7 @@ from . import REGISTRY, check_layout, gate_map, keras_file, onnx_file, sizes
 from .found import Found
 
 MODEL_SUFFIXES = {".keras": "keras", ".h5": "keras", ".hdf5": "keras", ".onnx": "onnx"}
+CELLS = ("gru", "rnn")  # the cells beside the LSTM; their weight files are in the torch layout
 SUFFIXES = (".npz", ".json", ".safetensors", *MODEL_SUFFIXES)
 _PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin")
 
@@ -82,6 +83,10 @@ def read_bytes(
         return _from_found(found, layout, variant, forget_bias, limit)
     wf = weight_files.loads(data, weight_files.format_of(filename))
     layout, variant = layout or wf.layout, variant or wf.variant
+    if variant in CELLS:  # a torch nn.GRU / nn.RNN state dict (or the Train page's download of one)
+        if layout != "torch":
+            raise ValueError(f"layout {layout!r} cannot express a {variant.upper()} weight file; use 'torch'")
+        return _build_torch_cell(wf.weights, variant, "torch", limit, ())
     return _build_lstm(wf.weights, layout, variant, forget_bias, limit, ())
 
 
@@ -128,16 +133,19 @@ def _with_forget_bias(w: dict, layout: str, forget_bias) -> dict:
 
 
 def _build_cell(found: Found, L, limit) -> Loaded:
-    from ..comparison_cells import GRU, RNN
-
     convert = L.cells.get(found.kind)
     if convert is None:
         raise ValueError(f"the {L.name!r} layout has no {found.kind.upper()}")
     w = {f"{name}_l{k}": a for k, layer in enumerate(found.layers) for name, a in convert(layer).items()}
-    net_cls = GRU if found.kind == "gru" else RNN
-    if limit is not None:
-        limit(w["weight_ih_l0"].shape[1], w["weight_hh_l0"].shape[1], len(found.layers))
-    net = net_cls.from_weights(w)
-    return Loaded(
-        net, L.name, found.kind, gate_map(L.name, found.kind, net.hidden_size), tuple(found.notices)
-    )
+    return _build_torch_cell(w, found.kind, L.name, limit, tuple(found.notices))
+
+
+def _build_torch_cell(w: dict, kind: str, layout: str, limit, notices) -> Loaded:
+    """A GRU or RNN from torch-keyed weights ``w``; ``layout`` is the file's, for the gate map."""
+    from ..comparison_cells import GRU, RNN
+
+    if limit is not None and "weight_ih_l0" in w and "weight_hh_l0" in w:
+        layers = sum(1 for key in w if key.startswith("weight_ih_l"))
+        limit(np.shape(w["weight_ih_l0"])[-1], np.shape(w["weight_hh_l0"])[-1], layers)
+    net = {"gru": GRU, "rnn": RNN}[kind].from_weights(dict(w))
+    return Loaded(net, layout, kind, gate_map(layout, kind, net.hidden_size), notices)

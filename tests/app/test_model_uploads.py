@@ -116,8 +116,12 @@ def test_tf1_weights_ask_for_forget_bias_in_the_panel_and_then_load():
     np.testing.assert_allclose(net.run(X).h, tf1_longhand([(kernel, bias)], X, 1.0), atol=1e-12)
 
 
-def test_a_gru_model_file_is_refused_by_the_panel_saying_what_it_is(tmp_path):
+def test_a_gru_model_file_loads_and_a_page_of_lstms_points_to_step_through_time(tmp_path):
     torch.onnx.export(torch.nn.GRU(2, 3), (torch.zeros(4, 1, 2),), str(tmp_path / "g.onnx"), dynamo=False)
     at = _home()
     _upload(at, "g.onnx", (tmp_path / "g.onnx").read_bytes())
-    assert "this file holds a GRU" in _sidebar_text(at, "error")
+    assert not at.exception and not at.sidebar.error
+    assert "Using **g.onnx**: gru, 1 layer(s) × 3 units" in _sidebar_text(at, "success")
+    assert "ONNX GRU rows of W, R, B 0–2 → z, 3–5 → r, 6–8 → n (ONNX h)" in _captions(at)
+    assert any("the loaded GRU is shown on Step through time" in i.value for i in at.info)
+    assert at.session_state["loaded_net"].variant == "gru"

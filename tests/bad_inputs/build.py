@@ -277,12 +277,6 @@ GENERATED: dict[str, Callable[[], bytes | str]] = {
     "weights_input_1000": lambda: save_safetensors(torch_set(1000, 2)),
     "weights_layers_10": lambda: npz(torch_set() | {"weight_ih_l9": np.zeros((12, 3))}),
     "weights_hidden_implied_10000": _hidden_implied_10000,
-    # nn.GRU(2, 3) as a state_dict saved to .npz: PyTorch's LSTM key names, 3 gate blocks instead of 4
-    "weights_gru_npz": lambda: npz({k: v[: 3 * len(v) // 4] for k, v in torch_set().items()}),
-    # the Train page's download of a plain RNN (1 block), with the record it writes
-    "weights_rnn_from_train_page": lambda: save_safetensors(
-        {k: v[: len(v) // 4] for k, v in torch_set().items()}, metadata={"kind": "rnn", "layout": "torch"}
-    ),
     "weights_zip_bomb": _zip_bomb,
     "weights_json_11_mb": lambda: json_doc(torch_set()) + b" " * (11 * 2**20),
     "weights_json_nested_100000_deep": lambda: (
