@@ -108,6 +108,8 @@ def test_rnn_shows_h_only():
 )
 def test_table_carries_the_cells_fields(variant, keys):
     at = open_page(PAGE, variant=variant, vocabulary="udacity")
+    at.session_state["step_table_open"] = True  # the table is built once its expander is open
+    at.run()
     (table,) = at.dataframe
     frame = table.value
     assert list(frame.columns) == ["t", "unit", *(notation.short(k, "udacity", variant) for k in keys)]
