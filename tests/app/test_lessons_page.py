@@ -149,6 +149,11 @@ def test_opening_the_lessons_cell_in_step_through_time_shows_that_cell_at_that_s
     assert at.selectbox(key="step_unit").value == scene.unit
     assert any(scene.label in s.value for s in at.success)  # the sidebar says which cell is loaded
     assert player_args(at, "step_player")["T"] == scene.T
+    from lstm_core import claims  # the shipped first-bit cell: the page states its memory unit's claim
+
+    memory = claims.CLAIMS["trained_first_bit"]
+    assert [i.value for i in at.info] == [memory.say(memory.run())]
+    assert memory.run()["unit"] == scene.unit
     assert STEP_PAGE.endswith("2_Step_through_time.py")
 
 
