@@ -5,6 +5,7 @@ lives in ``ui/`` and ``pages/``. ``load(path)`` reads any supported weight or mo
 ``LSTM``, ``GRU`` or ``RNN`` (docs/design.md).
 """
 
+from . import cells
 from .cell import VARIANTS
 from .comparison_cells import GRU, RNN
 from .layouts import LAYOUTS, LAYOUTS_OF_VARIANT, detect
@@ -12,8 +13,8 @@ from .layouts.files import load
 from .network import LSTM
 from .trace import LayerTrace, StepRecord, Trace
 
-# Every cell the app's pages can show: the four LSTM variants, then the GRU and the plain RNN.
-CELL_VARIANTS = (*VARIANTS, "gru", "rnn")
+# Every cell the app's pages can show, in the cell table's order: the four LSTM variants, the GRU, the RNN.
+CELL_VARIANTS = tuple(cells.REGISTRY)
 
 __all__ = [
     "CELL_VARIANTS",
