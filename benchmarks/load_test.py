@@ -92,10 +92,10 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 REPLICA_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
-def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on a free loopback port with the project's config and ``REPLICA_ENV``;
-    (process, base URL)."""
-    proc, url = start_streamlit("app.py", ROOT, log_path, env=REPLICA_ENV)
+def start_server(log_path: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on ``port`` (default: a free loopback port) with the project's config and
+    ``REPLICA_ENV``; (process, base URL)."""
+    proc, url = start_streamlit("app.py", ROOT, log_path, port, env=REPLICA_ENV)
     try:
         wait_healthy(proc, url, log_path, timeout=90)
     except RuntimeError:
@@ -513,7 +513,7 @@ async def run_ws(url: str, n: int, args, result: Result, sampler: Sampler) -> No
 def measure(mode: str, n: int, args, workdir: Path) -> Result:
     """One fresh server, N sessions in ``mode``, the clicking phase; the server is stopped afterwards."""
     result = Result(mode, n)
-    proc, url = start_server(workdir / f"server_{mode}_{n}.log")
+    proc, url = start_server(workdir / f"server_{mode}_{n}.log", args.port)
     sampler = Sampler(proc.pid)
     try:
         time.sleep(1.0)
@@ -545,10 +545,10 @@ async def open_heavy_links(url: str, n: int) -> tuple[int, list[str]]:
     return n - len(errors), errors
 
 
-def flood(n: int, settle_s: float, workdir: Path) -> None:
+def flood(n: int, settle_s: float, workdir: Path, port: int | None = None) -> None:
     """The heavy-link flood (``--flood``): one fresh server, N heavy links at once, then the sessions close
     and the server's RSS is followed until it is back within 10 % of idle."""
-    proc, url = start_server(workdir / f"server_flood_{n}.log")
+    proc, url = start_server(workdir / f"server_flood_{n}.log", port)
     sampler = Sampler(proc.pid)
     try:
         time.sleep(2.0)
@@ -662,9 +662,10 @@ def main() -> None:
     parser.add_argument("--query", default="", help="query string for the page, e.g. hidden=8&length=50")
     parser.add_argument("--flood", type=int, default=0, help="the heavy-link flood with this many sessions")
     parser.add_argument("--settle", type=float, default=300, help="flood: seconds to wait for idle memory")
+    parser.add_argument("--port", type=int, default=None, help="the server's port (default: a free one)")
     args = parser.parse_args()
     if args.flood:
-        flood(args.flood, args.settle, Path(tempfile.mkdtemp(prefix="lstm-load-test-")))
+        flood(args.flood, args.settle, Path(tempfile.mkdtemp(prefix="lstm-load-test-")), args.port)
         return
     counts = [int(n) for n in args.sessions.split(",") if n.strip()]
     modes = ("browser", "ws") if args.mode == "both" else (args.mode,)

@@ -73,7 +73,25 @@ def current_view() -> ViewState:
         view, notices = state.from_query(st.query_params.to_dict())
         st.session_state["view"] = view
         st.session_state["link_notices"] = notices
+        if state.TOO_LONG in st.query_params:  # said once; the address bar shows the view it got
+            del st.query_params[state.TOO_LONG]
     return st.session_state["view"]
+
+
+# Streamlit hands the app an empty query string for a link over its limits (ui/state.py, LINK_MAX_FIELDS);
+# only the browser still has the link. This script, run there, reloads such a link as
+# ?link_too_long=<parameters>.<characters>, counted as Streamlit counts them, so the page can say so.
+LONG_LINK_JS = f"""<script>
+(() => {{
+    const q = window.location.search.slice(1);
+    const fields = q ? q.split("&").length : 0;
+    if (fields > {state.LINK_MAX_FIELDS} || q.length > {state.LINK_MAX_CHARS}) {{
+        const url = new URL(window.location.href);
+        url.search = "?{state.TOO_LONG}=" + fields + "." + q.length;
+        window.location.replace(url.href);
+    }}
+}})();
+</script>"""
 
 
 def set_view(view: ViewState) -> None:
@@ -117,6 +135,7 @@ def sidebar(page: str = "", cells: tuple[str, ...] = VARIANTS) -> Settings:
     for notice in st.session_state.pop("link_notices", []):
         st.warning(notice)
     sb = st.sidebar
+    sb.html(LONG_LINK_JS, unsafe_allow_javascript=True)
     presenter.apply(sb)  # its toggle first; when on: ?present=1 kept, big type, Previous / Next
     view, loaded = _lstm_only(view, loaded_weights.current(), cells)
     if loaded is not None:  # the loaded network fixes the architecture

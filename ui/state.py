@@ -79,10 +79,20 @@ RULES = {
 # read by single pages, not part of the view
 FOREIGN_OK = frozenset({"present", "lesson", "unit", "model", "text"})
 
+# Streamlit (1.67, streamlit/runtime/state/query_params.py: sanitize_query_string) hands the app an empty
+# query string when the link has more than this many parameters or characters, and says so only in the
+# server's log. The page's script (``LONG_LINK_JS`` in ui/controls.py) sees the whole link in the browser
+# and reloads the page on ``?link_too_long=<parameters>.<characters>``, which ``from_query`` turns into a
+# notice and the default view: cutting the link short could change its meaning.
+LINK_MAX_FIELDS, LINK_MAX_CHARS = 1000, 512 * 1024
+TOO_LONG = "link_too_long"
+
 
 def from_query(params: dict[str, str]) -> tuple[ViewState, list[str]]:
     """The view a link asks for, and one notice per parameter that had to fall back to its default."""
     defaults, values, notices = ViewState(), {}, []
+    if TOO_LONG in params:
+        return defaults, [_too_long_notice(str(params[TOO_LONG]))]
     for name, (parse, allowed) in RULES.items():
         if name not in params:
             continue
@@ -100,6 +110,18 @@ def from_query(params: dict[str, str]) -> tuple[ViewState, list[str]]:
         notices.append(f"The link's “layer” must be below “layers” ({state.layers}); showing layer 0.")
         state = replace(state, layer=0)
     return state, notices
+
+
+def _too_long_notice(size: str) -> str:
+    """The notice for ``?link_too_long=<parameters>.<characters>`` (numbers it cannot read are left out)."""
+    fields, _, chars = size.partition(".")
+    fields, chars = link_int(fields, 0, 10**12), link_int(chars, 0, 10**12)
+    has = f" has {fields:,} parameters and {chars:,} characters" if fields and chars else " was too long"
+    return (
+        f"The link{has}: more than the {LINK_MAX_FIELDS:,} parameters or {LINK_MAX_CHARS:,} characters "
+        f"a link may have here, so none of it was read and the page shows the default view. A link this "
+        f"app writes has at most {len(RULES) + len(FOREIGN_OK)} parameters."
+    )
 
 
 def to_query(state: ViewState) -> dict[str, str]:

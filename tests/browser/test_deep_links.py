@@ -95,6 +95,28 @@ def test_a_tampered_link_shows_a_notice_and_nothing_runs(app_url, page):
     assert not {"hidden", "variant", "t"} & set(query(page)), page.url
 
 
+def test_a_link_over_streamlits_limit_says_so_instead_of_silently_showing_the_default_view(app_url, page):
+    # 1,000 parameters: Streamlit passes them on; the view is read, the 999 unknown ones are counted.
+    junk = "&".join(f"x{i}=1" for i in range(999))
+    open_page(page, url(app_url, STEP_PAGE, f"hidden=6&{junk}"))
+    assert_healthy(page)
+    assert hidden_slider(page).input_value() == "6"
+    notices = page.locator('[data-testid="stMain"] [data-testid="stAlert"]')
+    assert notices.all_inner_texts() == ["Ignored 999 link parameter(s) this app does not know."]
+
+    # 1,001: Streamlit hands the app none of them. The page says so, shows the default view, and the
+    # address bar no longer claims the dropped view.
+    open_page(page, url(app_url, STEP_PAGE, f"hidden=6&{junk}&x999=1"))
+    assert_healthy(page)
+    (notice,) = notices.all_inner_texts()
+    assert notice.startswith("The link has 1,001 parameters and 6,898 characters: more than the 1,000 "), (
+        notice
+    )
+    assert "shows the default view" in notice
+    assert hidden_slider(page).input_value() == "4"
+    assert query(page) == {}, page.url
+
+
 def test_a_tampered_link_on_the_home_page_is_harmless_too(app_url, page):
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

@@ -2,6 +2,7 @@
 
 import pytest
 
+from ui import state
 from ui.state import ViewState, from_query, to_query
 
 
@@ -71,3 +72,27 @@ def test_gru_and_rnn_are_link_values(variant):
     assert to_query(state) == {"variant": variant, "t": "3"}
     state, notices = from_query({"variant": variant.upper()})  # link values are the exact keys
     assert state.variant == "standard" and len(notices) == 1
+
+
+def test_the_limits_are_streamlits_own():
+    from streamlit.runtime.state import query_params
+
+    assert state.LINK_MAX_FIELDS == query_params.CLIENT_STATE_QUERY_STRING_MAX_FIELDS == 1000
+    assert state.LINK_MAX_CHARS == query_params.CLIENT_STATE_QUERY_STRING_MAX_LENGTH == 524_288
+    # What Streamlit does with a link over them: the app gets no parameter at all.
+    over = "hidden=8&" + "&".join(f"x{i}=1" for i in range(1000))
+    assert query_params.sanitize_query_string(over) == ""
+    assert query_params.sanitize_query_string(over.rsplit("&", 1)[0]) != ""  # 1,000 parameters: kept
+
+
+def test_a_link_too_long_for_streamlit_gives_the_default_view_and_says_so():
+    view, notices = from_query({state.TOO_LONG: "1001.6898", "hidden": "8"})
+    assert view == ViewState()  # the rest of such a query string is never read
+    assert notices == [
+        "The link has 1,001 parameters and 6,898 characters: more than the 1,000 parameters or 524,288 "
+        "characters a link may have here, so none of it was read and the page shows the default view. "
+        f"A link this app writes has at most {len(state.RULES) + len(state.FOREIGN_OK)} parameters."
+    ]
+    for garbled in ("", "1001", "x.y", "²³.1", "<b>.1"):
+        view, (notice,) = from_query({state.TOO_LONG: garbled})
+        assert view == ViewState() and notice.startswith("The link was too long: more than the 1,000")
