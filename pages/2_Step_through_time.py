@@ -120,7 +120,7 @@ with admission.turn(cost, on_wait=lambda: waiting.info(BUSY)):
                 "unit that holds its memory.",
             )
     shipped = scenes.shipped_named(settings.loaded.label) if settings.loaded is not None else None
-    if shipped is not None:  # the register's claim about this cell's memory unit (lstm_core/claims.py)
+    if shipped is not None:  # the register's claim about this cell's memory unit (lstm_core/claims/)
         memory = claims.CLAIMS[claims.MEMORY_CLAIMS[shipped]]
         st.info(memory.shown(memory.run(), vocabulary), icon=":material/memory:")
 

@@ -41,7 +41,7 @@ def _reset(challenge: Challenge) -> None:
 
 def _check(challenge: Challenge, vocabulary: str) -> None:
     """Check: run the cell with the numbers the controls hold now (the register's claim of the challenge,
-    lstm_core/claims.py), and keep the result with them."""
+    lstm_core/claims/), and keep the result with them."""
     values = {c.key: float(st.session_state[widget_key(challenge, c.key)]) for c in challenge.controls}
     claim = claims.CLAIMS[f"challenge_{challenge.key}"]
     result = claim.run(values=values, vocabulary=vocabulary)

@@ -151,7 +151,7 @@ def sections(text: str) -> dict[str, str]:
 
 def evidence(key: str, vocabulary: str, **data) -> str:
     """One sentence of numbers from the learner's cell for question ``key``: the register's claim
-    ``quiz_<key>`` (lstm_core/claims.py) about the traces in ``data``, its sentence where it holds:
+    ``quiz_<key>`` (lstm_core/claims/) about the traces in ``data``, its sentence where it holds:
 
     switches, hidden_is_time, one_neuron: trace; ltm_long_input: held (the write-once trace on a pulse);
     use_is_output: standard, udacity (matched traces).

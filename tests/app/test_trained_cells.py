@@ -1,5 +1,5 @@
 """Step through time opens each shipped trained cell on a sequence of its task, follows the unit that holds
-its memory and states the register's claim about that unit (lstm_core/claims.py, trained_*)."""
+its memory and states the register's claim about that unit (lstm_core/claims/, trained_*)."""
 
 from __future__ import annotations
 

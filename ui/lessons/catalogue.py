@@ -65,7 +65,7 @@ class Lesson:
     ``{f}``, … are filled with the quantities' names in the vocabulary. build: the prepared state (cached).
     ask(state, vocabulary): the questions. draw(state, vocabulary, revealed): the figure.
     cell(state): the Scene a full page can open, or None. note(state, revealed): what the figure shows.
-    claims: the keys of the register's claims (lstm_core/claims.py) the lesson's explanations print.
+    claims: the keys of the register's claims (lstm_core/claims/) the lesson's explanations print.
     """
 
     number: int
@@ -149,7 +149,7 @@ def h_line(s: Scene, sym: Symbols) -> str:
 
 
 def _claim(key: str, vocabulary: str) -> str:
-    """A register claim about the lesson's own numbers (lstm_core/claims.py): its sentence where it holds,
+    """A register claim about the lesson's own numbers (lstm_core/claims/): its sentence where it holds,
     else the plain numbers."""
     claim = claims.CLAIMS[key]
     return claim.shown(claim.run(), vocabulary)
