@@ -80,7 +80,10 @@ def settle(page, timeout: float = 20, quiet: float = 1.5) -> None:
 
 
 def free_port() -> int:
-    """A loopback port nobody is listening on right now."""
+    """A loopback port nobody is listening on right now; $BROWSER_TEST_PORT when it is set (on a shared
+    machine each user of the tests keeps to a range of its own)."""
+    if os.environ.get("BROWSER_TEST_PORT"):
+        return int(os.environ["BROWSER_TEST_PORT"])
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
