@@ -12,7 +12,7 @@ from ui.train_run import CELLS
 st.set_page_config(page_title="Train · LSTM Gate Lab", page_icon="🏋️", layout="wide")
 
 OWN = "own_series"
-CHOICES = {**TASKS, OWN: "Your own series: predict the next value (CSV)"}
+CHOICES = {**TASKS, OWN: "Your own series (CSV): the next value"}
 MAX_STEPS = 5000
 
 

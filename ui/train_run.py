@@ -145,6 +145,7 @@ def _curve(run: dict, title: str, total_steps: int | None = None):
         marks=run["marks"],
         metric_name="accuracy" if series is None else "within 0.1 sd",
         baseline=None if series is None else series.baseline_loss(),
+        chance_label="chance" if series is None else "next = current",
     )
 
 
@@ -302,7 +303,7 @@ def show(run: dict, config: dict, more_steps: int, seed: int, vocabulary: str, t
         )
     _status_note(run, more_steps)
     (_task_numbers if series is None else _series_numbers)(run)
-    title = f"{CELLS[rc['cell']]} on {task.title}"
+    title = f"{CELLS[rc['cell']]} on {task.title}" if series is None else f"{CELLS[rc['cell']]}: your series"
     st.plotly_chart(presented(_curve(run, title)), theme=None, key="tr_curve")
     model = run["model"]
     if series is not None:

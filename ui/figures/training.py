@@ -31,11 +31,12 @@ def loss_curve_figure(
     total_steps: int | None = None,
     marks: Sequence[tuple[int, str]] = (),
     baseline: float | None = None,
+    chance_label: str = "chance",
 ) -> go.Figure:
     """Loss (top) and accuracy (bottom) against the training step.
 
     result_like: a ``TrainResult`` or a mapping with "losses" and "accuracies" (step k is index k - 1).
-    chance: the accuracy of the best input-blind guess, drawn as a dotted line.
+    chance: the accuracy of the best input-blind guess, drawn as a dotted line named ``chance_label``.
     total_steps: fixes the x range (so a live chart does not rescale while it grows).
     marks: (step, label) pairs drawn as dashed vertical lines through both panels, labelled in the top
     one, e.g. where a run was stopped and later continued. A loss that became infinite (a run that blew
@@ -72,7 +73,7 @@ def loss_curve_figure(
         fig.add_hline(
             y=chance,
             line=dict(color=notation.OKABE_ITO["grey"], dash="dot"),
-            annotation_text=f"chance {chance:.0%}",
+            annotation_text=f"{chance_label} {chance:.0%}",
             annotation_position="bottom right",
             row=2,
             col=1,
@@ -131,7 +132,7 @@ def next_value_figure(x: np.ndarray, prediction: np.ndarray, split: int, names: 
         opacity=0.12,
         line_width=0,
         annotation_text="held out",
-        annotation_position="top left",
+        annotation_position="bottom left",
     )
     fig.add_trace(
         go.Scatter(x=np.arange(T), y=x[:, 0], name=names[0], mode="lines", line=dict(color="#000000"))
