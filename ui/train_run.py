@@ -22,7 +22,7 @@ from contextlib import contextmanager
 import numpy as np
 import streamlit as st
 
-from lstm_core import notation, scenes, weights
+from lstm_core import LSTM, notation, scenes, weights
 from lstm_core import train as training  # looked up at call time: the tests stand in for ``train``
 from lstm_core.layouts import DEFAULT_LAYOUT
 from lstm_core.next_value import NextValueSeries
@@ -60,7 +60,8 @@ def take_inspect_request() -> bool:
 def _inspect(net, x: np.ndarray, label: str, task, title: str = "", names: tuple[str, ...] = ()) -> None:
     """Runs before the sidebar is drawn, so the shared sequence widgets can still be set."""
     controls.use_trained(net, x, label, title, names)
-    if task.name in scenes.SHIPPED:  # follow the unit that holds the task's memory, as for the shipped cells
+    # Follow the unit that holds the task's memory, as for the shipped cells (found in an LSTM's c).
+    if task.name in scenes.SHIPPED and isinstance(net, LSTM):
         st.session_state["step_unit"] = scenes.memory_units(net, task.name, task.length).unit
     st.session_state[GO_INSPECT] = True
 
@@ -326,9 +327,6 @@ def show(run: dict, config: dict, more_steps: int, seed: int, vocabulary: str, t
     st_bytes, npz_bytes = _downloads(model, net)
     d[0].download_button("Download .safetensors", st_bytes, f"{stem}.safetensors", key="tr_dl_st")
     d[1].download_button("Download .npz", npz_bytes, f"{stem}.npz", key="tr_dl_npz")
-    if model.kind != "lstm":
-        d[2].caption("The Step-through-time page shows LSTM cells; RNN and GRU weights can be downloaded.")
-        return
     steps = len(run["losses"])
     if series is None:
         x = task.batch(1, np.random.default_rng(seed))[0][0]

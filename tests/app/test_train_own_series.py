@@ -170,3 +170,20 @@ def test_a_bad_first_csv_says_what_is_allowed_and_training_waits():
         "to train on, the rest to test on."
     ]
     assert at.button(key="tr_train").disabled
+
+
+@pytest.mark.parametrize("cell", ["gru", "rnn"])
+def test_a_trained_gru_or_rnn_steps_through_time_on_the_data_too(cell):
+    at = upload(own_series_page(str(ROOT / "app.py")), "sine.csv", SINE_CSV)
+    at.selectbox(key="tr_cell").set_value(cell)
+    train(at)
+    kept = at.session_state["train_run"]["model"].network()
+    at.button(key="tr_inspect").click()
+    run(at)
+    assert at.title[0].value == "Step through time"
+    loaded = at.session_state["loaded_net"]
+    assert loaded.variant == cell and loaded.label == f"trained on your series ({STEPS} steps)"
+    for name, array in kept.to_weights("torch").items():
+        np.testing.assert_array_equal(loaded.weights[name], array)
+    assert not [w.value for w in at.warning]
+    assert not [i.value for i in at.info if "random weights" in i.value]  # the page shows it, not a stand-in
