@@ -19,7 +19,7 @@ from lstm_core.experiments import (
     memory_half_life,
     run_settings,
 )
-from ui import controls
+from ui import compute, controls
 from ui.figures.gate_lab import gate_lab_figure
 from ui.presenter import presented
 from ui.text import load_text
@@ -32,7 +32,7 @@ CHOICES = (*PRESETS, CUSTOM)
 SLIDER_STEP = 0.5
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@compute.byte_cached("gate_lab.before_and_after")
 def before_and_after(variant: str, hidden: int, seed: int, x: np.ndarray, c0: float, gates: tuple):
     """The untouched random cell and the changed one on x, both from the starting memory c0.
 

@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_core import claims, notation
 from lstm_core import gradient_flow as gf
 from lstm_core.tasks import TASKS, make_task
-from ui import controls
+from ui import compute, controls
 from ui.figures.training import grad_norm_steps_figure, gradient_flow_figure, loss_curve_figure
 from ui.presenter import presented
 from ui.text import load_text
@@ -16,12 +16,12 @@ TRAINED = "gf_trained"  # session_state: (settings, gradient_flow.Trained) of th
 D, E = gf.DEFAULTS, gf.EXPLODE
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@compute.byte_cached("gradient_flow.flow_at_init")
 def flow_at_init(task_name: str, length: int, hidden: int, seed: int, forget_bias: float) -> dict:
     return gf.flow_at_init(task_name, length, hidden, seed, forget_bias)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@compute.byte_cached("gradient_flow.exploding_runs")
 def exploding_runs(task_name: str, length: int, hidden: int, seed: int, scale: float, lr: float, steps: int):
     return gf.exploding_runs(task_name, length, hidden, seed, scale, lr, steps, E["clip"])
 

@@ -43,7 +43,7 @@ def _start_over() -> None:
         st.session_state.pop(choice_key(q.key), None)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@compute.byte_cached("misconceptions.pulse_traces")
 def pulse_traces(variant: str, hidden: int, seed: int, length: int):
     """The random cell and the same cell with the Gate lab's write-once settings, on a single pulse."""
     x = make_pulse(length).x
@@ -51,7 +51,7 @@ def pulse_traces(variant: str, hidden: int, seed: int, length: int):
     return random_cell, run_settings(PRESETS["write_once"], x, hidden, variant, seed)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@compute.byte_cached("misconceptions.matched")
 def matched(hidden: int, seed: int, x: np.ndarray):
     traces = run_matched(x, hidden, 1, seed)
     return {k: traces[k] for k in ("standard", "udacity")}

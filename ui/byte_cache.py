@@ -67,6 +67,27 @@ def deep_nbytes(value: object) -> int:
     return total
 
 
+def read_only(value: V) -> V:
+    """``value`` with every NumPy array in it made read-only (containers and attributes walked as in
+    ``deep_nbytes``), so a value shared by every session cannot be changed by one of them."""
+    seen: set[int] = set()
+    todo = [value]
+    while todo:
+        v = todo.pop()
+        if id(v) in seen or isinstance(v, type) or type(v) in _SCALARS:
+            continue
+        seen.add(id(v))
+        if isinstance(v, np.ndarray):
+            v.setflags(write=False)
+        elif isinstance(v, dict):
+            todo.extend(v.values())
+        elif isinstance(v, (list, tuple, set, frozenset)):
+            todo.extend(v)
+        elif hasattr(v, "__dict__"):
+            todo.extend(vars(v).values())
+    return value
+
+
 def release_freed_memory() -> None:
     """Hand freed heap pages back to the system (glibc's ``malloc_trim``; a no-op elsewhere).
 

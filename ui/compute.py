@@ -8,6 +8,7 @@ copied: its arrays are read-only.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import numpy as np
@@ -15,7 +16,7 @@ import streamlit as st
 
 from lstm_core import CELL_VARIANTS, GRU, LSTM, RNN, Trace, cells
 from lstm_core.experiments import run_matched
-from ui.byte_cache import ByteLRU, MiB
+from ui.byte_cache import ByteLRU, MiB, read_only
 
 # About 12 of the heaviest traces (3 layers × 32 units × 2,000 steps: 20 MiB each) or thousands of the
 # default view's (~13 KiB); docs/serving.md has the measurements.
@@ -101,6 +102,35 @@ def run_every_cell(hidden: int, layers: int, seed: int, x: np.ndarray) -> dict[s
         return run_matched(x, hidden, layers, seed, cells=CELL_VARIANTS)
 
     return trace_store().get(key, make)
+
+
+def _arg_key(value):
+    """A hashable stand-in for one argument of a ``byte_cached`` function: arrays by a digest of all
+    their bytes, tuples element by element, anything else as it is (it must be hashable)."""
+    if isinstance(value, np.ndarray):
+        digest = hashlib.blake2b(digest_size=16)
+        array_digest(digest, value)
+        return "array", digest.hexdigest()
+    if isinstance(value, tuple):
+        return tuple(map(_arg_key, value))
+    return value
+
+
+def byte_cached(name: str):
+    """Decorator for a page's run of the core: ``fn(*args)`` kept in the trace store (``TRACE_BYTES`` for
+    every page together, bounded by bytes; ``TRACE_TTL_S``), under ``name`` and the arguments, its arrays
+    made read-only and shared by every session. It replaces ``st.cache_data(max_entries=...)``, which
+    bounded only the number of values and kept a pickled copy of each, unpickled again for every rerun.
+    ``name`` must be unique in the app: the pages' scripts define their functions anew on every run."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def cached(*args):
+            return trace_store().get((name, *map(_arg_key, args)), lambda: read_only(fn(*args)))
+
+        return cached
+
+    return wrap
 
 
 def network_for(settings):
