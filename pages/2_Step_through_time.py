@@ -1,7 +1,7 @@
 """Step through time: every gate and memory of one layer, following the current step t.
 
-Any cell of ``CELL_VARIANTS``: an LSTM's gates and both memories, a GRU's r, z, n and its one state h, an
-RNN's h; what is drawn comes from the cell's entry in ``ui.cell_panels``.
+Any cell of the cell table (``lstm_core.cells``): an LSTM's gates and both memories, a GRU's r, z, n and its
+one state h, an RNN's h; what is drawn comes from the cell's spec, through ``ui.cell_panels``.
 
 The step player (the page's one set of time controls, keys included), the unit choice and the figure live
 in a fragment, so a step reruns only them. The figure carries a Plotly animation frame per step: the
@@ -13,7 +13,7 @@ turn while other heavy runs fill the replica (``ui.admission``).
 
 import streamlit as st
 
-from lstm_core import CELL_VARIANTS, claims, notation, scenes
+from lstm_core import cells, claims, notation, scenes
 from ui import admission, compute, controls, figure_cache, follow_step, state
 from ui.cell_panels import panels
 from ui.figures.stepping import frame_steps, has_frame, table_help, trace_table
@@ -76,7 +76,7 @@ def stepping() -> None:
         )
 
 
-settings = controls.sidebar(page="step", cells=CELL_VARIANTS)
+settings = controls.sidebar(page="step", cells=cells.names())
 cost = admission.run_cost(len(settings.x), settings.hidden_size, settings.num_layers)
 waiting = st.empty()
 with admission.turn(cost, on_wait=lambda: waiting.info(BUSY)):

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from lstm_core import LSTM, claims, notation
+from lstm_core import LSTM, cells, claims, notation
 from lstm_core.experiments import (
     BIAS_RANGE,
     GATES,
@@ -122,7 +122,7 @@ if choice in PRESETS and not on_pulse:
 
 
 def _weight_label(key: str) -> str:
-    if variant == "udacity":
+    if cells.get(variant).concatenated:  # Udacity's one W on [STM_{t-1}, E_t]
         W = notation.parameter("W", key, variant)
         return f"input weight: every ${W}$ entry on ${notation.latex('x', vocabulary)}$"
     return f"input weight ${notation.parameter('W', key, variant, 'x')}$ (every entry)"
@@ -134,9 +134,10 @@ for col, key in zip(st.columns(4), GATES, strict=True):
         st.markdown(
             f"**{notation.name(key, vocabulary, variant)}** ${notation.latex(key, vocabulary, variant)}$"
         )
-        absent = variant == "no_forget" and key == "f"
+        absent = key in cells.get(variant).fixed
         if absent:
-            st.caption(f"The {variant} cell has no {notation.name('f', vocabulary)}: it is always 1.")
+            value = cells.get(variant).fixed[key]
+            st.caption(f"The {variant} cell has no {notation.name(key, vocabulary)}: it is always {value:g}.")
         bias = st.slider(
             f"bias ${notation.parameter('b', key, variant)}$",
             *BIAS_RANGE,

@@ -4,7 +4,7 @@ weights, the GRU and the plain RNN with their own seeded ones."""
 import numpy as np
 import streamlit as st
 
-from lstm_core import CELL_VARIANTS, notation
+from lstm_core import CELL_VARIANTS, cells, notation
 from ui import compute, controls, follow_step
 from ui.equations import equations
 from ui.figures.compare import compare_gates_figure, compare_states_figure
@@ -23,7 +23,7 @@ def _text(name: str) -> str | None:
         return None
 
 
-settings = controls.sidebar(page="compare", cells=CELL_VARIANTS)
+settings = controls.sidebar(page="compare", cells=cells.names())
 vocabulary, layer = settings.vocabulary, settings.layer
 # The LSTMs with the matched weights of the seed, the GRU and the RNN with their own weights of it.
 traces = compute.run_every_cell(

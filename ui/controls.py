@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import streamlit as st
 
-from lstm_core import VARIANTS, notation
+from lstm_core import cells as cell_table
+from lstm_core import notation
 from lstm_core.limits import UPLOAD_MB
 from lstm_core.notation import VOCABULARIES, VOCABULARY_TITLES
 from lstm_core.sequences import (
@@ -121,16 +122,18 @@ def _seeded(key: str, value) -> str:
     return widget_key
 
 
-# The pages that show every cell of ``CELL_VARIANTS``; the others show LSTMs and say so (``_lstm_only``).
+# The pages that show every cell of the cell table; the others show LSTMs and say so (``_lstm_only``).
 CELL_PAGES = ("Step through time", "Compare variants")
 
 
-def sidebar(page: str = "", cells: tuple[str, ...] = VARIANTS) -> Settings:
+def sidebar(page: str = "", cells: tuple[str, ...] | None = None) -> Settings:
     """Draw the shared controls in the sidebar and return the settings they describe.
 
-    cells: the variants this page can show (``VARIANTS``, the four LSTMs, unless it passes
-    ``CELL_VARIANTS``); a GRU or RNN the view or the loaded weights hold is then replaced, with a notice.
+    cells: the variants this page can show; by default the LSTM cells of the cell table
+    (``lstm_core.cells.lstm_variants()``, read now, so a newly registered cell is offered), or every cell
+    (``cells.names()``); a GRU or RNN the view or the loaded weights hold is then replaced, with a notice.
     """
+    cells = cell_table.lstm_variants() if cells is None else cells
     view = current_view()
     for notice in st.session_state.pop("link_notices", []):
         st.warning(notice)
@@ -156,7 +159,7 @@ def sidebar(page: str = "", cells: tuple[str, ...] = VARIANTS) -> Settings:
         key=_seeded("variant", view.variant),
         disabled=fixed,
         help="Which cell runs: one of the LSTM variants"
-        + (", a GRU or a plain RNN" if len(cells) > len(VARIANTS) else "")
+        + (", a GRU or a plain RNN" if set(cells) - set(cell_table.lstm_variants()) else "")
         + ". The equations of each are on the Cell anatomy page.",
     )
     sb.caption(notation.variant_title(variant, vocabulary))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from lstm_core import CELL_VARIANTS, LAYOUTS, LSTM, layouts
+from lstm_core import LAYOUTS, LSTM, cells
 from lstm_core.layouts import files as model_files
 from lstm_core.limits import UPLOAD_MB
 from lstm_core.sequences import MAX_FEATURES, Sequence
@@ -97,7 +97,7 @@ def remember(net, label: str, gate_map: str = "", notices: tuple[str, ...] = ())
     """Make ``net`` (an LSTM, GRU or RNN) the network every page shows; ``gate_map`` and ``notices`` come
     from its file."""
     _check_limits(net)
-    layout = layouts.DEFAULT_LAYOUT.get(net.variant, "torch")  # "torch": a GRU's or RNN's one layout
+    layout = cells.get(net.variant).default_layout  # a GRU's or RNN's is torch
     loaded = LoadedNet(
         label,
         net.variant,
@@ -153,7 +153,7 @@ def panel(sb) -> None:
             "a Keras model (.keras, .weights.h5, .h5) or an ONNX model (see the README).",
         )
         layout = st.selectbox("Layout", ("detect", *LAYOUTS), key="weights_layout")
-        variant = st.selectbox("Variant", ("detect", *CELL_VARIANTS), key="weights_variant")
+        variant = st.selectbox("Variant", ("detect", *cells.names()), key="weights_variant")
         forget_bias = _forget_bias_field(layout)
         if upload is not None and st.session_state.get("weights_file_id") != (
             upload.file_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, fields, replace
 
-from lstm_core import CELL_VARIANTS
+from lstm_core import cells
 from lstm_core.notation import VOCABULARIES
 from lstm_core.sequences import MAX_STEPS, PRESETS
 
@@ -58,15 +58,17 @@ def link_int(text, low: int, high: int) -> int | None:
 
 
 def _int_rule(low: int, high: int):
-    return (lambda text: link_int(text, low, high)), f"a whole number from {low} to {high}"
+    return (lambda text: link_int(text, low, high)), lambda: f"a whole number from {low} to {high}"
 
 
 def _choice_rule(choices):
-    return (lambda text: text if text in choices else None), "one of " + ", ".join(choices)
+    """choices: a tuple, or a function giving one when a link is read (the cell table can grow)."""
+    current = choices if callable(choices) else lambda: choices
+    return (lambda text: text if text in current() else None), lambda: "one of " + ", ".join(current())
 
 
 RULES = {
-    "variant": _choice_rule(CELL_VARIANTS),  # the pages without a GRU or RNN say so
+    "variant": _choice_rule(cells.names),  # every cell of the table; the pages of LSTMs only say so
     "vocabulary": _choice_rule(VOCABULARIES),
     "hidden": _int_rule(1, MAX_HIDDEN),
     "layers": _int_rule(1, MAX_LAYERS),
@@ -99,7 +101,7 @@ def from_query(params: dict[str, str]) -> tuple[ViewState, list[str]]:
         text = str(params[name])
         value = parse(text) if len(text) <= MAX_PARAM_CHARS else None
         if value is None:
-            notices.append(f"The link's “{name}” was not {allowed}; using {getattr(defaults, name)}.")
+            notices.append(f"The link's “{name}” was not {allowed()}; using {getattr(defaults, name)}.")
         else:
             values[name] = value
     unknown = [k for k in params if k not in RULES and k not in FOREIGN_OK]

@@ -13,6 +13,7 @@ __all__ = [
     "Equation",
     "get",
     "lstm_variants",
+    "names",
     "run_reference",
     "sigmoid",
 ]
@@ -30,3 +31,8 @@ def lstm_variants() -> tuple[str, ...]:
     """The registered cells that run in ``lstm_core.LSTM``, in registry order, read at call time (so a
     cell registered later — or by a test — is offered everywhere at once)."""
     return tuple(name for name, spec in REGISTRY.items() if spec.family == "lstm")
+
+
+def names() -> tuple[str, ...]:
+    """Every registered cell, in registry order, read at call time."""
+    return tuple(REGISTRY)

@@ -23,6 +23,7 @@ SPEC = CellSpec(
     family="rnn",
     gates=("h",),
     fields=("h_prev", "h"),
+    shown=("h",),  # no gates: its h is drawn where the others' gates are
     default_layout="torch",
     gate_layout="torch",
     descriptions={

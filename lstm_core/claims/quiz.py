@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from .. import cells
 from ..experiments import PRESETS, describe_half_life, memory_half_life, run_matched, run_settings
 from ..network import LSTM
 from ..sequences import make_preset, make_pulse
@@ -25,7 +28,7 @@ def gate_spread(trace, layer: int = 0) -> dict[str, dict[str, float]]:
     lt = trace.layers[layer]
     out = {}
     for key in SIGMOID_GATES:
-        if key == "f" and trace.variant == "no_forget":
+        if key in cells.get(trace.variant).fixed:
             continue
         v = getattr(lt, key)
         between = (v > NEAR_EDGE) & (v < 1 - NEAR_EDGE)
@@ -34,12 +37,13 @@ def gate_spread(trace, layer: int = 0) -> dict[str, dict[str, float]]:
 
 
 def parameter_count(variant: str, input_size: int, hidden_size: int) -> int:
-    """One layer's weights, biases (docs/design.md §2): four blocks of H × (I + H + 1) for i, f, g, o (three
-    without f in no_forget), plus 3H peepholes (peephole) or W_u and b_u, H × (H + 1) (udacity)."""
-    n_in, H = input_size, hidden_size
-    blocks = 3 if variant == "no_forget" else 4
-    extra = {"peephole": 3 * H, "udacity": H * (H + 1)}.get(variant, 0)
-    return blocks * H * (n_in + H + 1) + extra
+    """One layer's weights, biases (docs/design.md §2): a block of H × (I + H + 1) per gate with weights
+    (four for i, f, g, o; three without f in no_forget), plus the cell's ``extra_params`` (3H peepholes;
+    Udacity's W_u and b_u, H × (H + 1))."""
+    spec, H = cells.get(variant), hidden_size
+    size = {"H": H}
+    extra = sum(math.prod(size.get(d, d) for d in shape) for shape in spec.extra_params.values())
+    return len(spec.gates) * H * (input_size + H + 1) + extra
 
 
 def use_gate_gap(standard, udacity, layer: int = 0) -> tuple[float, int]:

@@ -328,7 +328,7 @@ def test_every_view_parameter(params: dict[str, str]):
 
 _DEFAULTS = state.ViewState()
 OWN_NOTICES = {
-    f"The link's “{name}” was not {allowed}; using {getattr(_DEFAULTS, name)}."
+    f"The link's “{name}” was not {allowed()}; using {getattr(_DEFAULTS, name)}."
     for name, (_, allowed) in state.RULES.items()
 } | {
     f"The link's “layer” must be below “layers” ({n}); showing layer 0."

@@ -25,7 +25,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lstm_core import notation
+from lstm_core import cells, notation
 from lstm_core.trace import Trace
 from ui.cell_panels import panels
 from ui.figures.stepping import colour_scale
@@ -217,7 +217,7 @@ def compare_gates_figure(
         units, steps = np.arange(lt.hidden_size), np.arange(lt.T)
         for row, key in _placed(variant):
             symbol = notation.html(key, vocabulary, variant)
-            if key == "f" and variant == "no_forget":
+            if key in cells.get(variant).fixed:  # no_forget's f ≡ 1
                 _note(fig, (row - 1) * n + col, no_forget_note(vocabulary), key, variant)
                 continue
             if symbol != notation.html(HEATMAP_KEYS[row - 1], vocabulary):

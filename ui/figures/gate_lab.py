@@ -21,7 +21,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lstm_core import notation
+from lstm_core import cells, notation
 from lstm_core.experiments import describe_half_life
 from lstm_core.trace import Trace
 
@@ -114,7 +114,7 @@ def gate_lab_figure(
             label = notation.title(key, vocabulary, variant)
             if key in clamp:
                 label += f" (clamped to {clamp[key]:g})"
-            elif key == "f" and variant == "no_forget":
+            elif key in cells.get(variant).fixed:
                 label += " (≡ 1: this variant has none)"
             fig.add_trace(
                 go.Scatter(

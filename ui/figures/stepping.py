@@ -50,7 +50,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lstm_core import notation
+from lstm_core import cells, notation
 from lstm_core.trace import STEP_FIELDS, LayerTrace, Trace
 from ui.cell_panels import CellPanels, panels
 
@@ -721,7 +721,7 @@ def _titles(
     full = grid.x_domains[2, 1]
     for key in cell.gates:
         text = f"{n.title(key)}: units × time"
-        if key == "f" and trace.variant == "no_forget":
+        if key in cells.get(trace.variant).fixed:
             text += f" (≡ 1: the {trace.variant} cell has no {n.name('f')})"
         titles.append((full, plan.domain(f"heat:{key}")[1], text))
     x_title = n.title("x") if layer == 0 else f"{n.title('x')} = {n.html('h')} of layer {layer}"
