@@ -100,6 +100,6 @@ def test_gru_and_rnn_beside_the_lstms(variant):
     for line in lines:
         np.testing.assert_allclose(decode(line["y"]), lt.h[:, line["meta"]["unit"]], rtol=0, atol=1e-12)
     (note,) = [a["text"] for a in states["layout"]["annotations"] if a.get("name") == f"note:{variant}:c"]
-    assert f"{variant.upper()} has no {notation.name('c', 'standard')}" in note
+    assert note.startswith(f"no {notation.name('c', 'standard')}:") and f"the {variant.upper()}'s" in note
     labels = {a["name"] for a in gates["layout"]["annotations"] if a.get("name", "").startswith("label:")}
     assert {f"label:{variant}:{key}" for key in own} <= labels  # each gate named in its borrowed row

@@ -6,6 +6,7 @@ Every test in this folder gets the ``browser`` marker. There is no skipping: wit
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -37,9 +38,11 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
-    """Start ``streamlit run app.py`` on a free loopback port; yield its base URL."""
+    """Start ``streamlit run app.py`` on a free loopback port, or on ``$LAB_TEST_PORT`` when set (for a
+    machine where each user keeps to a range of ports); yield its base URL."""
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    proc, url = start_streamlit("app.py", ROOT, log_path)
+    port = int(os.environ["LAB_TEST_PORT"]) if os.environ.get("LAB_TEST_PORT") else None
+    proc, url = start_streamlit("app.py", ROOT, log_path, port)
     try:
         try:
             wait_healthy(proc, url, log_path, STARTUP_TIMEOUT)

@@ -18,6 +18,7 @@ from ui.figures.stepping import (
     MAX_FEATURE_LEGEND,
     TABLE_KEYS,
     SteppingParts,
+    colour_scale,
     frame_steps,
     gate_keys,
     has_frame,
@@ -530,3 +531,11 @@ def test_table_is_the_tidy_frame_pivoted_with_notation_headings(vocabulary):
     helps = table_help(trace, vocabulary)
     assert set(helps) == set(headings)
     assert helps[notation.short("c", vocabulary)].startswith(notation.name("c", vocabulary))
+
+
+def test_every_signed_scale_tells_minus_one_from_plus_one():
+    """g, u, the GRU's n and the RNN's h run over [-1, 1]: the two ends of their colour scale differ."""
+    for key in ("g", "u", "n", "h"):
+        scale, zmin, zmax = colour_scale(key)
+        assert (zmin, zmax) == (-1.0, 1.0) and scale[0][1] != scale[-1][1], key
+        assert scale[-1][1] == notation.colour(key)

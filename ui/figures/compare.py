@@ -19,6 +19,7 @@ no-forget note is the annotation named ``"note:<variant>:f"``, a missing c ``"no
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -47,11 +48,23 @@ def _variants(traces: Mapping[str, Trace]) -> list[str]:
     return list(traces)
 
 
+TITLE_CHARS = 24  # a heading's line at most: six columns of 11 px text side by side must not overlap
+
+
 def variant_title(variant: str, vocabulary: str) -> str:
-    """'<b>peephole</b><br>Gers & Schmidhuber (2000)<br>the gates also read …': a column's heading."""
-    lines = notation.variant_title(variant, vocabulary).split(": ", 1)
-    small = "<br>".join(f"<span style='font-size:11px'>{line}</span>" for line in lines)
+    """'<b>peephole</b><br>Gers & Schmidhuber (2000)<br>the gates also read …': a column's heading, each
+    part broken into lines of at most ``TITLE_CHARS`` characters."""
+    parts = notation.variant_title(variant, vocabulary).split(": ", 1)
+    small = "<br>".join(
+        f"<span style='font-size:11px'>{'<br>'.join(textwrap.wrap(part, TITLE_CHARS))}</span>"
+        for part in parts
+    )
     return f"<b>{variant}</b><br>{small}"
+
+
+def _heading_px(variants) -> int:
+    """The top margin the columns' headings need: 14 px a line, and room for the figure above them."""
+    return 40 + 14 * max(variant_title(v, "udacity").count("<br>") + 1 for v in variants)
 
 
 def _time_marker(fig: go.Figure, t: int | None, rows: int, cols: int) -> None:
@@ -87,7 +100,7 @@ def compare_states_figure(
         steps = np.arange(lt.T)
         for row, key in enumerate(STATE_KEYS, start=1):
             if key not in panels(variant).states:
-                _note(fig, (row - 1) * n + col, no_state_note(variant, key, vocabulary), key, variant)
+                _note(fig, (row - 1) * n + col, no_state_note(variant, key, vocabulary), key, variant, 11)
                 continue
             values = getattr(lt, key)
             label = notation.title(key, vocabulary, variant)
@@ -115,8 +128,8 @@ def compare_states_figure(
     fig.update_xaxes(title_text="time step t", row=2, gridcolor="#EEEEEE")
     _time_marker(fig, t, 2, n)
     fig.update_layout(
-        height=560,
-        margin=dict(l=60, r=20, t=120, b=100),
+        height=440 + _heading_px(variants),
+        margin=dict(l=60, r=20, t=_heading_px(variants), b=100),
         template="plotly_white",
         legend=dict(orientation="h", yanchor="top", y=-0.14, x=0, xanchor="left"),
     )
@@ -129,20 +142,21 @@ def no_forget_note(vocabulary: str) -> str:
 
 
 def no_state_note(variant: str, key: str, vocabulary: str) -> str:
-    """'a GRU has no cell state: its one memory is h<sub>t</sub>' in the chosen vocabulary."""
+    """'no cell state:<br>h<sub>t</sub> is the GRU's<br>one memory' in the chosen vocabulary, narrow enough
+    for one of six columns."""
     return (
-        f"a {variant.upper()} has no {notation.name(key, vocabulary)}:<br>its one memory is "
-        f"{notation.html('h', vocabulary)}"
+        f"no {notation.name(key, vocabulary)}:<br>{notation.html('h', vocabulary)} is the "
+        f"{variant.upper()}'s<br>one memory"
     )
 
 
-def _note(fig: go.Figure, axis: int, text: str, key: str, variant: str) -> None:
+def _note(fig: go.Figure, axis: int, text: str, key: str, variant: str, size: int = 13) -> None:
     """A boxed note in place of a panel the cell has no quantity for."""
     fig.add_annotation(
         text=text,
         **_paper(fig, axis, 0.5, 0.5),
         showarrow=False,
-        font=dict(size=13, color=notation.colour(key)),
+        font=dict(size=size, color=notation.colour(key)),
         bordercolor=notation.colour(key),
         borderwidth=1,
         borderpad=6,
@@ -243,12 +257,18 @@ def compare_gates_figure(
     fig.update_yaxes(autorange="reversed", showticklabels=False, ticks="")
     fig.update_yaxes(showticklabels=True, col=1, tickmode="auto", nticks=5)
     fig.update_xaxes(title_text="time step t", row=rows)
+    for col, variant in enumerate(variants, start=1):  # a column whose bottom rows are empty: time under
+        lowest = max(
+            row for row, _ in _placed(variant)
+        )  # its lowest heatmap (an axis with no trace is not drawn)
+        if lowest < rows:
+            fig.update_xaxes(showticklabels=True, title_text="time step t", row=lowest, col=col)
     _time_marker(fig, t, rows, n)
     H = next(iter(traces.values())).hidden_size
     row_px = int(np.clip(14 * H, 60, 160))
     fig.update_layout(
-        height=rows * row_px + 200,
-        margin=dict(l=70, r=20, t=120, b=50),
+        height=rows * row_px + 80 + _heading_px(variants),
+        margin=dict(l=70, r=20, t=_heading_px(variants), b=50),
         template="plotly_white",
     )
     for row, key in enumerate(HEATMAP_KEYS, start=1):

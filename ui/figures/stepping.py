@@ -124,11 +124,14 @@ def _padded(lo: float, hi: float, pad: float = 0.08) -> list[float]:
 
 def colour_scale(key: str) -> tuple[list, float, float]:
     """A colour scale ending in the quantity's colour: white → colour on [0, 1] for gates; for the rest
-    (g, u, n and an RNN's h, all tanh outputs) vermillion → white → colour on [-1, 1]. Fixed ranges: a
-    colour means the same value at every step and in every run."""
+    (g, u, n and an RNN's h, all tanh outputs) vermillion → white → colour on [-1, 1], blue at -1 for h,
+    whose own colour is vermillion (both ends alike would hide the sign). Fixed ranges: a colour means
+    the same value at every step and in every run."""
     colour = notation.colour(key)
     if notation.quantity(key).kind != "gate":
-        return [[0.0, notation.OKABE_ITO["vermillion"]], [0.5, SCALE_MID], [1.0, colour]], -1.0, 1.0
+        vermillion = notation.OKABE_ITO["vermillion"]
+        negative = notation.OKABE_ITO["blue"] if colour == vermillion else vermillion
+        return [[0.0, negative], [0.5, SCALE_MID], [1.0, colour]], -1.0, 1.0
     return [[0.0, SCALE_MID], [1.0, colour]], 0.0, 1.0
 
 
