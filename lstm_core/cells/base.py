@@ -127,6 +127,22 @@ class CellSpec:
         return {g: self.block(array, g) for g in self.gates}
 
 
+def gate_line(key: str, activation: str, affine: str, text: str, form: str, symbol: str = "") -> Equation:
+    """The line of a gate: ``$key = activation(affine)``.
+
+    activation: \\sigma or \\tanh; affine: the pre-activation as a template (``$x``, ``$h_prev`` …);
+    text: the pre-activation in plain text; symbol: the gate's letter there (default ``key``).
+    """
+    word = "σ" if activation == r"\sigma" else "tanh"
+    return Equation(
+        key=key,
+        latex=rf"${key} = {activation}\left({affine}\right)",
+        text=f"{symbol or key}_t = {word}({text})",
+        form=form,
+        activation=activation,
+    )
+
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z) = 1 / (1 + e^(−z)), written as the textbooks write it (the fast loops use another form)."""
     return 1.0 / (1.0 + np.exp(-z))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import CellSpec, Equation, sigmoid
+from .base import CellSpec, Equation, gate_line, sigmoid
 
 
 def step(x, h_prev, P):
@@ -35,15 +35,11 @@ def step(x, h_prev, P):
     return dict(r=r, z=z, n=n, hn=hn, kept=kept, written=written, h=h, a_r=a_r, a_z=a_z, a_n=a_n)
 
 
-def _gate(key: str, activation: str) -> Equation:
-    word = "σ" if activation == r"\sigma" else "tanh"
-    return Equation(
-        key=key,
-        latex=rf"${key} = {activation}\left(W_{{i{key}}}\, $x + b_{{i{key}}} + W_{{h{key}}}\, $h_prev"
-        rf" + b_{{h{key}}}\right)",
-        text=f"{key}_t = {word}(W_i{key} x_t + b_i{key} + W_h{key} h_{{t-1}} + b_h{key})",
-        form=f"gru:{key}",
-        activation=activation,
+def _gate(key: str) -> Equation:
+    """r or z: a σ gate with torch's two biases."""
+    affine = rf"W_{{i{key}}}\, $x + b_{{i{key}}} + W_{{h{key}}}\, $h_prev + b_{{h{key}}}"
+    return gate_line(
+        key, r"\sigma", affine, f"W_i{key} x_t + b_i{key} + W_h{key} h_{{t-1}} + b_h{key}", f"gru:{key}"
     )
 
 
@@ -89,14 +85,14 @@ SPEC = CellSpec(
         "h": "the GRU's one memory after this step (it has no cell state): kept + written",
     },
     equations=(
-        _gate("r", r"\sigma"),
-        _gate("z", r"\sigma"),
-        Equation(
-            key="n",
-            latex=r"$n = \tanh\left(W_{in}\, $x + b_{in} + $r \odot (W_{hn}\, $h_prev + b_{hn})\right)",
-            text="n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t-1} + b_hn))",
-            form="gru:n",
-            activation=r"\tanh",
+        _gate("r"),
+        _gate("z"),
+        gate_line(
+            "n",
+            r"\tanh",
+            r"W_{in}\, $x + b_{in} + $r \odot (W_{hn}\, $h_prev + b_{hn})",
+            "W_in x_t + b_in + r_t ⊙ (W_hn h_{t-1} + b_hn)",
+            "gru:n",
         ),
         Equation(
             key="h",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import LSTM_FIELDS, CellSpec, Equation, clamped, sigmoid
-from .standard import H_LINE, gate_line
+from .standard import H_LINE, geron_gate
 
 
 def step(x, h_prev, c_prev, P, clamp):
@@ -49,9 +49,9 @@ SPEC = CellSpec(
     default_layout="seed",
     gate_layout="seed",
     equations=(
-        gate_line("i", r"\sigma"),
-        gate_line("g", r"\tanh"),
-        gate_line("o", r"\sigma"),
+        geron_gate("i", r"\sigma"),
+        geron_gate("g", r"\tanh"),
+        geron_gate("o", r"\sigma"),
         Equation(
             key="c",
             latex=r"$c = $c_prev + $i \odot $g",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import LSTM_FIELDS, CellSpec, clamped, sigmoid
-from .standard import C_LINE, H_LINE, gate_line
+from .standard import C_LINE, H_LINE, geron_gate
 
 
 def step(x, h_prev, c_prev, P, clamp):
@@ -51,10 +51,10 @@ SPEC = CellSpec(
     default_layout="seed",
     gate_layout="seed",
     equations=(
-        gate_line("i", r"\sigma", peek="c_prev"),
-        gate_line("f", r"\sigma", peek="c_prev"),
-        gate_line("g", r"\tanh"),
-        gate_line("o", r"\sigma", peek="c"),
+        geron_gate("i", r"\sigma", peek="c_prev"),
+        geron_gate("f", r"\sigma", peek="c_prev"),
+        geron_gate("g", r"\tanh"),
+        geron_gate("o", r"\sigma", peek="c"),
         C_LINE,
         H_LINE,
     ),

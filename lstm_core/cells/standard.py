@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import LSTM_FIELDS, CellSpec, Equation, clamped, sigmoid
+from .base import LSTM_FIELDS, CellSpec, Equation, clamped, gate_line, sigmoid
 
 
 def step(x, h_prev, c_prev, P, clamp):
@@ -45,21 +45,19 @@ def step(x, h_prev, c_prev, P, clamp):
 _TEXT_SYMBOL = {"c_prev": "c_{t-1}", "c": "c_t"}
 
 
-def gate_line(key: str, activation: str, peek: str | None = None) -> Equation:
+def geron_gate(key: str, activation: str, peek: str | None = None) -> Equation:
     """key_t = act(W_xkey x_t + W_hkey h_{t-1} + b_key): a gate line of the cells in Géron's notation.
 
     peek: "c_prev" or "c", the cell state a peephole p_key adds in (the peephole cell).
     """
     term = rf" + p_{{{key}}} \odot ${peek}" if peek else ""
     text_term = f" + p_{key} ⊙ {_TEXT_SYMBOL[peek]}" if peek else ""
-    word = "σ" if activation == r"\sigma" else "tanh"
-    return Equation(
-        key=key,
-        latex=rf"${key} = {activation}\left(W_{{x{key}}}\, $x + W_{{h{key}}}\, $h_prev{term}"
-        rf" + b_{{{key}}}\right)",
-        text=f"{key}_t = {word}(W_x{key} x_t + W_h{key} h_{{t-1}}{text_term} + b_{key})",
+    return gate_line(
+        key,
+        activation,
+        rf"W_{{x{key}}}\, $x + W_{{h{key}}}\, $h_prev{term} + b_{{{key}}}",
+        f"W_x{key} x_t + W_h{key} h_{{t-1}}{text_term} + b_{key}",
         form=f"{activation}(x,h{',' + peek if peek else ''})",
-        activation=activation,
     )
 
 
@@ -90,10 +88,10 @@ SPEC = CellSpec(
     default_layout="torch",
     gate_layout="seed",
     equations=(
-        gate_line("i", r"\sigma"),
-        gate_line("f", r"\sigma"),
-        gate_line("g", r"\tanh"),
-        gate_line("o", r"\sigma"),
+        geron_gate("i", r"\sigma"),
+        geron_gate("f", r"\sigma"),
+        geron_gate("g", r"\tanh"),
+        geron_gate("o", r"\sigma"),
         C_LINE,
         H_LINE,
     ),

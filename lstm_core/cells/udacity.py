@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import LSTM_FIELDS, CellSpec, Equation, clamped, sigmoid
+from .base import LSTM_FIELDS, CellSpec, Equation, clamped, gate_line, sigmoid
 
 
 def step(x, h_prev, c_prev, P, clamp):
@@ -43,13 +43,11 @@ def step(x, h_prev, c_prev, P, clamp):
 
 
 def _gate(key: str, own: str, activation: str) -> Equation:
-    word = "σ" if activation == r"\sigma" else "tanh"
-    return Equation(
-        key=key,
-        latex=rf"${key} = {activation}\left(W_{{{own}}}\,[$h_prev, $x] + b_{{{own}}}\right)",
-        text=f"{own.upper() if own in 'nv' else own}_t = {word}(W_{own} [STM_{{t-1}}, E_t] + b_{own})",
-        form=f"{activation}(x,h)",
-        activation=activation,
+    """A gate of the lesson: one matrix W_own on [STM_{t-1}, E_t] (the same affine map as W_x x + W_h h)."""
+    affine = rf"W_{{{own}}}\,[$h_prev, $x] + b_{{{own}}}"
+    text = f"W_{own} [STM_{{t-1}}, E_t] + b_{own}"
+    return gate_line(
+        key, activation, affine, text, f"{activation}(x,h)", symbol=own.upper() if own in "nv" else own
     )
 
 
@@ -81,12 +79,13 @@ SPEC = CellSpec(
             form="f*c_prev+i*g",
             terms=(("c_prev", "f"), ("g", "i")),  # the factors in the lesson's order
         ),
-        Equation(
-            key="u",
-            latex=r"$u = \tanh\left(W_{u}\,($c_prev \odot $f) + b_{u}\right)",
-            text="U_t = tanh(W_u (LTM_{t-1} ⊙ f_t) + b_u)",
-            form="tanh(W_u(f*c_prev)+b_u)",
-            activation=r"\tanh",
+        gate_line(
+            "u",
+            r"\tanh",
+            r"W_{u}\,($c_prev \odot $f) + b_{u}",
+            "W_u (LTM_{t-1} ⊙ f_t) + b_u",
+            "tanh(W_u(f*c_prev)+b_u)",
+            "U",
         ),
         _gate("o", "v", r"\sigma"),
         Equation(

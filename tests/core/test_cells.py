@@ -186,3 +186,14 @@ def test_udacity_names_map_both_ways():
     assert [spec.trace_name(g) for g in spec.gates] == ["i", "f", "o", "g"]
     assert [spec.own_name(k) for k in ("i", "f", "g", "o", "h")] == ["i", "f", "n", "v", "h"]
     assert cells.get("standard").own_name("g") == "g"
+
+
+@pytest.mark.parametrize("name", list(cells.REGISTRY))
+def test_each_cell_module_documents_the_equations_its_spec_holds(name):
+    """The plain-text lines of the spec are the ones its module's docstring shows (spaces aside)."""
+    import importlib
+
+    module = importlib.import_module(f"lstm_core.cells.{name}")
+    doc = " ".join(module.__doc__.split())
+    for eq in cells.get(name).equations:
+        assert " ".join(eq.text.split()) in doc, (name, eq.text)
