@@ -3,32 +3,47 @@
 import streamlit as st
 
 from lstm_core import notation
-from ui import compute, controls, follow_step, state
+from ui import compute, controls, follow_step, presenter, state
 from ui.arithmetic import ROUNDING_NOTE, gate_arithmetic, gates_of
 from ui.arithmetic import latex as gate_latex
 from ui.equations import equations, substituted
-from ui.figures.anatomy import anatomy_figure
+from ui.figures.anatomy import NUMBERS_UP_TO, anatomy_figure, anatomy_phone_figure
 from ui.presenter import presented
 from ui.text import load_text
 
 st.set_page_config(page_title="Cell anatomy · LSTM Gate Lab", page_icon="🔬", layout="wide")
 
 settings = controls.sidebar(page="anatomy")
+# Below this width of the main column the diagram's labels crowd (~4 px a data unit): show the phone's
+# column instead. A container query, so an open sidebar on a small laptop counts too.
+PHONE_BELOW_PX = 800
+st.html(
+    f"""<style>
+[data-testid="stMainBlockContainer"] {{ container-type: inline-size; }}
+@container (max-width: {PHONE_BELOW_PX - 1}px) {{ .st-key-anatomy_diagram {{ display: none !important; }} }}
+@container (min-width: {PHONE_BELOW_PX}px) {{ .st-key-anatomy_phone {{ display: none !important; }} }}
+</style>"""
+)
 trace = compute.trace_for(settings)
 params = compute.network_for(settings).layers[settings.layer]  # the weights the gate arithmetic shows
 
-st.title("Cell anatomy")
-st.caption("One step of the cell: every wire shows the vector it carries, one small square per unit.")
-try:
-    intro = load_text("anatomy", settings.vocabulary)
-except FileNotFoundError:
-    intro = None
-if intro:
-    with st.expander("How to read the diagram", expanded=False):
-        st.markdown(intro.removeprefix("**How to read the diagram**").lstrip())
-if settings.variant == "udacity":
-    with st.expander("Why the Udacity use gate is not tanh of the new memory", expanded=False):
-        st.markdown(load_text("udacity_use_gate"))
+
+def about_the_diagram() -> None:
+    st.caption(
+        f"One step of the cell. Every wire carries a vector, one cell per unit: up to {NUMBERS_UP_TO} units "
+        "each cell prints its number (2 decimals; hover for 4); with more, each label prints the value of "
+        "the unit chosen below, whose cell is outlined."
+    )
+    try:
+        intro = load_text("anatomy", settings.vocabulary)
+    except FileNotFoundError:
+        intro = None
+    if intro:
+        with st.expander("How to read the diagram", expanded=False):
+            st.markdown(intro.removeprefix("**How to read the diagram**").lstrip())
+    if settings.variant == "udacity":
+        with st.expander("Why the Udacity use gate is not tanh of the new memory", expanded=False):
+            st.markdown(load_text("udacity_use_gate"))
 
 
 def _unit_from_link(hidden: int) -> int:
@@ -50,14 +65,27 @@ def one_step() -> None:
     """The step player, the diagram and the equations: moving t reruns only this part."""
     T, H = trace.T, settings.hidden_size
     t = follow_step.step("anatomy_player", T)
-    # Live: the diagram is drawn by the server at each step, so Play reports every step.
-    follow_step.player(T, t, key="anatomy_player", live=True)
-
-    fig = anatomy_figure(trace, t, settings.vocabulary, layer=settings.layer)
-    st.plotly_chart(presented(fig), key="anatomy_diagram", theme=None, config={"displayModeBar": False})
+    # In presenter mode the title shares a row with the player, so that the player and the whole diagram
+    # fit a 1280×720 projector together.
+    title, controls_at = (
+        st.columns([1, 3], vertical_alignment="center") if presenter.is_on() else (st.container(),) * 2
+    )
+    title.title("Cell anatomy")
+    with controls_at:
+        # Live: the diagram is drawn by the server at each step, so Play reports every step.
+        follow_step.player(T, t, key="anatomy_player", live=True)
 
     if "anatomy_unit" not in st.session_state or st.session_state["anatomy_unit"] >= H:
         st.session_state["anatomy_unit"] = _unit_from_link(H)
+    unit = st.session_state["anatomy_unit"]
+    # Two drawings of the same numbers, and CSS shows the one that fits the window (PHONE_CSS): the
+    # server cannot know the width, and the diagram's labels cannot fit a phone's 390 px.
+    for key, draw in (("anatomy_diagram", anatomy_figure), ("anatomy_phone", anatomy_phone_figure)):
+        fig = draw(trace, t, settings.vocabulary, layer=settings.layer, unit=unit)
+        st.plotly_chart(presented(fig), key=key, theme=None, config={"displayModeBar": False})
+    # Under the diagram, so that in presenter mode the player and the whole diagram share the screen.
+    about_the_diagram()
+
     variant, vocabulary = settings.variant, settings.vocabulary
     gates = gates_of(variant)
     if st.session_state.get("anatomy_gate") not in gates:

@@ -38,9 +38,10 @@ def latex_blocks(at: AppTest) -> tuple[str, str]:
     return symbolic, numbers
 
 
-def figure(at: AppTest) -> dict:
-    (chart,) = at.get("plotly_chart")
-    return json.loads(chart.proto.spec)
+def figure(at: AppTest, which: int = 0) -> dict:
+    """The diagram (0) or the phone's column (1): both are drawn, CSS shows the one that fits."""
+    diagram, phone = at.get("plotly_chart")
+    return json.loads((diagram, phone)[which].proto.spec)
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -194,3 +195,28 @@ def test_gate_arithmetic_reads_the_weights_on_show():
     expected = [*w["weight_ih_l0"][row], *w["weight_hh_l0"][row]]
     assert weights == [float(fmt(v)) for v in expected]
     assert "4 significant digits" in " ".join(c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["diagram", "phone"])
+def test_the_diagram_prints_every_wires_values_at_two_units(which):
+    """At 2 units each wire's cells print its numbers (2 decimals), read from the figure's own text data,
+    and the cells' values are the core's trace at that step."""
+    trace = expected_trace("peephole", hidden=2)
+    at = open_page(variant="peephole", hidden=2, t=6)
+    step = trace.layers[0].step(6)
+    fig = figure(at, which)
+    shown = {d["name"]: d for d in fig["data"] if d["type"] == "heatmap"}
+    assert set(shown) == {"x", "h_prev", "c_prev", "f", "i", "g", "o", "kept", "written", "c", "u", "h"}
+    for key, d in shown.items():
+        cells = {
+            u: (v, text)
+            for row_u, row_v, row_t in zip(d["customdata"], d["z"], d["text"], strict=True)
+            for u, v, text in zip(row_u, row_v, row_t, strict=True)
+            if u is not None
+        }
+        values = getattr(step, key)
+        assert sorted(cells) == list(range(len(values))), key
+        for j, expected in enumerate(values):
+            value, text = cells[j]
+            assert value == pytest.approx(expected, abs=1e-12), key
+            assert text == f"{expected:.2f}".replace("-", "−").replace("−0.00", "0.00"), key

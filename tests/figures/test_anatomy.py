@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from lstm_core import LSTM, VARIANTS, notation
-from ui.figures.anatomy import X_MAX, Y_MAX, anatomy_figure
+from ui.figures.anatomy import (
+    NUMBERS_UP_TO,
+    X_MAX,
+    Y_MAX,
+    anatomy_figure,
+    anatomy_phone_figure,
+    number,
+    phone_rows,
+)
 
 VOCABS = ("standard", "udacity")
 WIRES = ("x", "h_prev", "c_prev", "f", "i", "g", "o", "kept", "written", "c", "u", "h")
@@ -174,7 +182,10 @@ def test_strips_fit_and_never_overlap(variant, hidden, inputs):
     parts = [s for s in fig.layout.shapes if s.name and s.name.split(":")[0] in ("box", "junction")]
     for key, box in boxes.items():
         for s in parts:
-            assert not overlaps(box, (s.x0, s.x1, s.y0, s.y1), pad=0.3), (key, s.name)
+            if s.name == f"box:{key}":  # a gate's strip sits inside its own box, clear of its header
+                assert s.x0 < box[0] < box[1] < s.x1 and s.y0 < box[2] < box[3] < s.y1, key
+            else:
+                assert not overlaps(box, (s.x0, s.x1, s.y0, s.y1), pad=0.3), (key, s.name)
     # cells stay visible: at least 0.9 units (9 px at the default size)
     assert min(abs(tr.dx) for tr in fig.data) >= 0.9
 
@@ -194,3 +205,66 @@ def test_title_names_the_step_layer_and_variant():
     title = anatomy_figure(trace, 2, "udacity", layer=1).layout.title.text
     assert "step t = 2 of 6 (t = 0…5), layer 2 of 3" in title
     assert notation.variant_title("no_forget", "udacity") in title
+
+
+def printed(tr) -> dict[int, str]:
+    """unit -> the number printed in its cell ("" cells left out)."""
+    units, text = np.array(tr.customdata, dtype=object), np.array(tr.text, dtype=object)
+    return {int(u): t for u, t in zip(units.ravel(), text.ravel(), strict=True) if u is not None and t}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("draw", [anatomy_figure, anatomy_phone_figure], ids=["diagram", "phone"])
+def test_up_to_four_units_every_cell_prints_its_number(variant, draw):
+    trace = make_trace(variant, hidden=2, inputs=3)
+    step = trace.layers[0].step(4)
+    fig = draw(trace, 4, "standard")
+    shown = strips(fig)
+    for key, tr in shown.items():
+        values = getattr(step, key)
+        assert printed(tr) == {j: number(v) for j, v in enumerate(values)}, key
+        assert tr.texttemplate == "%{text}"
+    if draw is anatomy_phone_figure:
+        assert list(shown) == list(phone_rows(variant))
+
+
+def test_number_is_two_decimals_with_a_true_minus():
+    assert [number(v) for v in (0.734, -0.125, -0.0004, 12.34, -123.4)] == [
+        "0.73",
+        "−0.12",
+        "0.00",
+        "12.3",
+        "−123",
+    ]
+
+
+@pytest.mark.parametrize("draw", [anatomy_figure, anatomy_phone_figure], ids=["diagram", "phone"])
+def test_more_units_print_the_chosen_units_value_in_each_label(draw):
+    hidden, unit = NUMBERS_UP_TO + 3, 5
+    trace = make_trace("standard", hidden=hidden, inputs=3)
+    step = trace.layers[0].step(2)
+    fig = draw(trace, 2, "standard", unit=unit)
+    labels = {a.name: a.text for a in fig.layout.annotations if a.name and a.name.startswith("label:")}
+    for key, tr in strips(fig).items():
+        if key == "x":  # three inputs: their numbers are printed, the unit does not index them
+            assert printed(tr) == {j: number(v) for j, v in enumerate(step.x)}
+            continue
+        assert printed(tr) == {}, key
+        assert (
+            f"[{unit}]" in labels[f"label:{key}"]
+            and number(getattr(step, key)[unit]) in labels[f"label:{key}"]
+        )
+        outline = next(s for s in fig.layout.shapes if s.name == f"chosen:{key}")
+        cell = [(x, y) for x, y, u in _cells(tr) if u == unit]
+        assert cell and outline.x0 < cell[0][0] < outline.x1 and outline.y0 < cell[0][1] < outline.y1
+
+
+def _cells(tr):
+    """(x, y, unit) of every cell of a strip's heatmap."""
+    units = np.array(tr.customdata, dtype=object)
+    return [
+        (tr.x0 + c * tr.dx, tr.y0 + r * tr.dy, units[r, c])
+        for r in range(units.shape[0])
+        for c in range(units.shape[1])
+        if units[r, c] is not None
+    ]

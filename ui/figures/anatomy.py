@@ -1,19 +1,28 @@
 """The cell diagram of one step: boxes, junctions and wires, every wire showing the vector it carries.
 
-``anatomy_figure(trace, t, vocabulary, layer=0)`` draws the cell of ``trace.variant`` at step t the way
-colah's diagram does — the memory line c along the top, the gates on a row above the input bus, the
-output on the right — and lays a strip of small coloured cells on each wire, one cell per unit, so the
-learner sees every number flowing through the cell (hover shows the exact value). Labels, symbols and
-colours all come from ``lstm_core.notation``. Pure Plotly: no Streamlit, no maths beyond reading the trace.
+``anatomy_figure(trace, t, vocabulary, layer=0, unit=0)`` draws the cell of ``trace.variant`` at step t the
+way colah's diagram does — the memory line c along the top, the gates on a row above the input bus, the
+output on the right — flattened to a projector's shape (wide and low: the step player and the whole diagram
+fit 1280×720 together). Each wire carries a strip of coloured cells, one per unit; each gate box holds its
+gate's strip, so a gate's numbers sit where they are made. With up to ``NUMBERS_UP_TO`` units every cell is
+a chip with its number printed inside (to ``DIGITS`` decimals; hover shows 4); with more, the cells are small
+squares and every label prints the value of the chosen ``unit`` ("c_t[5] = 0.31"), whose cell is outlined.
+
+``anatomy_phone_figure`` draws the same numbers as a column of labelled strips in computation order, for a
+phone's 390 px (the diagram's labels cannot fit there). Labels, symbols and colours all come from
+``lstm_core.notation``. Pure Plotly: no Streamlit, no maths beyond reading the trace.
 
 Each strip is a heatmap trace named after its quantity (``trace.name`` is a notation / Trace key such as
-"f" or "c"), with ``customdata`` holding the unit index of every cell; boxes and junctions are layout
-shapes named "box:<key>" and "junction:<key>", and their captions annotations of the same name.
+"f" or "c"), with ``customdata`` holding the unit index of every cell and ``text`` the number printed in it
+("" where none is printed); boxes and junctions are layout shapes named "box:<key>" and "junction:<key>",
+and their captions annotations of the same name; a strip's label is the annotation "label:<key>".
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,26 +31,40 @@ import plotly.graph_objects as go
 from lstm_core import notation
 from lstm_core.trace import Trace
 
-# The drawing area in data units: 10 px a unit at 1100 × 650 px with the margins below.
-WIDTH_PX, HEIGHT_PX = 1100, 650
-X_MAX, Y_MAX = 108.0, 60.0
-MARGIN = dict(l=10, r=10, t=48, b=2)
+NUMBERS_UP_TO = 4  # print every unit's number in its cell for cells of at most this many units
+DIGITS = 2  # decimals printed in a cell: "−0.12" fits a chip at 18 px
 
-CELL_MAX, CELL_MIN = 1.6, 0.9  # cell size in units: as large as fits, never below CELL_MIN
-CELL_SPAN = 12.0  # a vector of H units gets cells of CELL_SPAN / H (clamped), the same on every wire
+# The drawing area in data units. The figure is drawn at the page's width; at 1280×720 in presenter mode it
+# is ~6.3 px a unit, on a 1400 px desktop with the sidebar ~5 px: a 14 px number (18 px in presenter mode)
+# is ~2.9 units tall and "−0.12" ~7.5 units wide at either, so a chip is CHIP_W × CHIP_H.
+X_MAX, Y_MAX = 202.0, 62.0
+WIDTH_PX, HEIGHT_PX = 1180, 410
+MARGIN = dict(l=4, r=4, t=30, b=2)
+CHIP_W, CHIP_H = 9.0, 4.0
+ROW = NUMBERS_UP_TO * CHIP_W  # the wire length a row strip may take
+COLUMN = NUMBERS_UP_TO * CHIP_H  # the height a strip inside a box may take
+CELL_MIN = 0.9  # a cell of a longer vector is never shorter than this (9 px at the default size)
 
 # Geometry (data units). TOP: the memory line; BUS: the [h_{t-1}, x_t] bus under the gate row.
-TOP, BUS, BOX_Y, X_IN_Y = 54.0, 7.5, 16.0, 2.0
-BOX_W, BOX_H, R = 7.0, 5.0, 2.0
-JOIN_X = 18.0  # where h_{t-1} and x_t meet
-GATE_X = {"f": 24.0, "i": 40.0, "g": 52.0, "o": 64.0}
+TOP, BUS, X_Y = 54.0, 9.0, 22.0
+BOX_W, HEAD = 12.0, 4.0  # a gate box: its strip above a header band holding "σ" or "tanh"
+BOX_LO = BUS + 3.0
+BOX_HI = BOX_LO + HEAD + COLUMN + 1.0
+R = 2.0  # junction radius
+JOIN_X = 41.0  # where x_t joins h_{t-1} on the bus
+GATE_X = {"f": 50.0, "i": 75.0, "g": 100.0, "o": 126.0}
 KEPT_X, PLUS_X = GATE_X["f"], GATE_X["g"]  # ⊙ of the forget gate, + of the memory update
-WRITE_Y = 31.0  # ⊙ of input gate and candidate
-OUT_X = 84.0  # the output column: tanh(c) (or Udacity's U) box above ⊙ of the output
-U_Y = 36.0
-TAP_X_UDACITY, BRIDGE_Y = 46.0, 46.0  # Udacity: where U reads LTM_{t-1} ⊙ f_t, and its wire's height
-PEEP_X, PEEP_Y = 20.0, 20.3  # peephole: where c_{t-1} is tapped, and the height of its wire into f and i
+WRITE_Y = BOX_HI + 4.0  # ⊙ of input gate and candidate
+WRITTEN_Y = 45.5  # the written strip on its wire between ⊙ and +
+OUT_X, OUT_Y = 150.0, 20.0  # the output column: ⊙ of the output at OUT_Y, the tanh(c) / U box above it
+U_LO = 27.0
+U_HI = U_LO + HEAD + COLUMN + 1.0
+RIGHT_X = 164.0  # where the c_t and h_t strips start
+LEFT_X = 2.0  # where the c_{t-1}, h_{t-1} and x_t strips start
+TAP_X_UDACITY, BRIDGE_Y = KEPT_X + R + 1.5 + ROW + 1.5, 50.0  # Udacity: U reads LTM_{t-1} ⊙ f_t here
+PEEP_X, PEEP_Y = 43.0, BOX_HI + 2.0  # peephole: where c_{t-1} is tapped, and its wire into f and i
 
+LABEL_PX, SYMBOL_PX, NUMBER_PX = 14, 16, 14  # ×1.3 in presenter mode: 18, 21, 18 px
 WIRE = "#444444"
 GRID = "#C8C8C8"  # shows between the cells of a strip
 GATE_SCALE = "coloraxis"  # gates: σ outputs in [0, 1]
@@ -52,70 +75,39 @@ VALUE_COLORS = "RdBu"  # diverging, colour-blind safe: red negative, white 0, bl
 GATE_COLORS = [[0.0, "#FFFFFF"], [1.0, "#1A1A1A"]]
 
 
+def number(value: float) -> str:
+    """A cell's printed number: ``DIGITS`` decimals below 10, fewer above, a true minus sign (−0.12)."""
+    v = float(value)
+    text = f"{v:.{DIGITS}f}" if abs(v) < 9.995 else f"{v:.1f}" if abs(v) < 99.95 else f"{v:.0f}"
+    if float(text) == 0.0:  # -0.001 rounds to 0: no sign
+        text = text.lstrip("-")
+    return text.replace("-", "−")
+
+
 @dataclass(frozen=True)
 class Strip:
-    """Where a quantity's vector is drawn: centre, direction and the side its label goes on."""
+    """Where a quantity's vector is drawn: its centre, whether its cells run along y, and its label."""
 
     key: str
     cx: float
     cy: float
-    room: float  # the length of free wire the strip may cover; longer vectors wrap into more rows
     vertical: bool = False
-    label: str = "above"  # "above" or "right"
-    wrap: int = 0  # break the name onto two lines when longer than this many characters (0: never)
+    room: float = ROW  # the length it may cover; small cells wrap into more rows past it
+    label: str = "above"  # "above", "below", "left" or "right" of the strip, or "" (the box says it)
+    align: str = "center"  # for labels above / below: "left", "center" or "right" edge of the strip
+    beside: float = 0.8  # for labels left / right: the gap between the strip and its label
+    max_chars: int = 34  # a label above / below longer than this drops the name (it would run into others)
+    two_lines: bool = False  # a label above: the name on a line of its own under the symbol
 
 
-def cell_size(hidden_size: int) -> float:
-    """The side of one cell, in data units: the same on every wire of a diagram."""
-    return min(CELL_MAX, max(CELL_MIN, CELL_SPAN / hidden_size))
-
-
-def strip_geometry(n: int, room: float, cell: float) -> tuple[int, int]:
-    """(rows, cells per row) for an n-vector drawn with cells of side ``cell`` in ``room`` units of wire."""
-    rows = max(1, math.ceil(n * cell / room))
+def strip_geometry(n: int, room: float) -> tuple[int, int]:
+    """(rows, cells per row) of a vector longer than ``NUMBERS_UP_TO`` in ``room`` units of wire: as few
+    rows as keep each cell at least ``CELL_MIN`` long."""
+    rows = max(1, math.ceil(n * CELL_MIN / room))
     return rows, math.ceil(n / rows)
 
 
-def _strip_trace(values: np.ndarray, strip: Strip, s: float, title: str, scale: str) -> go.Heatmap:
-    """A heatmap of one cell per unit laid along the wire; unit 0 first (left, or top for vertical)."""
-    rows, per_row = strip_geometry(len(values), strip.room, s)
-    z = np.full((per_row, rows) if strip.vertical else (rows, per_row), np.nan)
-    unit = np.full(z.shape, -1)
-    for j, v in enumerate(values):
-        r, k = divmod(j, per_row)  # row r across the wire, position k along it
-        # Heatmap rows go bottom-up: the first row along the wire is drawn on top / the first column left.
-        idx = (per_row - 1 - k, r) if strip.vertical else (rows - 1 - r, k)
-        z[idx], unit[idx] = v, j
-    n_x, n_y = z.shape[1], z.shape[0]
-    x0 = strip.cx - (n_x - 1) * s / 2
-    y0 = strip.cy - (n_y - 1) * s / 2
-    return go.Heatmap(
-        z=np.where(np.isnan(z), None, z).tolist(),
-        customdata=np.where(unit < 0, None, unit).tolist(),
-        x0=x0,
-        dx=s,
-        y0=y0,
-        dy=s,
-        coloraxis=scale,
-        xgap=1,
-        ygap=1,
-        hoverongaps=False,
-        name=strip.key,
-        meta={"key": strip.key, "title": title},
-        hovertemplate=f"{title}<br>unit %{{customdata}}<br>value %{{z:.4f}}<extra></extra>",
-    )
-
-
-def _wrap(words: str, width: int) -> str:
-    """``words`` on two lines, split at the space nearest the middle, if longer than ``width``."""
-    spaces = [k for k, ch in enumerate(words) if ch == " "]
-    if not width or len(words) <= width or not spaces:
-        return words
-    k = min(spaces, key=lambda k: abs(k - len(words) / 2))
-    return f"{words[:k]}<br>{words[k + 1 :]}"
-
-
-def _text(x, y, text, *, name="", size=12, color="#222222", xanchor="center", yanchor="middle", **kw):
+def _text(x, y, text, *, name="", size=LABEL_PX, color="#222222", xanchor="center", yanchor="middle", **kw):
     return dict(
         x=x,
         y=y,
@@ -162,11 +154,27 @@ def _tint(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def _plain(html: str) -> str:
+    """The characters a label shows: its markup removed."""
+    return re.sub(r"<[^>]*>", "", html)
+
+
+def _wrap(words: str, width: int) -> str:
+    """``words`` on two lines, split at the space nearest the middle, if longer than ``width``."""
+    spaces = [k for k, ch in enumerate(words) if ch == " "]
+    if not width or len(words) <= width or not spaces:
+        return words
+    k = min(spaces, key=lambda k: abs(k - len(words) / 2))
+    return f"{words[:k]}<br>{words[k + 1 :]}"
+
+
 class _Canvas:
     """Collects the traces, shapes and annotations of one diagram."""
 
-    def __init__(self, vocabulary: str, variant: str, cell: float):
-        self.vocabulary, self.variant, self.cell = vocabulary, variant, cell
+    def __init__(self, vocabulary: str, variant: str, hidden: int, unit: int, chip=(CHIP_W, CHIP_H)):
+        self.vocabulary, self.variant, self.hidden, self.unit = vocabulary, variant, hidden, unit
+        self.chip = chip  # (width, height) of a cell with its number printed
+        self.numbers = hidden <= NUMBERS_UP_TO
         self.traces: list[go.Heatmap] = []
         self.shapes: list[dict] = []
         self.annotations: list[dict] = []
@@ -188,22 +196,26 @@ class _Canvas:
                 _arrow(x0, y0, x1, y1, color=kw.get("color", WIRE), width=kw.get("width", 2))
             )
 
-    def box(self, key: str, x: float, y: float, text: str, width: float = BOX_W):
+    def box(self, key: str, x: float, lo: float, hi: float, text: str, *, head_at_top=False, width=BOX_W):
+        """A gate's box from y = lo to hi: a header band with its function, its strip in the rest."""
         colour = notation.colour(key)
         self.shapes.append(
             dict(
                 type="rect",
                 x0=x - width / 2,
                 x1=x + width / 2,
-                y0=y - BOX_H / 2,
-                y1=y + BOX_H / 2,
+                y0=lo,
+                y1=hi,
                 line=dict(color=colour, width=2.5),
                 fillcolor=_tint(colour, 0.12),
-                layer="above",
+                layer="below",
                 name=f"box:{key}",
             )
         )
-        self.annotations.append(_text(x, y, f"<b>{text}</b>", name=f"box:{key}", size=16, color=colour))
+        y = hi - HEAD / 2 if head_at_top else lo + HEAD / 2
+        self.annotations.append(
+            _text(x, y, f"<b>{text}</b>", name=f"box:{key}", size=SYMBOL_PX, color=colour)
+        )
 
     def junction(self, key: str, x: float, y: float, symbol: str):
         self.shapes.append(
@@ -227,22 +239,69 @@ class _Canvas:
             dict(type="circle", x0=x - d, x1=x + d, y0=y - d, y1=y + d, fillcolor=color, line_width=0)
         )
 
-    def strip(self, strip: Strip, values: np.ndarray, scale: str, *, symbol=None, words=None):
-        """The vector on a wire, a coloured outline around it and its label (symbol bold, name below)."""
-        key = strip.key
+    def cells(self, n: int, room: float, vertical: bool) -> tuple[float, float, int, int]:
+        """(cell length along the wire, across it, rows, cells per row) of an n-vector.
+
+        Up to ``NUMBERS_UP_TO`` entries: one chip each, its number printed. Longer: thinner cells that fill
+        the same band (``room`` along the wire, a chip across), wrapped into rows where they would be
+        shorter than ``CELL_MIN``.
+        """
+        chip_along, chip_across = self.chip[::-1] if vertical else self.chip
+        if n <= NUMBERS_UP_TO:
+            return chip_along, chip_across, 1, n
+        rows, per_row = strip_geometry(n, room)
+        return room / per_row, chip_across / rows, rows, per_row
+
+    def strip(self, strip: Strip, values, scale: str, *, symbol=None, words=None, chosen=True, wrap=12):
+        """The vector on a wire (a heatmap), its coloured outline and its label (symbol bold, name after).
+
+        ``chosen``: the strip is indexed by unit, so the chosen unit's value goes into the label when the
+        cells are too small for numbers (x_t of the first layer is indexed by feature instead).
+        """
+        key, values = strip.key, np.asarray(values, dtype=float)
         title = notation.title(key, self.vocabulary, self.variant) if symbol is None else f"{words} {symbol}"
-        self.traces.append(_strip_trace(np.asarray(values, dtype=float), strip, self.cell, title, scale))
-        rows, per_row = strip_geometry(len(values), strip.room, self.cell)
-        length, thick = per_row * self.cell, rows * self.cell
-        w, h = (thick, length) if strip.vertical else (length, thick)
+        along, across, rows, per_row = self.cells(len(values), strip.room, strip.vertical)
+        z = np.full((per_row, rows) if strip.vertical else (rows, per_row), np.nan)
+        unit = np.full(z.shape, -1)
+        for j, v in enumerate(values):
+            r, k = divmod(j, per_row)  # row r across the wire, position k along it
+            # Heatmap rows go bottom-up: the first cell along the wire is drawn on top, the first column left.
+            idx = (per_row - 1 - k, r) if strip.vertical else (rows - 1 - r, k)
+            z[idx], unit[idx] = v, j
+        printed = len(values) <= NUMBERS_UP_TO
+        text = [["" if u < 0 or not printed else number(values[u]) for u in row] for row in unit]
+        n_y, n_x = z.shape
+        dx, dy = (across, along) if strip.vertical else (along, across)
+        x0, y0 = strip.cx - (n_x - 1) * dx / 2, strip.cy - (n_y - 1) * dy / 2
+        self.traces.append(
+            go.Heatmap(
+                z=np.where(np.isnan(z), None, z).tolist(),
+                customdata=np.where(unit < 0, None, unit).tolist(),
+                text=text,
+                texttemplate="%{text}",
+                textfont=dict(size=NUMBER_PX),
+                x0=x0,
+                dx=dx,
+                y0=y0,
+                dy=dy,
+                coloraxis=scale,
+                xgap=1,
+                ygap=1,
+                hoverongaps=False,
+                name=key,
+                meta={"key": key, "title": title},
+                hovertemplate=f"{title}<br>unit %{{customdata}}<br>value %{{z:.4f}}<extra></extra>",
+            )
+        )
+        width, height = n_x * dx, n_y * dy
         colour = notation.colour(key)
         self.shapes.append(
             dict(
                 type="rect",
-                x0=strip.cx - w / 2 - 0.25,
-                x1=strip.cx + w / 2 + 0.25,
-                y0=strip.cy - h / 2 - 0.25,
-                y1=strip.cy + h / 2 + 0.25,
+                x0=strip.cx - width / 2 - 0.25,
+                x1=strip.cx + width / 2 + 0.25,
+                y0=strip.cy - height / 2 - 0.25,
+                y1=strip.cy + height / 2 + 0.25,
                 line=dict(color=colour, width=2),
                 fillcolor=GRID,
                 layer="below",
@@ -250,33 +309,50 @@ class _Canvas:
             )
         )
         symbol = self.html(key) if symbol is None else symbol
-        words = _wrap(
-            self.name(key) if words is None else words, strip.wrap or (11 if strip.label == "right" else 0)
+        if (
+            not printed and chosen and self.unit < len(values)
+        ):  # the chosen unit: outlined, value in the label
+            (ux,), (uy,) = np.nonzero(self.unit == unit.T)
+            cx, cy = x0 + ux * dx, y0 + uy * dy
+            self.shapes.append(
+                dict(
+                    type="rect",
+                    x0=cx - dx / 2,
+                    x1=cx + dx / 2,
+                    y0=cy - dy / 2,
+                    y1=cy + dy / 2,
+                    line=dict(color="#000000", width=2),
+                    layer="above",
+                    name=f"chosen:{key}",
+                )
+            )
+            symbol = f"{symbol}[{self.unit}] = {number(values[self.unit])}"
+        words = self.name(key) if words is None else words
+        if strip.label in ("above", "below") and len(_plain(f"{symbol} {words}")) > strip.max_chars:
+            words = ""  # the value goes first: the name is in the hover and under "How to read the diagram"
+        self.label(strip, colour, symbol, words, width, height, wrap)
+
+    def label(self, strip: Strip, colour: str, symbol: str, words: str, width: float, height: float, wrap=12):
+        where, name = strip.label, f"label:{strip.key}"
+        if not where:
+            return
+        text = (
+            f"<b>{symbol}</b>{'<br>' if strip.two_lines else ' '}<span style='color:#444444'>{words}</span>"
         )
-        label = f"<b>{symbol}</b><br><span style='font-size:11px;color:#555555'>{words}</span>"
-        if strip.label == "above":
+        kw = dict(name=name, color=colour)
+        if where in ("above", "below"):
+            x = {"left": strip.cx - width / 2, "center": strip.cx, "right": strip.cx + width / 2}[strip.align]
+            y = strip.cy + (height / 2 + 0.5) * (1 if where == "above" else -1)
+            yanchor = "bottom" if where == "above" else "top"
             self.annotations.append(
-                _text(
-                    strip.cx,
-                    strip.cy + h / 2 + 0.6,
-                    label,
-                    name=f"label:{key}",
-                    color=colour,
-                    yanchor="bottom",
-                )
+                _text(x, y, text, xanchor=strip.align, yanchor=yanchor, align=strip.align, **kw)
             )
-        else:
-            self.annotations.append(
-                _text(
-                    strip.cx + w / 2 + 0.8,
-                    strip.cy,
-                    label,
-                    name=f"label:{key}",
-                    color=colour,
-                    xanchor="left",
-                    align="left",
-                )
-            )
+        else:  # beside: symbol on one line, the name wrapped under it
+            text = f"<b>{symbol}</b><br><span style='color:#444444'>{_wrap(words, wrap)}</span>"
+            sign = 1 if where == "right" else -1
+            x = strip.cx + sign * (width / 2 + strip.beside)
+            xanchor = "left" if where == "right" else "right"
+            self.annotations.append(_text(x, strip.cy, text, xanchor=xanchor, align=xanchor, **kw))
 
 
 def _value_range(lt) -> float:
@@ -289,20 +365,33 @@ def _value_range(lt) -> float:
     return max(1.0, peak)
 
 
-def anatomy_figure(trace: Trace, t: int, vocabulary: str, layer: int = 0) -> go.Figure:
+def _x_labels(cv: _Canvas, layer: int) -> tuple[str | None, str | None]:
+    """An upper layer reads the layer below's h: its x strip says so."""
+    if layer == 0:
+        return None, None
+    return f"{cv.html('x')} = {cv.html('h')}", f"{cv.name('h')} of the layer below"
+
+
+def anatomy_figure(trace: Trace, t: int, vocabulary: str, layer: int = 0, unit: int = 0) -> go.Figure:
     """The cell of ``trace.variant`` at step t of layer ``layer``, every wire showing its numbers.
 
-    standard / peephole: colah's cell (peephole adds dashed wires from c_{t-1} into f and i, from c_t into
+    standard / peephole: colah's cell (peephole adds dotted wires from c_{t-1} into f and i, from c_t into
     o). no_forget: no forget gate; c_{t-1} runs straight to the +. udacity: the use gate's tanh part U_t is
     a box with its own weights W_u reading LTM_{t-1} ⊙ f_t (not LTM_t), and STM_t = U_t ⊙ V_t.
+    unit: whose value every label prints when the cells are too many for numbers (more than
+    ``NUMBERS_UP_TO`` units).
     """
     variant = trace.variant
     lt = trace.layers[layer]
     step = lt.step(t)
     notation.names("x", vocabulary)  # a clear ValueError for an unknown vocabulary
-    cv = _Canvas(vocabulary, variant, cell_size(lt.hidden_size))
+    H = lt.hidden_size
+    cv = _Canvas(vocabulary, variant, H, min(max(unit, 0), H - 1))
     has_f = variant != "no_forget"
     udacity = variant == "udacity"
+    gates = [k for k in ("f", "i", "g", "o") if k != "f" or has_f]
+    right_cx, left_cx = RIGHT_X + ROW / 2, LEFT_X + ROW / 2
+    u_width = 24.0 if udacity else BOX_W
 
     # --- wires (drawn first, below everything) ---------------------------------------------------------
     # memory line: c_{t-1} → (⊙ f) → + → c_t
@@ -312,171 +401,296 @@ def anatomy_figure(trace: Trace, t: int, vocabulary: str, layer: int = 0) -> go.
     else:
         cv.wire((0.5, TOP), (PLUS_X - R, TOP))
     cv.wire((PLUS_X + R, TOP), (X_MAX - 0.5, TOP))
-    # inputs: h_{t-1} from the left, x_t from below-left, joined onto the bus under the gates
+    # inputs: h_{t-1} along the bus, x_t from its own strip above it, joined onto the bus under the gates
     cv.wire((0.5, BUS), (JOIN_X, BUS), arrow=False)
-    cv.wire((JOIN_X, X_IN_Y), (JOIN_X, BUS), arrow=False)
+    cv.wire((LEFT_X + ROW, X_Y), (JOIN_X, X_Y), (JOIN_X, BUS), arrow=False)
     cv.dot(JOIN_X, BUS)
-    gates = [k for k in ("f", "i", "g", "o") if k != "f" or has_f]
     cv.wire((JOIN_X, BUS), (GATE_X["o"], BUS), arrow=False)
     for k in gates:
-        cv.wire((GATE_X[k], BUS), (GATE_X[k], BOX_Y - BOX_H / 2))
-    box_top = BOX_Y + BOX_H / 2
+        cv.wire((GATE_X[k], BUS), (GATE_X[k], BOX_LO))
     if has_f:
-        cv.wire((KEPT_X, box_top), (KEPT_X, TOP - R))  # f up to its ⊙
-    cv.wire((GATE_X["i"], box_top), (GATE_X["i"], WRITE_Y), (PLUS_X - R, WRITE_Y))  # i over to ⊙
-    cv.wire((GATE_X["g"], box_top), (PLUS_X, WRITE_Y - R))  # g up to ⊙
+        cv.wire((KEPT_X, BOX_HI), (KEPT_X, TOP - R))  # f up to its ⊙
+    cv.wire((GATE_X["i"], BOX_HI), (GATE_X["i"], WRITE_Y), (PLUS_X - R, WRITE_Y))  # i over to ⊙
+    cv.wire((GATE_X["g"], BOX_HI), (PLUS_X, WRITE_Y - R))  # g up to ⊙
     if udacity:  # the written wire passes under the U wire with a gap: they do not meet
         cv.wire((PLUS_X, WRITE_Y + R), (PLUS_X, BRIDGE_Y - 0.9), arrow=False)
         cv.wire((PLUS_X, BRIDGE_Y + 0.9), (PLUS_X, TOP - R))
     else:
         cv.wire((PLUS_X, WRITE_Y + R), (PLUS_X, TOP - R))
     # output: o across to ⊙, (tanh(c) or U) down to ⊙, h out to the right
-    cv.wire((GATE_X["o"] + BOX_W / 2, BOX_Y), (OUT_X - R, BOX_Y))
-    u_width = 15.0 if udacity else BOX_W
-    cv.wire((OUT_X, U_Y - BOX_H / 2), (OUT_X, BOX_Y + R))
-    cv.wire((OUT_X + R, BOX_Y), (X_MAX - 0.5, BOX_Y))
+    cv.wire((GATE_X["o"] + BOX_W / 2, OUT_Y), (OUT_X - R, OUT_Y))
+    cv.wire((OUT_X, U_LO), (OUT_X, OUT_Y + R))
+    cv.wire((OUT_X + R, OUT_Y), (X_MAX - 0.5, OUT_Y))
     if udacity:  # U reads LTM_{t-1} ⊙ f_t, tapped before the +
-        cv.wire((TAP_X_UDACITY, TOP), (TAP_X_UDACITY, BRIDGE_Y), (OUT_X, BRIDGE_Y), (OUT_X, U_Y + BOX_H / 2))
+        cv.wire((TAP_X_UDACITY, TOP), (TAP_X_UDACITY, BRIDGE_Y), (OUT_X, BRIDGE_Y), (OUT_X, U_HI))
         cv.dot(TAP_X_UDACITY, TOP)
     else:  # tanh(c) reads c_t
-        cv.wire((OUT_X, TOP), (OUT_X, U_Y + BOX_H / 2))
+        cv.wire((OUT_X, TOP), (OUT_X, U_HI))
         cv.dot(OUT_X, TOP)
     if variant == "peephole":
         _peepholes(cv)
 
-    # --- boxes and junctions ----------------------------------------------------------------------------
+    # --- boxes, junctions and the gates' names under the bus --------------------------------------------
     for k in gates:
-        cv.box(k, GATE_X[k], BOX_Y, "tanh" if k == "g" else "σ")
+        cv.box(k, GATE_X[k], BOX_LO, BOX_HI, "tanh" if k == "g" else "σ")
+        cv.annotations.append(
+            _text(
+                GATE_X[k],
+                BUS - 0.8,
+                _wrap(cv.name(k), 9),
+                name=f"name:{k}",
+                color=notation.colour(k),
+                yanchor="top",
+            )
+        )
     if udacity:
         W, b = (notation.parameter(kind, "u", variant, form="html") for kind in ("W", "b"))
-        cv.box("u", OUT_X, U_Y, f"tanh({W}·+{b})", width=u_width)
+        cv.box("u", OUT_X, U_LO, U_HI, f"tanh({W}·+{b})", head_at_top=True, width=u_width)
     else:
-        cv.box("u", OUT_X, U_Y, "tanh")
+        cv.box("u", OUT_X, U_LO, U_HI, "tanh", head_at_top=True)
     if has_f:
         cv.junction("kept", KEPT_X, TOP, "⊙")
     else:
         cv.annotations.append(
             _text(
-                KEPT_X,
-                TOP - 3.2,
+                (KEPT_X + PLUS_X) / 2,
+                TOP + 2.5,
                 f"no {cv.name('f')}: {cv.html('f')} ≡ 1",
                 name="no_forget",
-                size=12,
-                color="#555555",
+                yanchor="bottom",
             )
         )
     cv.junction("written", PLUS_X, WRITE_Y, "⊙")
     cv.junction("c", PLUS_X, TOP, "+")
-    cv.junction("h", OUT_X, BOX_Y, "⊙")
+    cv.junction("h", OUT_X, OUT_Y, "⊙")
 
     # --- the numbers on the wires -----------------------------------------------------------------------
     G, V = GATE_SCALE, VALUE_SCALE
-    x_symbol = x_words = None
-    if layer > 0:
-        x_symbol = f"{cv.html('x')} = {cv.html('h')}"
-        x_words = f"{cv.name('h')} of the layer below"
-    mid = lambda lo, hi: (lo + hi) / 2  # noqa: E731
-    gap, head = 1.0, 1.8  # free wire left at each end of a strip; more where an arrowhead ends
-    gate_low = (PEEP_Y if variant == "peephole" else box_top) + gap  # above the peephole wire
-    left = mid(0.5, JOIN_X - 1.5)
+    x_symbol, x_words = _x_labels(cv, layer)
+    in_box = BOX_LO + HEAD + COLUMN / 2 + 0.5  # the centre of a gate box's strip
     cv.strip(
-        Strip("x", JOIN_X, X_IN_Y, room=12.0, label="right", wrap=60),
-        step.x,
-        V,
-        symbol=x_symbol,
-        words=x_words,
+        Strip("x", left_cx, X_Y, align="left"), step.x, V, symbol=x_symbol, words=x_words, chosen=layer > 0
     )
-    cv.strip(Strip("h_prev", left, BUS, room=JOIN_X - 3.0), step.h_prev, V)
-    cv.strip(Strip("c_prev", left, TOP, room=JOIN_X - 3.0), step.c_prev, V)
-    if has_f:
-        lo, hi = gate_low, TOP - R - head
+    cv.strip(Strip("h_prev", left_cx, BUS, align="left", two_lines=True, max_chars=60), step.h_prev, V)
+    cv.strip(Strip("c_prev", left_cx, TOP, align="left"), step.c_prev, V)
+    for k in gates:
+        # the box's name under the bus says what it is; the symbol rides beside the strip
         cv.strip(
-            Strip("f", KEPT_X, mid(lo, hi), room=min(20.0, hi - lo), vertical=True, label="right"), step.f, G
+            Strip(k, GATE_X[k], in_box, vertical=True, room=COLUMN, label=""),
+            getattr(step, k),
+            G if k != "g" else V,
         )
-        lo, hi = KEPT_X + R + gap, (TAP_X_UDACITY if udacity else PLUS_X - R) - gap
-        cv.strip(Strip("kept", mid(lo, hi), TOP, room=hi - lo), step.kept, V)
-    lo, hi = gate_low, WRITE_Y - gap
-    cv.strip(Strip("i", GATE_X["i"], mid(lo, hi), room=hi - lo, vertical=True, label="right"), step.i, G)
-    lo, hi = box_top + gap, WRITE_Y - R - head
-    cv.strip(Strip("g", GATE_X["g"], mid(lo, hi), room=hi - lo, vertical=True, label="right"), step.g, V)
-    lo, hi = WRITE_Y + R + gap, (BRIDGE_Y - 1.5 if udacity else TOP - R - head)
-    cv.strip(
-        Strip("written", PLUS_X, mid(lo, hi), room=hi - lo, vertical=True, label="right"), step.written, V
-    )
-    lo, hi = OUT_X + R + gap, X_MAX - 2.0
-    cv.strip(Strip("c", mid(lo, hi), TOP, room=hi - lo), step.c, V)
-    cv.strip(Strip("h", mid(lo, hi), BOX_Y, room=hi - lo), step.h, V)
-    lo, hi = GATE_X["o"] + BOX_W / 2 + gap, OUT_X - R - head
-    cv.strip(Strip("o", mid(lo, hi), BOX_Y, room=hi - lo, wrap=14), step.o, G)
-    lo, hi = BOX_Y + R + head, U_Y - BOX_H / 2 - gap
-    cv.strip(Strip("u", OUT_X, mid(lo, hi), room=hi - lo, vertical=True, label="right"), step.u, V)
-
+    if has_f:
+        cv.strip(Strip("kept", (KEPT_X + R + TAP_X_UDACITY) / 2, TOP), step.kept, V)
+    cv.strip(Strip("written", PLUS_X, WRITTEN_Y, label="left"), step.written, V, wrap=20)
+    cv.strip(Strip("c", right_cx, TOP, align="right"), step.c, V)
+    cv.strip(Strip("h", right_cx, OUT_Y, label="below", align="right"), step.h, V)
+    u_strip = Strip("u", OUT_X, U_LO + COLUMN / 2 + 0.5, vertical=True, room=COLUMN, label="right")
+    # the label goes outside the box, whatever the strip's width (a chip's)
+    cv.strip(dataclasses.replace(u_strip, beside=u_width / 2 - CHIP_W / 2 + 0.8), step.u, V)
+    for k in gates:  # the gate's symbol (and the chosen unit's value) just right of its box, over its wire
+        _gate_symbol(cv, k, getattr(step, k))
     return _figure(cv, trace, t, layer, _value_range(lt))
 
 
+def _gate_symbol(cv: _Canvas, key: str, values: np.ndarray):
+    """f_t just right of the foot of gate f's box (and the chosen unit's value when the cells are small)."""
+    text = f"<b>{cv.html(key)}</b>"
+    if not cv.numbers:  # short lines: the gap to the next box is ~12 units
+        text = f"<b>{cv.html(key)}[{cv.unit}]</b><br>= {number(values[cv.unit])}"
+    cv.annotations.append(
+        _text(
+            GATE_X[key] + BOX_W / 2 + 0.6,
+            BOX_LO,
+            text,
+            name=f"label:{key}",
+            size=SYMBOL_PX,
+            color=notation.colour(key),
+            xanchor="left",
+            yanchor="bottom",
+            align="left",
+        )
+    )
+
+
 def _peepholes(cv: _Canvas):
-    """Dashed wires: c_{t-1} into the forget and input gates, c_t into the output gate."""
+    """Dotted wires: c_{t-1} into the forget and input gates, c_t into the output gate."""
     colour, tap, y = notation.colour("c"), PEEP_X, PEEP_Y
     kw = dict(color=colour, width=1.5, dash="dot")
-    box_top = BOX_Y + BOX_H / 2
-    f_x, i_x = GATE_X["f"] - 2, GATE_X["i"] - 2
-    cv.wire((tap, TOP), (tap, y), (i_x, y), (i_x, box_top), **kw)
-    cv.wire((f_x, y), (f_x, box_top), **kw)
+    f_x, i_x = GATE_X["f"] - 3.5, GATE_X["i"] - 3.5
+    cv.wire((tap, TOP), (tap, y), (i_x, y), (i_x, BOX_HI), **kw)
+    cv.wire((f_x, y), (f_x, BOX_HI), **kw)
     cv.dot(tap, TOP, colour)
     cv.dot(f_x, y, colour)
-    o_x = GATE_X["o"] + 2
-    cv.wire((o_x, TOP), (o_x, BOX_Y + BOX_H / 2), **kw)
+    o_x = GATE_X["o"] + 3.5
+    cv.wire((o_x, TOP), (o_x, BOX_HI), **kw)
     cv.dot(o_x, TOP, colour)
     p = lambda g: notation.parameter("p", g, cv.variant, form="html")  # noqa: E731
     cv.annotations.append(
         _text(
-            tap - 0.6, 32, f"peepholes<br>{p('i')}, {p('f')}", name="peephole", color=colour, xanchor="right"
+            tap - 0.6, 40, f"peepholes<br>{p('i')}, {p('f')}", name="peephole", color=colour, xanchor="right"
         )
     )
     cv.annotations.append(
-        _text(o_x + 0.6, 44, f"peephole<br>{p('o')}", name="peephole", color=colour, xanchor="left")
+        _text(o_x + 0.6, 40, f"peephole<br>{p('o')}", name="peephole", color=colour, xanchor="left")
     )
 
 
-def _figure(cv: _Canvas, trace: Trace, t: int, layer: int, value_range: float) -> go.Figure:
-    fig = go.Figure(cv.traces)
+def _title(trace: Trace, t: int, layer: int, vocabulary: str, *, lines: int = 1) -> str:
     step_t = t % trace.T
     # t counts from 0, as the step player does: say so, so that "4 of 5" reads as the last step.
     where = f"step t = {step_t} of {trace.T} (t = 0…{trace.T - 1})"
     if trace.num_layers > 1:
         where += f", layer {layer % trace.num_layers + 1} of {trace.num_layers}"
-    about = notation.variant_title(trace.variant, cv.vocabulary)
-    title = (
-        f"<b>{trace.variant}</b> cell · {where}<br><span style='font-size:12px;color:#555555'>{about}</span>"
-    )
-    # Flush right, clear of the output ⊙ also with presenter mode's larger titles.
-    colorbar = dict(orientation="h", thickness=10, len=0.22, x=1.0, xanchor="right", title_side="top")
-    fig.update_layout(
-        width=WIDTH_PX,
-        height=HEIGHT_PX,
-        margin=MARGIN,
-        # The first line's baseline sits 20 px below the top (Plotly anchors a two-line title by its first
-        # baseline): room for its letters at 15 px, and at presenter mode's 19.5 px.
-        title=dict(text=title, x=0.01, y=1.0, yanchor="top", yref="container", pad=dict(t=20), font_size=15),
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        showlegend=False,
-        shapes=cv.shapes,
-        annotations=cv.annotations,
+    about = notation.variant_title(trace.variant, vocabulary)
+    # One line on the wide diagram (a projector's height is scarce), three on the phone's column. No font
+    # size inside the text: presenter mode scales the title's font, never inline styles.
+    if lines == 1:
+        return f"<b>{trace.variant}</b> cell · {where} · <span style='color:#444444'>{about}</span>"
+    return f"<b>{trace.variant}</b> cell<br>{where}<br><span style='color:#444444'>{_wrap(about, 40)}</span>"
+
+
+def _colour_axes(value_range: float, bars: dict) -> dict:
+    return dict(
         coloraxis=dict(
             colorscale=GATE_COLORS,
             cmin=0.0,
             cmax=1.0,
-            colorbar=dict(colorbar, y=0.02, yanchor="bottom", title_text="gates: 0 = closed … 1 = open"),
+            colorbar=dict(bars, x=bars["x"] - 0.17, title_text="gates: 0 shut … 1 open"),
         ),
         coloraxis2=dict(
             colorscale=VALUE_COLORS,
             cmin=-value_range,
             cmax=value_range,
-            colorbar=dict(colorbar, y=0.13, yanchor="bottom", title_text="values (one scale for all steps)"),
+            colorbar=dict(bars, title_text="values (all steps)"),
         ),
+    )
+
+
+def _figure(cv: _Canvas, trace: Trace, t: int, layer: int, value_range: float) -> go.Figure:
+    fig = go.Figure(cv.traces)
+    # Side by side under the output, clear of the h_t label, also with presenter mode's larger type.
+    bars = dict(
+        orientation="h",
+        thickness=10,
+        len=0.155,
+        x=1.0,
+        xanchor="right",
+        y=0.0,
+        yanchor="bottom",
+        title_side="top",
+        title_font_size=LABEL_PX,
+        tickfont_size=LABEL_PX,
+    )
+    fig.update_layout(
+        width=WIDTH_PX,
+        height=HEIGHT_PX,
+        margin=MARGIN,
+        title=dict(
+            text=_title(trace, t, layer, cv.vocabulary),
+            x=0.01,
+            y=1.0,
+            yanchor="top",
+            yref="container",
+            pad=dict(
+                t=20
+            ),  # the first line's baseline: room for its letters at 15 px and at presenter's 19.5
+            font_size=15,
+        ),
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        showlegend=False,
+        shapes=cv.shapes,
+        annotations=cv.annotations,
+        **_colour_axes(value_range, bars),
         xaxis=dict(range=[0, X_MAX], visible=False, fixedrange=True),
         yaxis=dict(range=[0, Y_MAX], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1),
+        hoverlabel=dict(bgcolor="white"),
+    )
+    return fig
+
+
+# The phone's column: one labelled strip per quantity, in the order the step computes them.
+PHONE_X = 70.0  # data units across: ~5 px a unit at a phone's 350 px
+PHONE_CHIP = (PHONE_X / NUMBERS_UP_TO - 1.0, 5.0)
+PHONE_PITCH = 10.5  # a label line, its strip and a gap
+PHONE_PX_PER_UNIT = 5.0
+PHONE_MARGIN = dict(l=4, r=4, t=96, b=60)
+
+
+def phone_rows(variant: str) -> tuple[str, ...]:
+    """The quantities of the phone's column, top to bottom: inputs, gates, memory, output."""
+    gates = ("i", "g", "o") if variant == "no_forget" else ("f", "i", "g", "o")
+    kept = () if variant == "no_forget" else ("kept",)
+    return ("x", "h_prev", "c_prev", *gates, *kept, "written", "c", "u", "h")
+
+
+def anatomy_phone_figure(trace: Trace, t: int, vocabulary: str, layer: int = 0, unit: int = 0) -> go.Figure:
+    """The numbers of ``anatomy_figure`` for a phone: a column of strips, each under its label.
+
+    No wires: at 350 px the diagram's labels cannot all fit, so this keeps the numbers and their names
+    (each gate's row names its function) and leaves the wiring to the wide diagram and the equations.
+    """
+    variant = trace.variant
+    lt = trace.layers[layer]
+    step = lt.step(t)
+    notation.names("x", vocabulary)
+    H = lt.hidden_size
+    cv = _Canvas(vocabulary, variant, H, min(max(unit, 0), H - 1), chip=PHONE_CHIP)
+    keys = phone_rows(variant)
+    y_max = len(keys) * PHONE_PITCH
+    x_symbol, x_words = _x_labels(cv, layer)
+    function = {"f": "σ", "i": "σ", "o": "σ", "g": "tanh"}
+    for n, key in enumerate(keys):
+        cy = y_max - (n + 0.5) * PHONE_PITCH - 1.5  # the strip; its label sits above it
+        scale = GATE_SCALE if key in ("f", "i", "o") else VALUE_SCALE
+        words = x_words if key == "x" else cv.name(key)
+        if key in function:
+            words = f"{words} = {function[key]}(…)"
+        cv.strip(
+            Strip(key, PHONE_X / 2, cy, room=PHONE_X - 2, align="left", max_chars=46),
+            getattr(step, key),
+            scale,
+            symbol=x_symbol if key == "x" else None,
+            words=words,
+            chosen=key != "x" or layer > 0,
+        )
+    fig = go.Figure(cv.traces)
+    height = PHONE_MARGIN["t"] + PHONE_MARGIN["b"] + y_max * PHONE_PX_PER_UNIT
+    bars = dict(
+        orientation="h",
+        thickness=10,
+        len=0.45,
+        x=1.0,
+        xanchor="right",
+        y=-0.01,
+        yanchor="top",
+        title_side="top",
+        title_font_size=LABEL_PX,
+        tickfont_size=LABEL_PX,
+    )
+    axes = _colour_axes(_value_range(lt), bars)
+    axes["coloraxis"]["colorbar"]["x"] = 0.47
+    fig.update_layout(
+        height=height,
+        margin=PHONE_MARGIN,
+        title=dict(
+            text=_title(trace, t, layer, vocabulary, lines=3),
+            x=0.01,
+            y=1.0,
+            yanchor="top",
+            yref="container",
+            pad=dict(t=20),
+            font_size=15,
+        ),
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        showlegend=False,
+        shapes=cv.shapes,
+        annotations=cv.annotations,
+        **axes,
+        xaxis=dict(range=[0, PHONE_X], visible=False, fixedrange=True),
+        yaxis=dict(range=[0, y_max], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1),
         hoverlabel=dict(bgcolor="white"),
     )
     return fig
