@@ -11,7 +11,7 @@ import pytest
 
 from lstm_core import GRU, RNN, notation
 from lstm_core.sequences import make_preset
-from tests.app.pages import open_page
+from tests.app.pages import ROOT, open_page
 from tests.app.test_stepping_page import PLAYER, figure, shown, step, trace_of
 from tests.player import player_args
 from tests.plotly_data import decode
@@ -139,3 +139,21 @@ def test_a_page_of_lstms_says_so_and_shows_the_standard_cell(variant):
     assert "variant" not in at.query_params
     step_page = open_page(PAGE, variant=variant)
     assert step_page.selectbox(key="w_variant").options[-2:] == ["gru", "rnn"]
+
+
+ALL_PAGES = ["app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
+CELL_PAGES = {"pages/2_Step_through_time.py", "pages/4_Compare_variants.py"}
+
+
+@pytest.mark.parametrize("variant", ["gru", "rnn"])
+@pytest.mark.parametrize("path", ALL_PAGES)
+def test_every_page_takes_a_gru_or_rnn_link(path, variant):
+    """No page fails on ?variant=gru or rnn: the pages that show every cell show it, the others say they
+    use the standard LSTM (and the link no longer claims otherwise)."""
+    at = open_page(path, timeout=120, variant=variant)
+    (box,) = [b for b in at.sidebar.selectbox if b.key == "w_variant"]
+    if path in CELL_PAGES:
+        assert box.value == variant and at.query_params["variant"] == variant
+    else:
+        assert box.value == "standard" and "variant" not in at.query_params
+        assert any(f"the {variant.upper()} is shown on Step through time" in i.value for i in at.info)

@@ -5,11 +5,15 @@ its heatmaps are r, z, n, its bars h alone, and the step player steps the figure
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from lstm_core import GRU, RNN
 from lstm_core.sequences import make_preset
+from tests.browser.helpers import settle
 from tests.browser.test_deep_links import SIDEBAR
 from tests.browser.test_pages import (
+    PAGES,
+    SETTLE_TIMEOUT,
     STEP_PAGE,
     assert_healthy,
     click_button,
@@ -99,3 +103,17 @@ def test_compare_variants_draws_the_gru_and_rnn_beside_the_lstms(app_url, page, 
     text = " | ".join(p["text"] for p in plots(page)).lower()
     assert "reset gate" in text and "no cell state:" in text, text
     assert not js_errors, js_errors
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
+def test_every_page_opens_on_a_gru_link(app_url, page, js_errors, path):
+    """No page fails on ?variant=gru: the pages of LSTMs say they use the standard one."""
+    page.set_default_timeout(15_000)
+    page.goto(url(app_url, path, "variant=gru"))
+    settle(page, timeout=SETTLE_TIMEOUT)
+    assert_healthy(page)
+    expected = "gru" if path in (STEP_PAGE, "Compare_variants") else "standard"
+    assert expected in variant_box(page)
+    if expected == "standard":
+        assert "the GRU is shown on Step through time" in main_text(page)
+    assert not js_errors, f"JavaScript errors on /{path}: {js_errors}"
