@@ -157,3 +157,17 @@ def test_every_page_takes_a_gru_or_rnn_link(path, variant):
     else:
         assert box.value == "standard" and "variant" not in at.query_params
         assert any(f"the {variant.upper()} is shown on Step through time" in i.value for i in at.info)
+
+
+def test_an_upper_gru_layer_shows_its_own_gates_and_reads_the_layer_below():
+    at = open_page(PAGE, variant="gru", layers=2, layer=1, hidden=3)
+    lt = core_layer("gru", hidden=3, layers=2, layer=1)
+    below = core_layer("gru", hidden=3, layers=2, layer=0)
+    np.testing.assert_array_equal(lt.x, below.h)  # layer 2 reads layer 1's h
+    spec = figure(at)
+    for key, z in heatmaps(spec).items():
+        np.testing.assert_allclose(z, getattr(lt, key).T, rtol=0, atol=1e-12)
+    inputs = [d for d in spec["data"] if d["meta"]["role"] == "input"]
+    for j, line in enumerate(inputs):
+        np.testing.assert_allclose(decode(line["y"]), below.h[:, j], rtol=0, atol=1e-12)
+    assert "layer 2 of 2" in spec["layout"]["title"]["text"]
