@@ -95,7 +95,8 @@ def factor(value: float, digits: int = SIGNIFICANT) -> str:
 
 
 def _brace(text: str, label: str) -> str:
-    return rf"\underbrace{{{text}}}_{{{label}}}"
+    # The label at text size, not KaTeX's script size (~13 px in presenter mode, below its 18 px floor).
+    return rf"\underbrace{{{text}}}_{{\textstyle {label}}}"
 
 
 def substituted(trace: Trace, t: int, layer: int, unit: int, vocabulary: str) -> list[str]:

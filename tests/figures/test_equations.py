@@ -164,7 +164,7 @@ def parse(text: str) -> float:
 def braced(line: str) -> list[tuple[str, str]]:
     """(number, symbol) for every \\underbrace{number}_{symbol} of a line, in order."""
     out = []
-    for m in re.finditer(r"\\underbrace\{\(?" + NUMBER + r"\)?\}_\{", line):
+    for m in re.finditer(r"\\underbrace\{\(?" + NUMBER + r"\)?\}_\{\\textstyle ", line):
         start, depth = m.end(), 1
         k = start
         while depth:
