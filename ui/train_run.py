@@ -22,23 +22,15 @@ from contextlib import contextmanager
 import numpy as np
 import streamlit as st
 
-from lstm_core import LSTM, notation, scenes, weights
+from lstm_core import LSTM, cells, notation, scenes, weights
 from lstm_core import train as training  # looked up at call time: the tests stand in for ``train``
-from lstm_core.layouts import DEFAULT_LAYOUT
 from lstm_core.next_value import NextValueSeries
 from lstm_core.train import Adam, Model, evaluate
 from ui import controls
 from ui.figures.training import loss_curve_figure, next_value_figure
 from ui.presenter import presented
 
-CELLS = {
-    "standard": "LSTM (standard)",
-    "udacity": "LSTM (Udacity-style)",
-    "no_forget": "LSTM without a forget gate",
-    "peephole": "LSTM with peepholes",
-    "rnn": "plain RNN",
-    "gru": "GRU",
-}
+CELLS = {name: cells.get(name).label for name in cells.names()}  # every cell of the table trains
 REDRAW_SECONDS = 0.5  # progress bar and live curve redraw this often; a Stop lands at the next redraw
 LOCK_WAIT_SECONDS = 60  # a stopped run lets go within one redraw plus one step (about 1 s at most)
 RUN = "train_run"  # session_state: the kept run (model, Adam state, history), updated while it trains
@@ -90,7 +82,7 @@ def new_run(task, config: dict, seed: int, series: NextValueSeries | None = None
     ``next_value.Report`` of a series; None until measured).
     """
     cell = config["cell"]
-    kind = cell if cell in ("rnn", "gru") else "lstm"
+    kind = cells.get(cell).family  # "lstm", "gru" or "rnn": the Model kinds
     model = Model.for_task(
         task,
         kind=kind,
@@ -232,7 +224,7 @@ def _status_note(run: dict, more_steps: int) -> None:
 def _downloads(model: Model, net) -> tuple[bytes, bytes]:
     """The kept recurrent weights as (.safetensors bytes, .npz bytes)."""
     if model.kind == "lstm":
-        layout = DEFAULT_LAYOUT[model.variant]
+        layout = cells.get(model.variant).default_layout
         w = net.to_weights(layout)
         return (
             weights.dumps(w, model.variant, layout, "safetensors"),

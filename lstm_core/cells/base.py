@@ -48,7 +48,7 @@ class Equation:
 class CellSpec:
     """One cell.
 
-    name: the cell's name in code and links (``?variant=name``).
+    name: the cell's name in code and links (``?variant=name``); label: its name in a list of choices.
     title: where it comes from, one line; ``{f}`` and ``{c}`` are filled with those quantities' words.
     family: "lstm" (runs in ``lstm_core.LSTM`` into a ``Trace`` of ``LSTM_FIELDS``), "gru" or "rnn".
     gates: the cell's own gate letters in the stacking order of its weight matrices (sigmoid gates first,
@@ -69,6 +69,7 @@ class CellSpec:
     """
 
     name: str
+    label: str
     title: str
     family: str
     gates: tuple[str, ...]

@@ -45,6 +45,7 @@ def _gate(key: str) -> Equation:
 
 SPEC = CellSpec(
     name="gru",
+    label="GRU",
     title="Cho et al. (2014), as torch.nn.GRU: reset and update gates, no {c}",
     family="gru",
     gates=("r", "z", "n"),

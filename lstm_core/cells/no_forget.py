@@ -39,6 +39,7 @@ def step(x, h_prev, c_prev, P, clamp):
 
 SPEC = CellSpec(
     name="no_forget",
+    label="LSTM without a forget gate",
     title="Hochreiter & Schmidhuber (1997): no {f}, f ≡ 1",
     family="lstm",
     gates=("i", "o", "g"),

@@ -41,6 +41,7 @@ def step(x, h_prev, c_prev, P, clamp):
 
 SPEC = CellSpec(
     name="peephole",
+    label="LSTM with peepholes",
     title="Gers & Schmidhuber (2000): the gates also read the {c}",
     family="lstm",
     gates=("i", "f", "o", "g"),

@@ -79,6 +79,7 @@ H_LINE = Equation(
 
 SPEC = CellSpec(
     name="standard",
+    label="LSTM (standard)",
     title="Gers, Schmidhuber & Cummins (2000): what PyTorch and Keras compute",
     family="lstm",
     gates=("i", "f", "o", "g"),

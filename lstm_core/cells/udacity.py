@@ -53,6 +53,7 @@ def _gate(key: str, own: str, activation: str) -> Equation:
 
 SPEC = CellSpec(
     name="udacity",
+    label="LSTM (Udacity-style)",
     title="Udacity's LTM/STM lesson: taken literally",
     family="lstm",
     gates=("i", "f", "v", "n"),
