@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import compute, controls
+from ui import compute, controls, presenter
 from ui.figures.overview import memories_figure
 from ui.presenter import presented
 from ui.text import load_text, vocabulary_table
@@ -30,7 +30,7 @@ with live:
 
 st.subheader("Two vocabularies, one cell")
 st.markdown(load_text("vocabularies"))
-st.dataframe(vocabulary_table(settings.variant), hide_index=True, width="stretch")
+presenter.table(vocabulary_table(settings.variant), hide_index=True, width="stretch")
 
 st.subheader("Where next")
 cols = st.columns(3)

@@ -9,7 +9,7 @@ shipped model, ``?text=…`` (at most 500 characters) a text of the link's own. 
 import streamlit as st
 
 from lstm_core.text import rank_units
-from ui import controls
+from ui import controls, presenter
 from ui import read_text as rt
 from ui.figures.text import coloured_text_figure, guesses_figure, unit_step_figure
 from ui.presenter import presented
@@ -115,7 +115,7 @@ with find_tab:
     else:
         top = ranked.iloc[0]
         st.markdown(rt.ranking_sentence(ranked, feature))
-        st.dataframe(rt.ranking_table(ranked.head(10), feature), hide_index=True, key="rt_ranking")
+        presenter.table(rt.ranking_table(ranked.head(10), feature), hide_index=True, key="rt_ranking")
         best_values = reading.values(int(top.layer), str(top.quantity))[:, int(top.unit)]
         st.plotly_chart(
             presented(

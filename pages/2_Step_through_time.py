@@ -14,9 +14,10 @@ turn while other heavy runs fill the replica (``ui.admission``).
 import streamlit as st
 
 from lstm_core import cells, claims, notation, scenes
-from ui import admission, compute, controls, figure_cache, follow_step, state
+from ui import admission, compute, controls, figure_cache, follow_step, screen, state
 from ui.cell_panels import panels
 from ui.figures.stepping import frame_steps, has_frame, table_help, trace_table
+from ui.figures.stepping import heading as figure_heading
 from ui.presenter import is_on as presenting
 from ui.presenter import presented
 from ui.text import load_text
@@ -54,15 +55,16 @@ def stepping() -> None:
             st.session_state, (parts_key, unit, presenting()), t, lambda at, step: has_frame(T, at, step)
         )
         chart_key = drawn.chart_key("stepping_figure")
-        player_col, unit_col = st.columns([5, 1.3], vertical_alignment="top")
+        # On a projector the player takes the whole width (one row of controls), the unit choice goes
+        # under the figure.
+        if projector:
+            player_col, unit_col = st.container(), None
+        else:
+            player_col, unit_col = st.columns([5, 1.3], vertical_alignment="top")
         with player_col:
             follow_step.player(T, t, key=PLAYER_KEY, chart_key=chart_key, steps=frame_steps(T, drawn.t)[0])
-        unit_col.selectbox(
-            "Unit for the line panel",
-            range(H),
-            key=UNIT_KEY,
-            help="Whose gates and memories the bottom panel follows over time.",
-        )
+        if unit_col is not None:
+            _unit_choice(unit_col)
         if unit:
             st.query_params["unit"] = str(unit)
         elif "unit" in st.query_params:
@@ -74,22 +76,23 @@ def stepping() -> None:
             width="stretch",
             config={"displaylogo": False},
         )
+        if unit_col is None:
+            _unit_choice(st.container(width=420))
 
 
-settings = controls.sidebar(page="step", cells=cells.names())
-cost = admission.run_cost(len(settings.x), settings.hidden_size, settings.num_layers)
-waiting = st.empty()
-with admission.turn(cost, on_wait=lambda: waiting.info(BUSY)):
-    waiting.empty()
-    trace = compute.trace_for(settings)
-    vocabulary, variant = settings.vocabulary, settings.variant
-    # The figure's step-independent parts: built on the first run for this trace and view, then shared.
-    parts_key = figure_cache.parts_key(trace, vocabulary, settings.layer, settings.sequence.feature_names)
-    parts = figure_cache.stepping_parts(trace, parts_key)
-    T, H = trace.T, settings.hidden_size
+def _unit_choice(where) -> None:
+    where.selectbox(
+        "Unit for the line panel",
+        range(H),
+        key=UNIT_KEY,
+        help="Whose gates and memories the bottom panel follows over time.",
+    )
 
-    cell = panels(variant)
-    st.title("Step through time")
+
+def _introduction() -> None:
+    """What the page shows and the trained cells it can open (on a projector: under the figure)."""
+    if projector:  # the figure has no title there
+        st.caption(figure_heading(compute.trace_for(settings), settings.layer, bold="**{}**"))
     memories = " and the ".join(notation.name(k, vocabulary, variant) for k in cell.states)
     st.caption(f"Follow the {memories} of every unit, and every gate, one step at a time.")
     if not cell.has_cell_state:
@@ -124,10 +127,35 @@ with admission.turn(cost, on_wait=lambda: waiting.info(BUSY)):
         memory = claims.CLAIMS[claims.MEMORY_CLAIMS[shipped]]
         st.info(memory.shown(memory.run(), vocabulary), icon=":material/memory:")
 
+
+settings = controls.sidebar(page="step", cells=cells.names())
+cost = admission.run_cost(len(settings.x), settings.hidden_size, settings.num_layers)
+waiting = st.empty()
+with admission.turn(cost, on_wait=lambda: waiting.info(BUSY)):
+    waiting.empty()
+    trace = compute.trace_for(settings)
+    vocabulary, variant = settings.vocabulary, settings.variant
+    # The figure's step-independent parts: built on the first run for this trace and view, then shared.
+    # Its arrangement follows the screen: one column on a phone, two columns on a projector (ui/screen.py).
+    arrangement = screen.arrangement()
+    projector = arrangement == "present"
+    parts_key = figure_cache.parts_key(
+        trace, vocabulary, settings.layer, settings.sequence.feature_names, arrangement
+    )
+    parts = figure_cache.stepping_parts(trace, parts_key)
+    T, H = trace.T, settings.hidden_size
+
+    cell = panels(variant)
+    st.title("Step through time")
+    if not projector:
+        _introduction()
+
     if UNIT_KEY not in st.session_state or st.session_state[UNIT_KEY] >= H:
         st.session_state[UNIT_KEY] = _unit_from_link()
 
     stepping()
+    if projector:  # under the figure: the player and the whole figure share the first screen
+        _introduction()
 
     # Built only while the learner has the expander open (a full rerun when it opens or closes): the table
     # of a heavy view is 6.5 MiB, and Streamlit keeps a shown table with its session to serve its rows.

@@ -10,7 +10,7 @@ from dataclasses import replace
 import streamlit as st
 
 from lstm_core import claims, scenes
-from ui import controls
+from ui import controls, screen
 from ui.lessons import LESSONS, catalogue, find
 from ui.lessons import progress as lesson_progress
 from ui.lessons.questions import CHOICE, feedback, score_text
@@ -173,7 +173,7 @@ with question_col, st.container(key="lesson_question"):
 
 with st.container(key="lesson_figure"):
     st.plotly_chart(
-        presented(lesson.figure(vocabulary, revealed)),
+        presented(lesson.figure(vocabulary, revealed, screen.arrangement())),
         key=f"lsn_figure_{lesson.slug}_{revealed}",
         theme=None,
         config={"displaylogo": False},

@@ -29,7 +29,7 @@ from lstm_core.sequences import (
     parse_numbers,
 )
 from ui import loaded as loaded_weights
-from ui import presenter, state
+from ui import presenter, screen, state
 from ui.loaded import LoadedNet
 from ui.state import MAX_HIDDEN, MAX_LAYERS, MAX_SEED, ViewState
 
@@ -140,6 +140,7 @@ def sidebar(page: str = "", cells: tuple[str, ...] | None = None) -> Settings:
     sb = st.sidebar
     sb.html(LONG_LINK_JS, unsafe_allow_javascript=True)
     presenter.apply(sb)  # its toggle first; when on: ?present=1 kept, big type, Previous / Next
+    screen.probe(sb)  # tells the server when the window is phone-narrow (ui/screen.py)
     view, loaded = _lstm_only(view, loaded_weights.current(), cells)
     if loaded is not None:  # the loaded network fixes the architecture
         st.session_state.update(

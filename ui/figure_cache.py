@@ -57,20 +57,28 @@ def parts_nbytes(parts: SteppingParts) -> int:
 
 
 def parts_key(
-    trace: Trace, vocabulary: str, layer: int = 0, feature_names: Sequence[str] | None = None
+    trace: Trace,
+    vocabulary: str,
+    layer: int = 0,
+    feature_names: Sequence[str] | None = None,
+    arrangement: str = "wide",
 ) -> tuple:
     """What the stepping figure's step-independent parts are built from, as a hashable key: the layer's
-    fingerprint, the vocabulary, the layer and the feature names."""
+    fingerprint, the vocabulary, the layer, the feature names and the arrangement (``ui.screen``)."""
     names = None if feature_names is None else tuple(str(n) for n in feature_names)
-    return layer_fingerprint(trace, layer), vocabulary, int(layer), names
+    return layer_fingerprint(trace, layer), vocabulary, int(layer), names, arrangement
 
 
 def stepping_parts(trace: Trace, key: tuple) -> SteppingParts:
     """The step-independent parts of the stepping figure of ``trace`` for ``key = parts_key(trace, ...)``,
     built once per key and shared by every rerun and session (they are never changed after they are
     built)."""
-    _, vocabulary, layer, names = key  # the fingerprint stands for the trace's numbers
-    return parts_store().get(key, lambda: SteppingParts(trace, vocabulary, layer, names), parts_nbytes)
+    _, vocabulary, layer, names, arrangement = key  # the fingerprint stands for the trace's numbers
+    return parts_store().get(
+        key,
+        lambda: SteppingParts(trace, vocabulary, layer, names, arrangement=arrangement),
+        parts_nbytes,
+    )
 
 
 class SpecFigure(go.Figure):

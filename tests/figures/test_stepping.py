@@ -28,6 +28,7 @@ from ui.figures.stepping import (
     table_help,
     trace_table,
 )
+from ui.presenter import FIGURE_SCALE, MIN_FIGURE_PX, scale_fonts
 
 VOCABS = ("standard", "udacity")
 T, H, INPUTS = 7, 3, 2
@@ -539,3 +540,56 @@ def test_every_signed_scale_tells_minus_one_from_plus_one():
         scale, zmin, zmax = colour_scale(key)
         assert (zmin, zmax) == (-1.0, 1.0) and scale[0][1] != scale[-1][1], key
         assert scale[-1][1] == notation.colour(key)
+
+
+def _panels(fig) -> list[tuple[list[float], list[float]]]:
+    """(x domain, y domain) of every panel, from its x axis and the y axis it is anchored to."""
+    layout = fig.layout
+    out = []
+    for name in [k for k in layout if k.startswith("xaxis")]:
+        x = layout[name]
+        y = layout["yaxis" + x.anchor[1:]]
+        out.append((list(x.domain), list(y.domain)))
+    return out
+
+
+def _overlap(a, b) -> bool:
+    return min(a[1], b[1]) - max(a[0], b[0]) > 1e-9
+
+
+@pytest.mark.parametrize("arrangement", ["column", "present"])
+def test_every_arrangement_draws_the_same_numbers(arrangement):
+    trace = make_trace("udacity")
+    wide = stepping_figure(trace, 3, "standard").to_dict()
+    other = stepping_figure(trace, 3, "standard", arrangement=arrangement).to_dict()
+    for key in ("x", "y", "z", "base"):
+        assert [d.get(key) for d in other["data"]] == [d.get(key) for d in wide["data"]]
+    assert [f["data"] for f in other["frames"]] == [f["data"] for f in wide["frames"]]
+
+
+@pytest.mark.parametrize("variant", ["standard", "udacity"])
+def test_a_phone_gets_one_full_width_panel_under_another(variant):
+    panels = _panels(stepping_figure(make_trace(variant), 2, "standard", arrangement="column"))
+    assert len(panels) == 3 + len(gate_keys(variant)) + 2
+    assert all(x == [0.0, 1.0] for x, _ in panels)
+    tops = sorted((y for _, y in panels), key=lambda y: -y[1])
+    assert all(lower[1] < upper[0] for upper, lower in zip(tops, tops[1:], strict=False))  # a gap between
+
+
+@pytest.mark.parametrize("variant", ["standard", "udacity"])
+def test_a_projector_gets_two_columns_that_fit_under_the_player(variant):
+    fig = stepping_figure(make_trace(variant), 2, "standard", arrangement="present")
+    panels = _panels(fig)
+    for k, (x1, y1) in enumerate(panels):
+        for x2, y2 in panels[k + 1 :]:
+            assert not (_overlap(x1, x2) and _overlap(y1, y2)), (x1, y1, x2, y2)
+    assert {tuple(x) for x, _ in panels if x[1] <= 0.5} and {tuple(x) for x, _ in panels if x[0] >= 0.5}
+    # Drawn with the presenter's text (margins × FIGURE_SCALE), at most 430 px: with the title and the
+    # player above, it ends inside a 720 px screen (tests/browser/test_presenter.py measures that).
+    presented = scale_fonts(fig.to_dict(), FIGURE_SCALE, MIN_FIGURE_PX)
+    assert presented["layout"]["height"] <= 430
+
+
+def test_an_unknown_arrangement_is_refused():
+    with pytest.raises(ValueError, match="arrangement"):
+        stepping_figure(make_trace(), 0, "standard", arrangement="tiny")

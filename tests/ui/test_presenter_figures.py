@@ -5,7 +5,7 @@ import json
 import plotly.graph_objects as go
 
 from tests.app.pages import open_page
-from ui.presenter import FIGURE_SCALE, PLOTLY_FONT_SIZE, scale_fonts
+from ui.presenter import FIGURE_SCALE, MIN_FIGURE_PX, PLOTLY_FONT_SIZE, scale_fonts
 
 
 def _figure() -> dict:
@@ -45,9 +45,25 @@ def _font_sizes(at) -> list[float]:
 
 def test_presenter_mode_draws_the_gate_lab_figure_with_larger_text():
     normal, presenting = open_page("pages/3_Gate_lab.py"), open_page("pages/3_Gate_lab.py", present=1)
-    assert [round(s * FIGURE_SCALE, 6) for s in _font_sizes(normal)] == [
+    assert [round(max(s * FIGURE_SCALE, MIN_FIGURE_PX), 6) for s in _font_sizes(normal)] == [
         round(s, 6) for s in _font_sizes(presenting)
     ]
+    assert min(_font_sizes(presenting)) >= MIN_FIGURE_PX
+
+
+def test_a_floor_lifts_small_text_and_leaves_large_text_scaled():
+    out = scale_fonts(_figure(), 1.3, 18)
+    assert out["layout"]["xaxis"]["tickfont"]["size"] == 18  # 9 × 1.3 = 11.7, lifted to the floor
+    assert out["layout"]["title"]["font"]["size"] == 26  # 20 × 1.3
+    assert out["frames"][0]["data"][0]["textfont"]["size"] == 18
+
+
+def test_sizes_written_inside_a_text_grow_too():
+    spec = {"data": [], "layout": {"annotations": [{"text": 'a<br><span style="font-size:12px">b</span>'}]}}
+    (note,) = scale_fonts(spec, 1.3, 18)["layout"]["annotations"]
+    assert note["text"] == 'a<br><span style="font-size:18px">b</span>'
+    (note,) = scale_fonts(spec, 2.0)["layout"]["annotations"]
+    assert note["text"] == 'a<br><span style="font-size:24px">b</span>'
 
 
 def test_set_margins_grow_and_the_height_makes_room_for_them():

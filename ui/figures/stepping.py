@@ -48,7 +48,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from lstm_core import cells, notation
 from lstm_core.trace import STEP_FIELDS, LayerTrace, Trace
@@ -56,10 +55,23 @@ from ui.cell_panels import CellPanels, panels
 
 MAX_FRAMES = 400  # animation frames at most (plus t and the last step); longer sequences skip steps
 WIDTH_PX = 1400  # the layout is planned for this width; Streamlit stretches it to the container
-MARGIN = dict(l=64, r=215, t=95, b=55)  # t: the title and the first row's titles
+# How the panels are arranged (``_Plan``): "wide" on a desktop (the three bar panels side by side, then one
+# full-width panel per row); "column" on a phone (every panel full width, one under the other);
+# "present" on a projector (two columns, the whole figure about 480 px tall so that it fits under the step
+# player at 1280×720 with presenter mode's text, docs/design.md "Screens").
+ARRANGEMENTS = ("wide", "column", "present")
+# t: the title and the first panels' titles; r: the colour bars and legends. "present" is drawn with the
+# presenter's text (ui/presenter.py grows margins by FIGURE_SCALE): these are its margins before that.
+MARGINS = {
+    "wide": dict(l=64, r=215, t=95, b=55),
+    "column": dict(l=46, r=44, t=112, b=150),
+    "present": dict(l=48, r=150, t=22, b=40),
+}
+MARGIN = MARGINS["wide"]
 ROW_PX = {"bars": 230, "heat": 80, "x": 140, "unit": 190}
 # The gap above each kind of row: room for its title, plus the tick labels of the row above where shown.
 GAP_PX = {"heat_after_bars": 72, "heat": 30, "x": 62, "unit": 62}
+PRESENT_PLOT_PX = 326  # the plot area of "present"; its heatmaps share what the other panels leave
 GHOST_OPACITY = 0.35
 MAX_FEATURE_LEGEND = 6  # more input features than fit beside their panel: hover names them instead
 MARKER_COLOUR = "#111111"  # the current-step outline: not a quantity, so not in the notation table
@@ -154,31 +166,83 @@ class _Names:
         return notation.title(key, self.vocabulary, self.variant)
 
 
-class _Layout:
-    """Pixel plan of the rows: heights, gaps, and the paper-fraction domains they turn into."""
+class _Plan:
+    """Where every panel goes in one arrangement (``ARRANGEMENTS``): axis names, x and y domains (paper
+    fractions), the figure's height and margins.
 
-    def __init__(self, rows: Sequence[str]):
-        self.rows = list(rows)
-        heights, gaps = [], []
-        for r, kind in enumerate(self.rows):
-            heights.append(ROW_PX["heat" if kind.startswith("heat:") else kind])
-            if r:
-                if kind.startswith("heat:"):
-                    gaps.append(GAP_PX["heat_after_bars"] if self.rows[r - 1] == "bars" else GAP_PX["heat"])
-                else:
-                    gaps.append(GAP_PX[kind])
-        self.plot_px = sum(heights) + sum(gaps)
-        self.height = self.plot_px + MARGIN["t"] + MARGIN["b"]
-        self.domains = []
-        top = self.plot_px
-        for r, h in enumerate(heights):
-            if r:
-                top -= gaps[r - 1]
-            self.domains.append([(top - h) / self.plot_px, top / self.plot_px])
-            top -= h
+    A panel is named by its (row, col) in the "wide" arrangement: (1, k) the k-th of the ``n_top`` bar
+    panels (``_top_panels``: an LSTM's c, h, kept + written); (r, 1) for r = 2…n_rows-2 the gate heatmaps,
+    (n_rows-1, 1) the input, (n_rows, 1) the one unit. Axis names are those ``make_subplots`` would give
+    that grid (x, x2, x3, x4 …), whatever the arrangement.
+    Each arrangement is a list of columns, each a stack of items from the top: (panels side by side,
+    height px, gap px above: room for the item's title and the tick labels of the item above).
+    """
 
-    def domain(self, kind: str) -> list[float]:
-        return self.domains[self.rows.index(kind)]
+    def __init__(self, arrangement: str, n_rows: int, n_top: int = 3):
+        if arrangement not in ARRANGEMENTS:
+            raise ValueError(f"arrangement must be one of {ARRANGEMENTS}; got {arrangement!r}")
+        self.arrangement, self.n_rows, self.n_top = arrangement, n_rows, n_top
+        self.margin = MARGINS[arrangement]
+        panels = [*((1, k) for k in range(1, n_top + 1)), *((r, 1) for r in range(2, n_rows + 1))]
+        self.axes = {
+            p: (f"xaxis{k if k > 1 else ''}", f"yaxis{k if k > 1 else ''}") for k, p in enumerate(panels, 1)
+        }
+        self.x_domains: dict[tuple[int, int], list[float]] = {}
+        self.y_domains: dict[tuple[int, int], list[float]] = {}
+        columns = self._columns()
+        self.plot_px = max(sum(px + gap for _, px, gap in items) for _, items in columns)
+        for (x0, x1), items in columns:
+            top = self.plot_px
+            for side_by_side, px, gap in items:
+                top -= gap
+                width = (x1 - x0 - 0.07 * (len(side_by_side) - 1)) / len(side_by_side)
+                for k, panel in enumerate(side_by_side):
+                    left = x0 + k * (width + 0.07)
+                    self.x_domains[panel] = [left, x1 if k == len(side_by_side) - 1 else left + width]
+                    self.y_domains[panel] = [(top - px) / self.plot_px, top / self.plot_px]
+                top -= px
+        self.height = self.plot_px + self.margin["t"] + self.margin["b"]
+        self.anchors: dict[str, dict] = {}
+        for panel, (x_name, y_name) in self.axes.items():
+            self.anchors[x_name] = {"anchor": y_name.replace("axis", ""), "domain": self.x_domains[panel]}
+            self.anchors[y_name] = {"anchor": x_name.replace("axis", ""), "domain": self.y_domains[panel]}
+
+    def _columns(self) -> list[tuple[tuple[float, float], list]]:
+        n = self.n_rows
+        heat = [(r, 1) for r in range(2, n - 1)]
+        bars, x, unit = [(1, k) for k in range(1, self.n_top + 1)], (n - 1, 1), (n, 1)
+        if self.arrangement == "wide":
+            items = [(bars, ROW_PX["bars"], 0)]
+            items += [
+                ([p], ROW_PX["heat"], GAP_PX["heat_after_bars" if k == 0 else "heat"])
+                for k, p in enumerate(heat)
+            ]
+            items += [([x], ROW_PX["x"], GAP_PX["x"]), ([unit], ROW_PX["unit"], GAP_PX["unit"])]
+            return [((0.0, 1.0), items)]
+        if self.arrangement == "column":
+            # Bars with tick labels, the "unit" axis title and the next two-line title in between.
+            # The bar panels share their units' positions: tick labels under the last of them only.
+            items = [([p], 150, 0 if k == 0 else 44) for k, p in enumerate(bars)]
+            items[-1] = (items[-1][0], 150, 58 if len(bars) > 1 else 0)
+            items += [([p], 70, 74 if k == 0 else 28) for k, p in enumerate(heat)]
+            items += [([x], 110, 48), ([unit], 150, 66)]
+            return [((0.0, 1.0), items)]
+        # present: bars and input on the left, heatmaps and the unit on the right; final pixels.
+        left = [([p], 56, 0 if k == 0 else 30) for k, p in enumerate(bars)] + [([x], 44, 54)]
+        unit_px, unit_gap, heat_gap = 80, 30, 30
+        heat_px = (PRESENT_PLOT_PX - unit_px - unit_gap - heat_gap * (len(heat) - 1)) / len(heat)
+        right = [([p], heat_px, 0 if k == 0 else heat_gap) for k, p in enumerate(heat)]
+        right.append(([unit], unit_px, unit_gap))
+        return [((0.0, 0.43), left), ((0.53, 1.0), right)]
+
+    def name(self, row: int, col: int, letter: str) -> str:
+        """The layout key of a panel's axis: "xaxis4", "yaxis" ..."""
+        return self.axes[row, col][0 if letter == "x" else 1]
+
+    def ref(self, row: int, col: int) -> tuple[str, str]:
+        """A trace's ("x4", "y4") for the panel at (row, col)."""
+        x_name, y_name = self.axes[row, col]
+        return x_name.replace("axis", ""), y_name.replace("axis", "")
 
 
 def stepping_figure(
@@ -189,6 +253,7 @@ def stepping_figure(
     unit: int = 0,
     feature_names: Sequence[str] | None = None,
     max_frames: int = MAX_FRAMES,
+    arrangement: str = "wide",
 ) -> go.Figure:
     """Every linked view of one layer at step t, with a Plotly animation frame per step (see module doc).
 
@@ -196,11 +261,13 @@ def stepping_figure(
     feature_names: names of the input features for layer 0 (default "x[0]", ... in the vocabulary);
         upper layers read the layer below's h, and are labelled so.
     max_frames: at most this many evenly spaced animation frames (plus t and the last step).
-    Raises ValueError for an out-of-range t, layer or unit, or an unknown vocabulary.
+    arrangement: how the panels are laid out for the screen (``ARRANGEMENTS``: "wide", "column" on a
+        phone, "present" on a projector).
+    Raises ValueError for an out-of-range t, layer or unit, or an unknown vocabulary or arrangement.
 
     The validated graph object of ``stepping_spec``: Plotly checks every property of the dict here.
     """
-    return go.Figure(stepping_spec(trace, t, vocabulary, layer, unit, feature_names, max_frames))
+    return go.Figure(stepping_spec(trace, t, vocabulary, layer, unit, feature_names, max_frames, arrangement))
 
 
 def stepping_spec(
@@ -211,11 +278,12 @@ def stepping_spec(
     unit: int = 0,
     feature_names: Sequence[str] | None = None,
     max_frames: int = MAX_FRAMES,
+    arrangement: str = "wide",
 ) -> dict:
     """``stepping_figure`` as a plain dict {"data", "layout", "frames"} of lists, strings and numbers,
     ready for JSON (arguments and errors as there)."""
     _check(trace, t, vocabulary, layer, unit)
-    return SteppingParts(trace, vocabulary, layer, feature_names, max_frames).spec(t, unit)
+    return SteppingParts(trace, vocabulary, layer, feature_names, max_frames, arrangement).spec(t, unit)
 
 
 class SteppingParts:
@@ -238,6 +306,7 @@ class SteppingParts:
         layer: int = 0,
         feature_names: Sequence[str] | None = None,
         max_frames: int = MAX_FRAMES,
+        arrangement: str = "wide",
     ):
         _, layer, _ = _check(trace, 0, vocabulary, layer, 0)
         if max_frames < 1:
@@ -248,10 +317,8 @@ class SteppingParts:
         self.names = _Names(vocabulary, trace.variant)
         self.panels = cell = panels(trace.variant)
         self.gates = cell.gates
-        rows = ["bars", *(f"heat:{k}" for k in self.gates), "x", "unit"]
-        self.n_rows = len(rows)
-        self.plan = _Layout(rows)
-        self.grid = _grid(self.n_rows, len(_top_panels(cell)))
+        self.n_rows = len(self.gates) + 3
+        self.plan = plan = _Plan(arrangement, self.n_rows, len(_top_panels(cell)))
         self.features = _feature_names(lt, layer, self.names, feature_names)
         self.ranges = _ranges(lt, cell)
         self.grid_steps, _ = frame_steps(self.T, 0, max_frames)
@@ -261,37 +328,26 @@ class SteppingParts:
         # Static traces first, then the dynamic ones (DYNAMIC_ROLES): a frame's ``traces`` are the last
         # indices of the figure's data.
         self.static = [
-            *_heatmaps(lt, self.names, self.gates, self.grid, self.plan),
-            *_input_lines(lt, self.features, self.grid.ref(self.n_rows - 1, 1)),
+            *_heatmaps(lt, self.names, self.gates, plan),
+            *_input_lines(lt, self.features, plan),
         ]
         n_static = len(self.static) + len(cell.lines)
         self.dynamic_indices = list(range(n_static, n_static + len(self._dynamic(0, 0))))
-        self.titles = _titles(self.grid, self.plan, self.names, trace, layer, cell, self.features)
+        self.titles = _titles(plan, self.names, trace, layer, cell, self.features)
         self.layout = {
             "template": _template(),
-            **_axes(self.grid, self.plan, self.ranges, self.T, self.H, self.n_rows, _top_panels(cell)),
-            "images": _images(lt, self.gates, self.grid),
-            **_legends(self.plan),
-            "height": self.plan.height,
-            "margin": MARGIN,
+            **_axes(plan, self.ranges, self.T, self.H, _top_panels(cell)),
+            "images": _images(lt, self.gates, plan),
+            **_legends(plan),
+            "height": plan.height,
+            "margin": plan.margin,
             "barmode": "overlay",
             "plot_bgcolor": "#ffffff",
             "paper_bgcolor": "#ffffff",
             "font": FONT,
             "hoverlabel": {"font": {"size": 13}},
-            "title": {
-                "text": (
-                    f"<b>{trace.variant}</b> cell, layer {layer + 1} of {trace.num_layers}: "
-                    f"{self.T} steps × {self.H} units"
-                ),
-                "x": 0.0,
-                "xanchor": "left",
-                "y": 1.0,
-                "yanchor": "top",
-                "yref": "container",
-                "pad": {"t": 12, "l": 8},
-                "font": {"size": 16},
-            },
+            # A projector's figure has no room for its title: the page shows ``heading`` instead.
+            "title": {} if arrangement == "present" else _figure_title(heading(trace, layer), arrangement),
         }
 
     def spec(self, t: int, unit: int = 0) -> dict:
@@ -311,8 +367,8 @@ class SteppingParts:
             parts = self._units.get(unit)
         if parts is None:
             parts = {
-                "lines": _unit_lines(self.lt, self.names, self.panels, unit, self.grid.ref(self.n_rows, 1)),
-                "title": _unit_title(self.grid, self.plan, unit),
+                "lines": _unit_lines(self.lt, self.names, self.panels, unit, self.plan),
+                "title": _unit_title(self.plan, unit),
                 "frames": {s: self._frame(s, unit) for s in self.grid_steps},
             }
             with self._lock:
@@ -334,8 +390,32 @@ class SteppingParts:
         )
         if not frame:
             for trace, (row, col) in traces:
-                trace["xaxis"], trace["yaxis"] = self.grid.ref(row, col)
+                trace["xaxis"], trace["yaxis"] = self.plan.ref(row, col)
         return traces
+
+
+def heading(trace: Trace, layer: int, bold: str = "<b>{}</b>") -> str:
+    """The figure's title: which cell, which layer, how many steps and units (``bold`` wraps the
+    variant: Plotly's <b> by default, "**{}**" for Markdown)."""
+    return (
+        f"{bold.format(trace.variant)} cell, layer {layer + 1} of {trace.num_layers}: "
+        f"{trace.T} steps × {trace.hidden_size} units"
+    )
+
+
+def _figure_title(text: str, arrangement: str) -> dict:
+    if arrangement == "column":  # a phone's width holds half of it on a line
+        text = text.replace(": ", ":<br>", 1)
+    return {
+        "text": text,
+        "x": 0.0,
+        "xanchor": "left",
+        "y": 1.0,
+        "yanchor": "top",
+        "yref": "container",
+        "pad": {"t": 12, "l": 8},
+        "font": {"size": 16},
+    }
 
 
 def _whole(name: str, value, size: int) -> int:
@@ -352,40 +432,6 @@ def _top_panels(cell: CellPanels) -> tuple[str, ...]:
     """The first row's panels, named by the state each shows: one per state, then the split's new state
     (an LSTM: c, h, c; a GRU: h, h; an RNN: h)."""
     return (*cell.states, *cell.split[:1]) if cell.split else cell.states
-
-
-class _Grid:
-    """The subplot grid of ``make_subplots`` (row 1: ``n_top`` panels; every later row: one full-width
-    panel), as axis names, their x domains and the traces' axis references."""
-
-    def __init__(self, n_rows: int, n_top: int = 3):
-        specs = [[{}] * n_top] + [[{"colspan": n_top}] + [None] * (n_top - 1) for _ in range(n_rows - 1)]
-        fig = make_subplots(rows=n_rows, cols=n_top, specs=specs, horizontal_spacing=0.07)
-        self.axes: dict[tuple[int, int], tuple[str, str]] = {}
-        self.x_domains: dict[tuple[int, int], list[float]] = {}
-        self.anchors: dict[str, dict] = {}
-        for row in range(1, n_rows + 1):
-            for col in range(1, n_top + 1) if row == 1 else (1,):
-                sub = fig.get_subplot(row, col)
-                x_name, y_name = sub.xaxis.plotly_name, sub.yaxis.plotly_name
-                self.axes[row, col] = (x_name, y_name)
-                self.x_domains[row, col] = list(sub.xaxis.domain)
-                self.anchors[x_name] = {"anchor": sub.xaxis.anchor, "domain": list(sub.xaxis.domain)}
-                self.anchors[y_name] = {"anchor": sub.yaxis.anchor, "domain": list(sub.yaxis.domain)}
-
-    def name(self, row: int, col: int, letter: str) -> str:
-        """The layout key of a panel's axis: "xaxis4", "yaxis" ..."""
-        return self.axes[row, col][0 if letter == "x" else 1]
-
-    def ref(self, row: int, col: int) -> tuple[str, str]:
-        """A trace's ("x4", "y4") for the panel at (row, col)."""
-        x_name, y_name = self.axes[row, col]
-        return x_name.replace("axis", ""), y_name.replace("axis", "")
-
-
-@functools.lru_cache(maxsize=8)
-def _grid(n_rows: int, n_top: int) -> _Grid:
-    return _Grid(n_rows, n_top)
 
 
 @functools.lru_cache(maxsize=1)
@@ -528,13 +574,14 @@ def _dynamic(lt, t, names: _Names, features, unit, ranges, cell: CellPanels, n_r
     return out
 
 
-def _heatmaps(lt: LayerTrace, names: _Names, gates, grid: _Grid, plan: _Layout) -> list[dict]:
+def _heatmaps(lt: LayerTrace, names: _Names, gates, plan: _Plan) -> list[dict]:
     T, H = lt.T, lt.hidden_size
     out = []
+    wide = plan.arrangement == "wide"
     for r, key in enumerate(gates, start=2):
         scale, zmin, zmax = colour_scale(key)
-        lo, hi = plan.domain(f"heat:{key}")
-        x_ref, y_ref = grid.ref(r, 1)
+        lo, hi = plan.y_domains[r, 1]
+        x_ref, y_ref = plan.ref(r, 1)
         out.append(
             dict(
                 type="heatmap",
@@ -553,7 +600,8 @@ def _heatmaps(lt: LayerTrace, names: _Names, gates, grid: _Grid, plan: _Layout) 
                     yanchor="middle",
                     len=(hi - lo) * 1.15,
                     thickness=10,
-                    tickvals=[zmin, (zmin + zmax) / 2, zmax],
+                    # A short panel has room for two tick labels, not three.
+                    tickvals=[zmin, (zmin + zmax) / 2, zmax] if wide else [zmin, zmax],
                     tickfont=dict(size=11),
                     outlinewidth=0,
                 ),
@@ -565,14 +613,14 @@ def _heatmaps(lt: LayerTrace, names: _Names, gates, grid: _Grid, plan: _Layout) 
     return out
 
 
-def _images(lt: LayerTrace, gates, grid: _Grid) -> list[dict]:
+def _images(lt: LayerTrace, gates, plan: _Plan) -> list[dict]:
     """Each heatmap again as a layout image underneath: Plotly's client-side animation (redraw=False,
     the only fast kind) removes heatmap traces from the screen (plotly.js #4491, plotly.py #2151) while
     their hover keeps working; the image stays, so the panel looks the same during Play."""
     out = []
     for r, key in enumerate(gates, start=2):
         scale, zmin, zmax = colour_scale(key)
-        x_ref, y_ref = grid.ref(r, 1)
+        x_ref, y_ref = plan.ref(r, 1)
         out.append(
             dict(
                 source=_png_data_uri(_colour_mapped(getattr(lt, key).T, scale, zmin, zmax)),
@@ -592,7 +640,10 @@ def _images(lt: LayerTrace, gates, grid: _Grid) -> list[dict]:
     return out
 
 
-def _input_lines(lt: LayerTrace, features, ref: tuple[str, str]) -> list[dict]:
+def _input_lines(lt: LayerTrace, features, plan: _Plan) -> list[dict]:
+    ref = plan.ref(plan.n_rows - 1, 1)
+    # Beside the panel only in "wide": elsewhere there is no room, and hover names the lines.
+    legend = plan.arrangement == "wide" and len(features) <= MAX_FEATURE_LEGEND
     dashes = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
     steps = list(range(lt.T))
     return [
@@ -605,7 +656,7 @@ def _input_lines(lt: LayerTrace, features, ref: tuple[str, str]) -> list[dict]:
             line=dict(color=notation.colour("x"), width=2, dash=dashes[j % len(dashes)]),
             hovertemplate=f"{label} = %{{y:.4g}}<br>t = %{{x}}<extra></extra>",
             legend="legend2",
-            showlegend=len(features) <= MAX_FEATURE_LEGEND,
+            showlegend=legend,
             meta={"role": "input", "feature": j},
             xaxis=ref[0],
             yaxis=ref[1],
@@ -614,9 +665,8 @@ def _input_lines(lt: LayerTrace, features, ref: tuple[str, str]) -> list[dict]:
     ]
 
 
-def _unit_lines(
-    lt: LayerTrace, names: _Names, cell: CellPanels, unit: int, ref: tuple[str, str]
-) -> list[dict]:
+def _unit_lines(lt: LayerTrace, names: _Names, cell: CellPanels, unit: int, plan: _Plan) -> list[dict]:
+    ref = plan.ref(plan.n_rows, 1)
     steps = list(range(lt.T))
     states = cell.states
     return [
@@ -625,7 +675,8 @@ def _unit_lines(
             x=steps,
             y=getattr(lt, key)[:, unit].tolist(),
             mode="lines",
-            name=names.title(key),
+            # A projector's legend has room for the symbols only.
+            name=names.html(key) if plan.arrangement == "present" else names.title(key),
             line=dict(color=notation.colour(key), width=3.2 if key in states else 1.8),
             hovertemplate=f"{names.html(key)} = %{{y:.4g}}<br>unit {unit}, t = %{{x}}<extra></extra>",
             legend="legend3",
@@ -637,34 +688,46 @@ def _unit_lines(
     ]
 
 
-def _axes(
-    grid: _Grid, plan: _Layout, ranges, T: int, H: int, n_rows: int, top: Sequence[str]
-) -> dict[str, dict]:
-    """Every axis of the layout: where make_subplots put it, and how it looks."""
+def _axes(plan: _Plan, ranges, T: int, H: int, top: Sequence[str]) -> dict[str, dict]:
+    """Every axis of the layout: where the plan puts it, and how it looks."""
     common = dict(showline=True, linecolor="#bbbbbb", gridcolor="#eeeeee")
     axes: dict[str, dict] = {}
+    n_rows, wide = plan.n_rows, plan.arrangement == "wide"
 
     def axis(row: int, col: int, letter: str, **props) -> None:
-        name = grid.name(row, col, letter)
-        axes[name] = dict(grid.anchors[name], **common, **props)
+        name = plan.name(row, col, letter)
+        axes[name] = dict(plan.anchors[name], **common, **props)
 
     unit_ticks = dict(tickmode="linear", tick0=0, dtick=1) if H <= 16 else {}
+    # A bar panel's "unit" axis title: where its panel is tall enough to spare the line ("present": not).
+    unit_title = {} if plan.arrangement == "present" else dict(title=dict(text="unit", standoff=4))
     for col, key in enumerate(top, start=1):
+        # Stacked bar panels (not "wide") share the units' positions: labelled under the last one only.
+        labelled = wide or col == len(top)
+        shown = {**unit_title, **unit_ticks} if labelled else dict(showticklabels=False, ticks="")
+        axis(1, col, "x", range=[-0.6, H - 0.4], zeroline=False, **shown)
         axis(
             1,
             col,
-            "x",
-            range=[-0.6, H - 0.4],
-            title=dict(text="unit", standoff=4),
-            zeroline=False,
-            **unit_ticks,
+            "y",
+            range=ranges[key],
+            zeroline=True,
+            zerolinecolor="#888888",
+            **({} if wide else dict(nticks=3)),
         )
-        axis(1, col, "y", range=ranges[key], zeroline=True, zerolinecolor="#888888", domain=plan.domains[0])
     # Every time panel shares the first heatmap's x axis: zooming one zooms them all.
-    anchor = grid.ref(2, 1)[0]
-    heat_ticks = dict(tickmode="linear", tick0=0, dtick=1) if H <= 5 else dict(nticks=4)
+    anchor = plan.ref(2, 1)[0]
+    if wide:
+        heat_ticks = dict(tickmode="linear", tick0=0, dtick=1) if H <= 5 else dict(nticks=4)
+    else:  # a short heatmap: its first and last unit
+        heat_ticks = dict(tickmode="array", tickvals=sorted({0, H - 1}))
+    # Time tick labels: under the last three panels on a desktop; elsewhere, where titles leave no room
+    # for them, under the input and the unit panels only.
+    ticked = range(n_rows - 2, n_rows + 1) if wide else (n_rows - 1, n_rows)
     for r in range(2, n_rows + 1):
-        time_axis = dict(range=[-0.5, T - 0.5], zeroline=False, showticklabels=r >= n_rows - 2)
+        time_axis = dict(range=[-0.5, T - 0.5], zeroline=False, showticklabels=r in ticked)
+        if not wide and r not in ticked:
+            time_axis["ticks"] = ""  # tick marks without labels would poke into the next title
         if r > 2:
             time_axis["matches"] = anchor
         if r >= n_rows - 1:
@@ -672,69 +735,63 @@ def _axes(
         else:
             time_axis["showgrid"] = False  # no grid lines across the heatmaps
         axis(r, 1, "x", **time_axis)
-        domain = plan.domains[r - 1]
         if r < n_rows - 1:
-            axis(
-                r,
-                1,
-                "y",
-                range=[H - 0.5, -0.5],
-                title=dict(text="unit", standoff=2),
-                showgrid=False,
-                zeroline=False,
-                domain=domain,
-                **heat_ticks,
-            )
-    axis(n_rows - 1, 1, "y", range=ranges["x"], domain=plan.domains[n_rows - 2])
-    axis(
-        n_rows, 1, "y", range=ranges["unit"], zeroline=True, zerolinecolor="#888888", domain=plan.domains[-1]
-    )
+            heat_title = dict(title=dict(text="unit", standoff=2)) if wide else {}
+            axis(r, 1, "y", range=[H - 0.5, -0.5], showgrid=False, zeroline=False, **heat_title, **heat_ticks)
+    few = {} if wide else dict(nticks=3)
+    axis(n_rows - 1, 1, "y", range=ranges["x"], **few)
+    axis(n_rows, 1, "y", range=ranges["unit"], zeroline=True, zerolinecolor="#888888", **few)
     return axes
 
 
-def _titles(
-    grid: _Grid, plan: _Layout, names: _Names, trace: Trace, layer, cell: CellPanels, features
-) -> list[dict]:
-    """Each panel's title but the line panel's (``_unit_title``), as annotations."""
+def _titles(plan: _Plan, names: _Names, trace: Trace, layer, cell: CellPanels, features) -> list[dict]:
+    """Each panel's title but the line panel's (``_unit_title``), as annotations. A phone's column is
+    narrow: a second line there breaks at its "; ". A projector's is short: titles there are one line."""
     n = names
-    bars = plan.domain("bars")
 
     def coloured(text: str, key: str) -> str:
         return f'<b><span style="color:{notation.colour(key)}">{text}</span></b>'
 
+    def sub(text: str) -> str:
+        if plan.arrangement == "present":
+            return ""
+        if plan.arrangement == "column":
+            text = text.replace("; ", ";<br>")
+        return f"{SUB}{text}</span>"
+
     titles = [
-        (
-            grid.x_domains[1, col],
-            bars[1],
-            f"{coloured(n.title(key), key)}{SUB}faint bars: {n.html(key + '_prev')}</span>",
-        )
+        ((1, col), coloured(n.title(key), key) + sub(f"faint bars: {n.html(key + '_prev')}"))
         for col, key in enumerate(cell.states, start=1)
     ]
     if cell.split:
         total, kept, written = cell.split
         titles.append(
             (
-                grid.x_domains[1, len(cell.states) + 1],
-                bars[1],
+                (1, len(cell.states) + 1),
                 f"{coloured(n.html(total), total)} = {coloured(n.html(kept), kept)} + "
-                f"{coloured(n.html(written), written)}{SUB}{n.name(kept)}, then {n.name(written)}; "
-                f"the tick is {n.html(total)}</span>",
+                f"{coloured(n.html(written), written)}"
+                + sub(f"{n.name(kept)}, then {n.name(written)}; the tick is {n.html(total)}"),
             )
         )
-    full = grid.x_domains[2, 1]
-    for key in cell.gates:
+    for r, key in enumerate(cell.gates, start=2):
         text = f"{n.title(key)}: units × time"
         if key in cells.get(trace.variant).fixed:
             text += f" (≡ 1: the {trace.variant} cell has no {n.name('f')})"
-        titles.append((full, plan.domain(f"heat:{key}")[1], text))
+        titles.append(((r, 1), text))
     x_title = n.title("x") if layer == 0 else f"{n.title('x')} = {n.html('h')} of layer {layer}"
-    more = "; hover a line for its name" if len(features) > MAX_FEATURE_LEGEND else ""
-    titles.append((full, plan.domain("x")[1], f"{x_title}, every feature{more}"))
-    return [_title(x0, y, text) for (x0, _), y, text in titles]
+    named = plan.arrangement == "wide" and len(features) <= MAX_FEATURE_LEGEND
+    if plan.arrangement == "column":
+        more = "" if named else sub("every feature; hover a line for its name")
+        titles.append(((plan.n_rows - 1, 1), f"{x_title}{more}"))
+    else:
+        more = "" if named else "; hover a line for its name"
+        titles.append(((plan.n_rows - 1, 1), f"{x_title}, every feature{more}"))
+    return [_title(plan.x_domains[p][0], plan.y_domains[p][1], text) for p, text in titles]
 
 
-def _unit_title(grid: _Grid, plan: _Layout, unit: int) -> dict:
-    return _title(grid.x_domains[2, 1][0], plan.domain("unit")[1], f"unit {unit} over time")
+def _unit_title(plan: _Plan, unit: int) -> dict:
+    p = (plan.n_rows, 1)
+    return _title(plan.x_domains[p][0], plan.y_domains[p][1], f"unit {unit} over time")
 
 
 def _title(x0: float, y: float, text: str) -> dict:
@@ -754,14 +811,22 @@ def _title(x0: float, y: float, text: str) -> dict:
     )
 
 
-def _legends(plan: _Layout) -> dict:
+def _legends(plan: _Plan) -> dict:
+    """The input's legend and the unit's: beside their panels, or on a phone, the unit's below its panel
+    (there is no room beside it), in rows."""
     common = dict(
         x=1.01, xanchor="left", yanchor="top", font=dict(size=11), tracegroupgap=2, bgcolor="rgba(0,0,0,0)"
     )
-    return dict(
-        legend2=dict(common, y=plan.domain("x")[1]),
-        legend3=dict(common, y=plan.domain("unit")[1]),
-    )
+    x_top, unit = plan.y_domains[plan.n_rows - 1, 1][1], plan.y_domains[plan.n_rows, 1]
+    if plan.arrangement == "column":  # under the time axis's tick labels and title
+        below = dict(common, orientation="h", x=0, xanchor="left", y=unit[0] - 62 / plan.plot_px)
+        return dict(legend2=dict(common, y=x_top), legend3=below)
+    if plan.arrangement == "present":  # from the unit's title down, closely packed
+        return dict(
+            legend2=dict(common, y=x_top),
+            legend3=dict(common, y=unit[1] + 28 / plan.plot_px, tracegroupgap=0),
+        )
+    return dict(legend2=dict(common, y=x_top), legend3=dict(common, y=unit[1]))
 
 
 def _feature_names(lt: LayerTrace, layer: int, names: _Names, given: Sequence[str] | None) -> list[str]:

@@ -73,7 +73,7 @@ class Lesson:
     title_template: str
     build: Callable[[], object]
     ask: Callable[[object, str], tuple[Question, ...]]
-    draw: Callable[[object, str, bool], go.Figure]
+    draw: Callable[[object, str, bool, str], go.Figure]  # (scene, vocabulary, revealed, arrangement)
     links: tuple[Link, ...]
     cell: Callable[[object], Scene | None] = lambda state: state
     note: Callable[[object, bool], str] | None = None
@@ -95,8 +95,10 @@ class Lesson:
     def questions(self, vocabulary: str) -> tuple[Question, ...]:
         return self.ask(self.build(), vocabulary)
 
-    def figure(self, vocabulary: str, revealed: bool) -> go.Figure:
-        return self.draw(self.build(), vocabulary, revealed)
+    def figure(self, vocabulary: str, revealed: bool, arrangement: str = "wide") -> go.Figure:
+        """The lesson's figure; ``arrangement`` (``ui.screen.arrangement``) lays out a stepping figure's
+        panels for the screen, and the single-panel figures fit any screen as they are."""
+        return self.draw(self.build(), vocabulary, revealed, arrangement)
 
     def scene(self) -> Scene | None:
         return self.cell(self.build())
@@ -207,10 +209,16 @@ def _ask_two_memories(s: Scene, vocabulary: str) -> tuple[Question, ...]:
     return q1, q2
 
 
-def _draw_stepping(s: Scene, vocabulary: str, revealed: bool) -> go.Figure:
+def _draw_stepping(s: Scene, vocabulary: str, revealed: bool, arrangement: str = "wide") -> go.Figure:
     trace = s.shown(revealed)
     return stepping_figure(
-        trace, trace.T - 1, vocabulary, layer=s.layer, unit=s.unit, feature_names=s.feature_names
+        trace,
+        trace.T - 1,
+        vocabulary,
+        layer=s.layer,
+        unit=s.unit,
+        feature_names=s.feature_names,
+        arrangement=arrangement,
     )
 
 
@@ -247,7 +255,7 @@ def _ask_half_life(s: Scene, vocabulary: str) -> tuple[Question, ...]:
     return q1, q2
 
 
-def _draw_half_life(s: Scene, vocabulary: str, revealed: bool) -> go.Figure:
+def _draw_half_life(s: Scene, vocabulary: str, revealed: bool, arrangement: str = "wide") -> go.Figure:
     twin = scenes.holding_twin()
     after, before = s.shown(revealed), twin.shown(revealed)
     fig = gate_lab_figure(before, after, vocabulary, half_lives=memory_half_life(after))
@@ -292,7 +300,7 @@ def _ask_learn_ignore(s: Scene, vocabulary: str) -> tuple[Question, ...]:
     return q1, q2
 
 
-def _draw_anatomy(s: Scene, vocabulary: str, revealed: bool) -> go.Figure:
+def _draw_anatomy(s: Scene, vocabulary: str, revealed: bool, arrangement: str = "wide") -> go.Figure:
     trace = s.shown(revealed)
     return anatomy_figure(trace, trace.T - 1, vocabulary, layer=s.layer)
 
@@ -381,7 +389,7 @@ def _ask_use_gate(u: UseGateScene, vocabulary: str) -> tuple[Question, ...]:
     return q1, q2
 
 
-def _draw_use_gate(u: UseGateScene, vocabulary: str, revealed: bool) -> go.Figure:
+def _draw_use_gate(u: UseGateScene, vocabulary: str, revealed: bool, arrangement: str = "wide") -> go.Figure:
     traces = {"standard": u.standard.shown(revealed), "udacity": u.udacity.shown(revealed)}
     t = traces["standard"].T - 1
     return compare_states_figure(traces, vocabulary, t=t)
@@ -479,7 +487,7 @@ def _ask_gradient(g: GradientScene, vocabulary: str) -> tuple[Question, ...]:
     return q1, q2
 
 
-def _draw_gradient(g: GradientScene, vocabulary: str, revealed: bool) -> go.Figure:
+def _draw_gradient(g: GradientScene, vocabulary: str, revealed: bool, arrangement: str = "wide") -> go.Figure:
     keep = g.length if revealed else g.shown
     norms = {
         cell: {q: (None if v is None else v[-keep:]) for q, v in entry.items()}
@@ -624,7 +632,9 @@ LESSONS: tuple[Lesson, ...] = (
         "Inside a trained cell: remembering the first bit",
         scenes.trained_first_bit,
         _ask_trained,
-        lambda tr, vocabulary, revealed: _draw_stepping(tr.scene, vocabulary, revealed),
+        lambda tr, vocabulary, revealed, arrangement: _draw_stepping(
+            tr.scene, vocabulary, revealed, arrangement
+        ),
         (Link(STEP_PAGE, "Step through time", True), Link(TRAIN_PAGE, "Train")),
         cell=lambda tr: tr.scene,
         claims=("lesson8_write_sign", "lesson8_keeps", "lesson8_memory_unit"),

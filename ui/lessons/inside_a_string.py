@@ -43,7 +43,7 @@ def ask(s: StringHunt, vocabulary: str) -> tuple[Question, ...]:
     return q1, q2
 
 
-def draw(s: StringHunt, vocabulary: str, revealed: bool) -> go.Figure:
+def draw(s: StringHunt, vocabulary: str, revealed: bool, arrangement: str = "wide") -> go.Figure:
     text = s.reading.text
     if not revealed:
         return coloured_text_figure(
