@@ -34,6 +34,12 @@ def about_the_diagram() -> None:
         "each cell prints its number (2 decimals; hover for 4); with more, each label prints the value of "
         "the unit chosen below, whose cell is outlined."
     )
+    if settings.vocabulary == "udacity" and settings.variant != "udacity":
+        st.caption(
+            "In this cell U_t (the use gate's tanh part) is tanh(LTM_t) with no weights of its own: the "
+            "literal Udacity cell's U_t is a different quantity, tanh(W_u (LTM_{t-1} ⊙ f_t) + b_u) — choose "
+            "the udacity variant to see it."
+        )
     try:
         intro = load_text("anatomy", settings.vocabulary)
     except FileNotFoundError:

@@ -220,3 +220,10 @@ def test_the_diagram_prints_every_wires_values_at_two_units(which):
             value, text = cells[j]
             assert value == pytest.approx(expected, abs=1e-12), key
             assert text == f"{expected:.2f}".replace("-", "−").replace("−0.00", "0.00"), key
+
+
+def test_udacity_words_on_the_standard_cell_say_u_is_not_the_literal_use_gate():
+    note = "the literal Udacity cell's U_t is a different quantity"
+    assert any(note in c.value for c in open_page(variant="standard", vocabulary="udacity").caption)
+    for variant, vocabulary in (("udacity", "udacity"), ("standard", "standard")):
+        assert not any(note in c.value for c in open_page(variant=variant, vocabulary=vocabulary).caption)
