@@ -99,6 +99,7 @@ def test_each_gate_row_is_drawn_in_that_gates_colour(traces, vocabulary):
         squash = notation.quantity(key).kind == "squash"
         assert (axis.cmin, axis.cmax) == ((-1, 1) if squash else (0, 1))
         assert axis.colorbar.title.text == notation.html(key, vocabulary)
+        assert list(axis.colorbar.tickvals) == [axis.cmin, axis.cmax]  # a short row: its ends ticked only
     assert len({notation.colour(k) for k in HEATMAP_KEYS}) == len(HEATMAP_KEYS)
 
 

@@ -280,7 +280,15 @@ def compare_gates_figure(
                     colorscale=scale,
                     cmin=zmin,
                     cmax=zmax,
-                    colorbar=dict(title=notation.html(key, vocabulary), len=hi - lo, y=(lo + hi) / 2, x=1.01),
+                    # only the ends ticked: a row can be 60 px tall, too short for Plotly's automatic ticks
+                    colorbar=dict(
+                        title=notation.html(key, vocabulary),
+                        len=hi - lo,
+                        y=(lo + hi) / 2,
+                        x=1.01,
+                        tickvals=[zmin, zmax],
+                        thickness=12,
+                    ),
                 )
             }
         )
