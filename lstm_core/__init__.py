@@ -11,6 +11,7 @@ from .comparison_cells import GRU, RNN
 from .layouts import LAYOUTS, LAYOUTS_OF_VARIANT, detect
 from .layouts.files import load
 from .network import LSTM
+from .networks import network_class
 from .trace import LayerTrace, StepRecord, Trace
 
 # Every cell the app's pages can show, in the cell table's order: the four LSTM variants, the GRU, the RNN.
@@ -29,4 +30,5 @@ __all__ = [
     "Trace",
     "detect",
     "load",
+    "network_class",
 ]

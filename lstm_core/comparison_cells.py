@@ -325,8 +325,17 @@ class _CellNetwork(LayerStack):
         return spec
 
     @classmethod
-    def random(cls, input_size: int, hidden_size: int, num_layers: int = 1, seed: int = 0, scale=None):
+    def _check_kind(cls, variant: str | None) -> None:
+        """``variant`` is accepted so that LSTM, GRU and RNN are built alike; it must name this cell."""
+        if variant not in (None, cls.kind):
+            raise ValueError(f"a {cls.__name__} runs the {cls.kind!r} cell, not variant {variant!r}")
+
+    @classmethod
+    def random(
+        cls, input_size: int, hidden_size: int, num_layers: int = 1, seed: int = 0, scale=None, variant=None
+    ):
         """Weights drawn uniformly from (-scale, scale), scale = 1/sqrt(H) by default as in PyTorch."""
+        cls._check_kind(variant)
         for label, value in (
             ("input_size", input_size),
             ("hidden_size", hidden_size),
@@ -340,8 +349,9 @@ class _CellNetwork(LayerStack):
         return cls.from_weights({k: rng.uniform(-scale, scale, size=s) for k, s in spec.items()})
 
     @classmethod
-    def from_weights(cls, weights: dict[str, np.ndarray], layout: str = "torch"):
+    def from_weights(cls, weights: dict[str, np.ndarray], layout: str = "torch", variant: str | None = None):
         """Read torch-layout weights; a ValueError names the key, the expected and the given shape."""
+        cls._check_kind(variant)
         if layout != "torch":
             raise ValueError(f"layout {layout!r} cannot express a {cls.kind}; use 'torch'")
         if not isinstance(weights, dict):

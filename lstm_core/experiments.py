@@ -20,8 +20,8 @@ import numpy as np
 
 from . import cells as cell_table
 from .cell import VARIANTS, LayerParams, check_variant
-from .comparison_cells import GRU, RNN
 from .network import LSTM
+from .networks import network_class
 from .trace import Trace
 
 GATES = ("i", "f", "g", "o")  # the gates a GateSettings sets (trace names); a cell uses those it has
@@ -297,12 +297,14 @@ def run_matched(
     """
     x = np.asarray(x, dtype=np.float64)
     x = x[:, None] if x.ndim == 1 else x
-    unknown = [c for c in cells if c not in (*VARIANTS, "gru", "rnn")]
+    unknown = [c for c in cells if c not in cell_table.REGISTRY]
     if unknown:
-        raise ValueError(f"unknown cell(s) {unknown}; choose from {', '.join((*VARIANTS, 'gru', 'rnn'))}")
+        raise ValueError(f"unknown cell(s) {unknown}; choose from {', '.join(cell_table.names())}")
     I = x.shape[1]  # noqa: E741
-    nets = matched_nets(I, hidden_size, num_layers, seed) | {
-        "gru": GRU.random(I, hidden_size, num_layers, seed=seed),
-        "rnn": RNN.random(I, hidden_size, num_layers, seed=seed),
+    nets = matched_nets(I, hidden_size, num_layers, seed)
+    nets |= {  # the cells that are no LSTM (the GRU, the RNN): their own random weights
+        c: network_class(c).random(I, hidden_size, num_layers, seed=seed, variant=c)
+        for c in cells
+        if c not in nets
     }
     return {cell: nets[cell].run(x) for cell in cells}

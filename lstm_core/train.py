@@ -28,6 +28,7 @@ from . import comparison_cells as cells
 from .cell import LayerParams, check_variant
 from .comparison_cells import GRU, RNN, CellParams
 from .network import LSTM
+from .networks import BY_FAMILY
 from .tasks import Task
 
 KINDS = ("lstm", "rnn", "gru")
@@ -126,7 +127,7 @@ class Model:
                 for P in net.layers:
                     P.block(P.b_x, "f")[...] += forget_bias  # a fresh network nobody else holds
         else:
-            net = (RNN if kind == "rnn" else GRU).random(input_size, hidden_size, num_layers, seed=seed)
+            net = BY_FAMILY[kind].random(input_size, hidden_size, num_layers, seed=seed)
         return cls(net, output_size, readout=readout, dropout=dropout, seed=seed)
 
     @classmethod
@@ -156,9 +157,7 @@ class Model:
             )
             for P in self.layers
         )
-        if self.kind == "lstm":
-            return LSTM(copies)
-        return (RNN if self.kind == "rnn" else GRU)(copies)
+        return BY_FAMILY[self.kind](copies)
 
     # ------------------------------------------------------------ the batched path
 

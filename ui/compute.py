@@ -14,7 +14,7 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from lstm_core import CELL_VARIANTS, GRU, LSTM, RNN, Trace, cells
+from lstm_core import CELL_VARIANTS, Trace, network_class
 from lstm_core.experiments import run_matched
 from ui.byte_cache import ByteLRU, MiB, read_only
 
@@ -55,22 +55,14 @@ def weights_key(variant: str, layout: str, weights: dict[str, np.ndarray], x: np
     return "weights", str(variant), str(layout), digest.hexdigest()
 
 
-# The network class of each cell family that is no LSTM (``CellSpec.family``); the LSTM's run in LSTM.
-_NOT_LSTM = {"gru": GRU, "rnn": RNN}
-
-
 def random_network(variant: str, hidden: int, layers: int, seed: int, input_size: int):
     """The randomly initialised LSTM, GRU or RNN of these sizes that ``run_random`` runs."""
-    if (cls := _NOT_LSTM.get(cells.get(variant).family)) is not None:
-        return cls.random(input_size, hidden, layers, seed=seed)
-    return LSTM.random(input_size, hidden, layers, variant=variant, seed=seed)
+    return network_class(variant).random(input_size, hidden, layers, variant=variant, seed=seed)
 
 
 def weights_network(variant: str, layout: str, weights: dict[str, np.ndarray]):
     """The LSTM, GRU or RNN of loaded or trained weights that ``run_weights`` runs."""
-    if (cls := _NOT_LSTM.get(cells.get(variant).family)) is not None:
-        return cls.from_weights(weights, layout=layout)
-    return LSTM.from_weights(weights, layout=layout, variant=variant)
+    return network_class(variant).from_weights(weights, layout=layout, variant=variant)
 
 
 def run_random(variant: str, hidden: int, layers: int, seed: int, x: np.ndarray) -> Trace:

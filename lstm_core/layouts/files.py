@@ -142,10 +142,10 @@ def _build_cell(found: Found, L, limit) -> Loaded:
 
 def _build_torch_cell(w: dict, kind: str, layout: str, limit, notices) -> Loaded:
     """A GRU or RNN from torch-keyed weights ``w``; ``layout`` is the file's, for the gate map."""
-    from ..comparison_cells import GRU, RNN
+    from ..networks import BY_FAMILY
 
     if limit is not None and "weight_ih_l0" in w and "weight_hh_l0" in w:
         layers = sum(1 for key in w if key.startswith("weight_ih_l"))
         limit(np.shape(w["weight_ih_l0"])[-1], np.shape(w["weight_hh_l0"])[-1], layers)
-    net = {"gru": GRU, "rnn": RNN}[kind].from_weights(dict(w))
+    net = BY_FAMILY[kind].from_weights(dict(w))
     return Loaded(net, layout, kind, gate_map(layout, kind, net.hidden_size), notices)

@@ -197,3 +197,15 @@ def test_each_cell_module_documents_the_equations_its_spec_holds(name):
     doc = " ".join(module.__doc__.split())
     for eq in cells.get(name).equations:
         assert " ".join(eq.text.split()) in doc, (name, eq.text)
+
+
+def test_every_cell_builds_alike_through_its_network_class():
+    from lstm_core import network_class
+
+    for name, spec in cells.REGISTRY.items():
+        net = network_class(name).random(2, 3, 1, seed=4, variant=name)
+        assert net.variant == name and isinstance(net, NETWORK[spec.family])
+        again = network_class(name).from_weights(net.to_weights(), layout=spec.default_layout, variant=name)
+        np.testing.assert_array_equal(again.run(np.ones((3, 2))).h, net.run(np.ones((3, 2))).h)
+    with pytest.raises(ValueError, match="a GRU runs the 'gru' cell, not variant 'standard'"):
+        GRU.random(2, 3, variant="standard")
