@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from lstm_core import cells as cell_table
 from lstm_core import notation
 from lstm_core.trace import Trace
 
@@ -388,7 +389,7 @@ def anatomy_figure(trace: Trace, t: int, vocabulary: str, layer: int = 0, unit: 
     H = lt.hidden_size
     cv = _Canvas(vocabulary, variant, H, min(max(unit, 0), H - 1))
     has_f = variant != "no_forget"
-    udacity = variant == "udacity"
+    udacity = "W_u" in cell_table.get(variant).extra_params  # a use gate with weights of its own
     gates = [k for k in ("f", "i", "g", "o") if k != "f" or has_f]
     right_cx, left_cx = RIGHT_X + ROW / 2, LEFT_X + ROW / 2
     u_width = 24.0 if udacity else BOX_W
@@ -427,7 +428,7 @@ def anatomy_figure(trace: Trace, t: int, vocabulary: str, layer: int = 0, unit: 
     else:  # tanh(c) reads c_t
         cv.wire((OUT_X, TOP), (OUT_X, U_HI))
         cv.dot(OUT_X, TOP)
-    if variant == "peephole":
+    if cell_table.get(variant).peepholes:
         _peepholes(cv)
 
     # --- boxes, junctions and the gates' names under the bus --------------------------------------------
@@ -620,8 +621,9 @@ PHONE_MARGIN = dict(l=4, r=4, t=96, b=60)
 
 def phone_rows(variant: str) -> tuple[str, ...]:
     """The quantities of the phone's column, top to bottom: inputs, gates, memory, output."""
-    gates = ("i", "g", "o") if variant == "no_forget" else ("f", "i", "g", "o")
-    kept = () if variant == "no_forget" else ("kept",)
+    fixed = cell_table.get(variant).fixed  # no_forget's f ≡ 1: no gate and no kept memory to show
+    gates = tuple(k for k in ("f", "i", "g", "o") if k not in fixed)
+    kept = () if "f" in fixed else ("kept",)
     return ("x", "h_prev", "c_prev", *gates, *kept, "written", "c", "u", "h")
 
 
