@@ -183,7 +183,12 @@ def stack(tmp_path_factory):
         for port in replica_ports:
             logs[port] = prefix / f"replica-{port}.log"
             procs[port], _ = start_streamlit(
-                "app.py", ROOT, logs[port], port, options=[f"--server.allowedHosts={HOST}"]
+                "app.py",
+                ROOT,
+                logs[port],
+                port,
+                options=[f"--server.allowedHosts={HOST}"],
+                env={"MALLOC_ARENA_MAX": "2"},  # as docs/serving.md starts a replica
             )
         for port, proc in procs.items():
             wait_healthy(proc, f"http://127.0.0.1:{port}", logs[port], TIMEOUT)
