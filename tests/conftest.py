@@ -19,3 +19,17 @@ def _clear_streamlit_caches():
         st.cache_data.clear()
         st.cache_resource.clear()
     yield
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """The one Playwright driver of the test session.
+
+    Playwright's sync API refuses a second driver while one is running in the same thread, and the
+    session-scoped browser of ``tests/browser`` lives until the session ends, so every folder that needs
+    a browser launches it from this driver.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw

@@ -206,19 +206,16 @@ def stack(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(playwright_driver):
     executable = find_chromium()
     if executable is None:
         pytest.fail(NO_CHROMIUM + " for the proxy test", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        args = [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {HOST} 127.0.0.1, MAP {OTHER} 127.0.0.1"]
-        b = pw.chromium.launch(executable_path=executable, args=args, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    args = [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {HOST} 127.0.0.1, MAP {OTHER} 127.0.0.1"]
+    b = playwright_driver.chromium.launch(executable_path=executable, args=args, headless=True)
+    try:
+        yield b
+    finally:
+        b.close()
 
 
 def test_every_response_carries_the_security_headers(stack, browser):
