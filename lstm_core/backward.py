@@ -39,6 +39,7 @@ def backward_layer(
     dH: np.ndarray,
     frozen: tuple[str, ...] = (),
     record: bool = False,
+    need_dx: bool = True,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Backpropagate one layer through all T steps of a batch.
 
@@ -48,6 +49,7 @@ def backward_layer(
     gets no gradient.
     record: also return the gradient of every named intermediate (the trace path wants them; training
     does not).
+    need_dx: compute dx; training skips it for the bottom layer, whose input (one-hot text) learns nothing.
 
     Returns (weight gradients, state gradients):
       weights: W_x (I_k, G*H), W_h (H, G*H), b (G*H,) for b_x and b_h alike, and p (3, H) for peephole,
@@ -66,7 +68,8 @@ def backward_layer(
         "b": dZ2.sum(axis=0),
         **extra,
     }
-    states["dx"] = np.dot(dZ2, P.W_x.T).reshape(T, B, -1)
+    if need_dx:
+        states["dx"] = np.dot(dZ2, P.W_x.T).reshape(T, B, -1)
     return grads, states
 
 
@@ -146,9 +149,10 @@ def _through_time(P, dH, M, o_block, o_slope, f_slope) -> dict[str, np.ndarray]:
     T, B, H = dH.shape
     G = len(M)
     M = np.concatenate(M, axis=-1).reshape(T, B, G, H)
-    dZ = np.empty((T, B, G, H))
-    DH, DC = np.empty((T, B, H)), np.empty((T, B, H))
-    dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
+    dt = dH.dtype  # float32 on the fast training path
+    dZ = np.empty((T, B, G, H), dt)
+    DH, DC = np.empty((T, B, H), dt), np.empty((T, B, H), dt)
+    dh_next, dc_next = np.zeros((B, H), dt), np.zeros((B, H), dt)
     W_h_T = P.W_h.T
     for t in range(T - 1, -1, -1):
         dh = np.add(dH[t], dh_next, out=DH[t])
@@ -178,11 +182,12 @@ def _udacity(P, F, dH, D, record):
     D_i, D_f, D_v, D_n = _blocks(D, 4)
     M = np.concatenate([n * D_i, c_prev * D_f, U * D_v, i * D_n], axis=-1).reshape(T, B, 4, H)
     v_slope = v * (1.0 - U * U)  # ∂STM/∂z_u
-    dZ = np.empty((T, B, 4, H))
-    DH, DC, DKEPT, DZ_u = (np.empty((T, B, H)) for _ in range(4))
+    dt = dH.dtype
+    dZ = np.empty((T, B, 4, H), dt)
+    DH, DC, DKEPT, DZ_u = (np.empty((T, B, H), dt) for _ in range(4))
     DC[-1] = 0.0  # the last LTM feeds nothing
-    dh_next = np.zeros((B, H))
-    dc0 = np.empty((B, H))
+    dh_next = np.zeros((B, H), dt)
+    dc0 = np.empty((B, H), dt)
     W_h_T, W_u = P.W_h.T, P.W_u
     for t in range(T - 1, -1, -1):
         dh = np.add(dH[t], dh_next, out=DH[t])

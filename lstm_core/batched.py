@@ -27,14 +27,15 @@ from .cell import LayerParams
 def forward_layer(P: LayerParams, x: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> dict[str, np.ndarray]:
     """Run one layer over x (T, B, I_k) from h0, c0 (B, H); return the cache described above."""
     with np.errstate(over="ignore"):  # exp(−z) = inf for z ≪ 0 gives σ = 1/(1 + inf) = 0, as it should
-        return LOOPS[P.variant](P, x, np.asarray(h0, dtype=np.float64), np.asarray(c0, dtype=np.float64))
+        dtype = P.W_h.dtype  # float64, or float32 for the fast training path: no upcasts inside the loop
+        return LOOPS[P.variant](P, x.astype(dtype, copy=False), np.asarray(h0, dtype), np.asarray(c0, dtype))
 
 
 def _negated(P: LayerParams, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(−s ⊙ (x W_x + b) for all steps (T, B, G*H), −s ⊙ W_h), s = 1 on sigmoid blocks, 2 on the last
     (tanh) block: exp of these is exp(−z) or exp(−2 z) with no extra multiply inside the loop."""
     H = P.hidden_size
-    s = np.full(P.W_h.shape[1], -1.0)
+    s = np.full(P.W_h.shape[1], -1.0, dtype=P.W_h.dtype)
     s[-H:] = -2.0
     W_x, W_h, b = P.W_x * s, P.W_h * s, (P.b_x + P.b_h) * s
     return x @ W_x + b, W_h
@@ -51,7 +52,7 @@ def _squash(z: np.ndarray, a: np.ndarray, H: int) -> None:
 def _states(T: int, B: int, H: int, h0: np.ndarray, c0: np.ndarray):
     """Empty (T+1, B, H) arrays whose row 0 is the initial state: rows 0..T-1 are then h_prev/c_prev and
     rows 1..T are h/c, with no copy."""
-    Hs, Cs = np.empty((T + 1, B, H)), np.empty((T + 1, B, H))
+    Hs, Cs = np.empty((T + 1, B, H), h0.dtype), np.empty((T + 1, B, H), h0.dtype)
     Hs[0], Cs[0] = h0, c0
     return Hs, Cs
 
@@ -61,7 +62,7 @@ def _standard(P, x, h0, c0):
     Z, W_h = _negated(P, x)  # blocks i f o g; the recurrent part is added per step
     A = np.empty_like(Z)
     Hs, Cs = _states(T, B, H, h0, c0)
-    U = np.empty((T, B, H))
+    U = np.empty((T, B, H), x.dtype)
     for t in range(T):
         z, a = Z[t], A[t]
         z += np.dot(Hs[t], W_h)
@@ -77,7 +78,7 @@ def _no_forget(P, x, h0, c0):
     Z, W_h = _negated(P, x)  # blocks i o g
     A = np.empty_like(Z)
     Hs, Cs = _states(T, B, H, h0, c0)
-    U = np.empty((T, B, H))
+    U = np.empty((T, B, H), x.dtype)
     for t in range(T):
         z, a = Z[t], A[t]
         z += np.dot(Hs[t], W_h)
@@ -93,7 +94,7 @@ def _peephole(P, x, h0, c0):
     Z, W_h = _negated(P, x)  # blocks i f o g, before the peephole terms
     A = np.empty_like(Z)
     Hs, Cs = _states(T, B, H, h0, c0)
-    U = np.empty((T, B, H))
+    U = np.empty((T, B, H), x.dtype)
     for t in range(T):
         z, a, c_prev = Z[t], A[t], Cs[t]
         z += np.dot(Hs[t], W_h)
@@ -124,7 +125,7 @@ def _udacity(P, x, h0, c0):
     Z, W_h = _negated(P, x)  # W [STM_{t-1}, E_t] + b, blocks i f v n
     A = np.empty_like(Z)
     Hs, Cs = _states(T, B, H, h0, c0)
-    U, kept = np.empty((T, B, H)), np.empty((T, B, H))
+    U, kept = np.empty((T, B, H), x.dtype), np.empty((T, B, H), x.dtype)
     W_u_T = P.W_u.T
     for t in range(T):
         z, a = Z[t], A[t]
@@ -163,11 +164,11 @@ def run_batch(net, x: np.ndarray, h0: np.ndarray | None = None, c0: np.ndarray |
     return out
 
 
-def initial_state(s, L: int, B: int, H: int, label: str = "state") -> np.ndarray:
+def initial_state(s, L: int, B: int, H: int, label: str = "state", dtype=np.float64) -> np.ndarray:
     """An initial state as (L, B, H): None gives zeros; (L, H) is shared by every sequence."""
     if s is None:
-        return np.zeros((L, B, H))
-    s = np.asarray(s, dtype=np.float64)
+        return np.zeros((L, B, H), dtype)
+    s = np.asarray(s, dtype=dtype)
     if s.shape == (L, H):
         return np.broadcast_to(s[:, None, :], (L, B, H))
     if s.shape != (L, B, H):

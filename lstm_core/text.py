@@ -300,11 +300,12 @@ def train_chars(
             f"{batch_size * (seq_len + 1) + 1} for {batch_size} lanes of {seq_len}"
         )
     lanes = np.arange(batch_size)[:, None] * lane
-    adam = optimizer or Adam(model.theta.size, lr=lr)
+    dtype = model.dtype  # float32 trains about twice as fast (``Model.astype``)
+    adam = optimizer or Adam(model.theta.size, lr=lr, dtype=dtype)
     adam.lr = lr
     L, H = model.num_layers, model.hidden_size
-    h, c, pos = np.zeros((L, batch_size, H)), np.zeros((L, batch_size, H)), 0
-    eye = np.eye(K)
+    h, c, pos = np.zeros((L, batch_size, H), dtype), np.zeros((L, batch_size, H), dtype), 0
+    eye = np.eye(K, dtype=dtype)
     bits = np.empty(steps)
     start = last = time.perf_counter()
     done, stopped = 0, False

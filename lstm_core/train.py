@@ -60,6 +60,7 @@ class Model:
         seed: int = 0,
         W_y: np.ndarray | None = None,
         b_y: np.ndarray | None = None,
+        dtype=np.float64,
     ):
         if readout not in READOUTS:
             raise ValueError(f"readout must be one of {', '.join(READOUTS)}, got {readout!r}")
@@ -78,7 +79,11 @@ class Model:
         arrays = [(f"l{k}.{n}", a) for k, P in enumerate(network.layers) for n, a in _layer_arrays(P).items()]
         arrays += [("readout.W_y", np.asarray(W_y, dtype=np.float64)), ("readout.b_y", np.asarray(b_y))]
         sizes = [a.size for _, a in arrays]
-        self.theta = np.empty(sum(sizes))  # every parameter, in one vector
+        # float32 halves the memory traffic and doubles BLAS throughput; ``network()`` is float64 either way
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.theta = np.empty(sum(sizes), dtype=self.dtype)  # every parameter, in one vector
         self.grad = np.zeros_like(self.theta)
         self.params, self.grads, start = {}, {}, 0
         for (name, a), size in zip(arrays, sizes, strict=True):
@@ -111,12 +116,14 @@ class Model:
         dropout: float = 0.0,
         seed: int = 0,
         forget_bias: float = 0.0,
+        dtype=np.float64,
     ) -> Model:
         """A fresh model: recurrent weights U(−1/√H, 1/√H) drawn from ``seed`` as in ``LSTM.random``.
 
         forget_bias: added to the forget gate's bias of every LSTM layer (the no_forget variant has none).
         A positive value (Gers et al. 2000; Jozefowicz et al. 2015 use 1) starts f near 1, so memory and
         gradient survive many steps from the first update on.
+        dtype: float64 (the reference) or float32 (the fast path; the same draws, rounded once).
         """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -128,7 +135,7 @@ class Model:
                     P.block(P.b_x, "f")[...] += forget_bias  # a fresh network nobody else holds
         else:
             net = BY_FAMILY[kind].random(input_size, hidden_size, num_layers, seed=seed)
-        return cls(net, output_size, readout=readout, dropout=dropout, seed=seed)
+        return cls(net, output_size, readout=readout, dropout=dropout, seed=seed, dtype=dtype)
 
     @classmethod
     def for_task(cls, task: Task, kind: str = "lstm", hidden_size: int = 8, **options) -> Model:
@@ -148,12 +155,24 @@ class Model:
     def num_parameters(self) -> int:
         return self.theta.size
 
+    def astype(self, dtype) -> Model:
+        """A copy of this model (weights, readout, options) whose training runs in ``dtype``."""
+        return Model(
+            self.network(),
+            self.output_size,
+            self.readout,
+            self.dropout,
+            W_y=self.W_y,
+            b_y=self.b_y,
+            dtype=dtype,
+        )
+
     def network(self) -> LSTM | RNN | GRU:
-        """The recurrent core as an immutable network with a copy of the current weights."""
+        """The recurrent core as an immutable network with a float64 copy of the current weights."""
         copies = tuple(
             type(P)(
                 P.variant if isinstance(P, LayerParams) else P.kind,
-                **{n: a.copy() for n, a in _layer_arrays(P).items()},
+                **{n: a.astype(np.float64) for n, a in _layer_arrays(P).items()},
             )
             for P in self.layers
         )
@@ -175,20 +194,20 @@ class Model:
         cache: "layers" (each layer's forward record, time-major (T, B, ·), see ``batched``), "masks"
         (per layer the (T, B, H) dropout mask applied to its input, already divided by 1 − p, or None).
         """
-        x = np.asarray(x, dtype=np.float64)
+        x = np.asarray(x, dtype=self.dtype)
         if x.ndim != 3 or x.shape[2] != self.input_size:
             raise ValueError(f"x must have shape (B, T, {self.input_size}), got shape {x.shape}")
         B, T = x.shape[0], x.shape[1]
         H = self.hidden_size
-        h0 = batched.initial_state(h0, self.num_layers, B, H, "h0")
-        c0 = batched.initial_state(c0, self.num_layers, B, H, "c0")
+        h0 = batched.initial_state(h0, self.num_layers, B, H, "h0", self.dtype)
+        c0 = batched.initial_state(c0, self.num_layers, B, H, "c0", self.dtype)
         layer_forward = batched.forward_layer if self.kind == "lstm" else cells.forward_layer
         inp = np.ascontiguousarray(x.transpose(1, 0, 2))  # time-major: step t is one contiguous block
         records, masks = [], []
         for k, P in enumerate(self.layers):
             mask = None
             if k > 0 and self.dropout > 0.0 and rng is not None:
-                mask = (rng.random((T, B, H)) >= self.dropout) / (1.0 - self.dropout)
+                mask = ((rng.random((T, B, H)) >= self.dropout) / (1.0 - self.dropout)).astype(self.dtype)
                 inp = inp * mask
             masks.append(mask)
             records.append(layer_forward(P, inp, h0[k], c0[k]))
@@ -211,7 +230,7 @@ class Model:
         if self.readout == "last":
             self.grads["readout.W_y"][...] = h_top[-1].T @ dout
             self.grads["readout.b_y"][...] = dout.sum(axis=0)
-            dH = np.zeros((T, B, H))
+            dH = np.zeros((T, B, H), dtype=self.dtype)
             dH[-1] = dout @ self.W_y.T  # the loss looks at the last step only
         else:
             dout_t = dout.transpose(1, 0, 2)
@@ -223,14 +242,14 @@ class Model:
         for k in range(self.num_layers - 1, -1, -1):
             P = self.layers[k]
             if self.kind == "lstm":
-                g, states = lstm_backward.backward_layer(P, records[k], dH)
+                g, states = lstm_backward.backward_layer(P, records[k], dH, need_dx=k > 0)
                 g = g | {"b_x": g["b"], "b_h": g["b"]}  # the cell adds both biases
             else:
                 g, states = cells.backward_layer(P, records[k], dH)
             for name in _layer_arrays(P):
                 self.grads[f"l{k}.{name}"][...] = g[name]
             self.state_grads[k] = {"dh": states["dh"], "dc": states.get("dc")}
-            dH = states["dx"]
+            dH = states.get("dx")  # None below the bottom layer, which needs no input gradient
             if masks[k] is not None:
                 dH = dH * masks[k]  # dropped units passed nothing up, so they get nothing back
         return self.grad
@@ -305,12 +324,18 @@ class Adam:
     (bias-corrected, eps added after the square root)."""
 
     def __init__(
-        self, size: int, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
+        self,
+        size: int,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        dtype=np.float64,
     ):
         self.lr, self.betas, self.eps = lr, betas, eps
-        self.m, self.v = np.zeros(size), np.zeros(size)  # running means of the gradient and its square
+        # the running means of the gradient and its square, in theta's dtype (as torch keeps them)
+        self.m, self.v = np.zeros(size, dtype=dtype), np.zeros(size, dtype=dtype)
         self.t = 0
-        self._scratch = np.empty(size)
+        self._scratch = np.empty(size, dtype=dtype)
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
         """Update theta in place from grad."""

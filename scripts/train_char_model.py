@@ -138,6 +138,7 @@ def main() -> int:
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--clip", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--dtype", choices=("float32", "float64"), default="float32", help="training precision")
     ap.add_argument("--checkpoint-minutes", type=float, default=3.0)
     ap.add_argument("--report-only", action="store_true")
     ap.add_argument("--resume", action="store_true", help="continue from the shipped file (fresh Adam)")
@@ -165,6 +166,7 @@ def train_model(args, train_text: str, n_train: int, n_held: int) -> CharModel:
         old = CharModel.load(OUT)
         model = Model(old.net, len(PYTHON_ALPHABET), readout="every", W_y=old.W_y, b_y=old.b_y)
         before = {k: old.facts.get(k, 0) for k in before}
+    model = model.astype(args.dtype)  # the shipped file and the report read float64 copies either way
     deadline = time.perf_counter() + 60 * args.minutes
     start = time.perf_counter()
     facts = dict(
@@ -181,8 +183,9 @@ def train_model(args, train_text: str, n_train: int, n_held: int) -> CharModel:
         lr=args.lr,
         clip=args.clip,
         seed=args.seed,
+        dtype=args.dtype,
     )
-    adam = Adam(model.theta.size, lr=args.lr)
+    adam = Adam(model.theta.size, lr=args.lr, dtype=model.dtype)
     last_save = [time.perf_counter()]
 
     def callback(step: int, bits: float) -> bool:
