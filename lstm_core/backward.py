@@ -153,7 +153,7 @@ def _through_time(P, dH, M, o_block, o_slope, f_slope) -> dict[str, np.ndarray]:
     dZ = np.empty((T, B, G, H), dt)
     DH, DC = np.empty((T, B, H), dt), np.empty((T, B, H), dt)
     dh_next, dc_next = np.zeros((B, H), dt), np.zeros((B, H), dt)
-    W_h_T = P.W_h.T
+    W_h_T = np.ascontiguousarray(P.W_h.T)  # a product with a transposed view is ~40 % slower
     for t in range(T - 1, -1, -1):
         dh = np.add(dH[t], dh_next, out=DH[t])
         dc = np.multiply(dh, o_slope[t], out=DC[t])
@@ -188,7 +188,7 @@ def _udacity(P, F, dH, D, record):
     DC[-1] = 0.0  # the last LTM feeds nothing
     dh_next = np.zeros((B, H), dt)
     dc0 = np.empty((B, H), dt)
-    W_h_T, W_u = P.W_h.T, P.W_u
+    W_h_T, W_u = np.ascontiguousarray(P.W_h.T), P.W_u
     for t in range(T - 1, -1, -1):
         dh = np.add(dH[t], dh_next, out=DH[t])
         dc = DC[t]
