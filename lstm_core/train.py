@@ -233,11 +233,11 @@ class Model:
             dH = np.zeros((T, B, H), dtype=self.dtype)
             dH[-1] = dout @ self.W_y.T  # the loss looks at the last step only
         else:
-            dout_t = dout.transpose(1, 0, 2)
             K = dout.shape[-1]
-            self.grads["readout.W_y"][...] = h_top.reshape(T * B, H).T @ dout_t.reshape(T * B, K)
+            dout_t = np.ascontiguousarray(dout.transpose(1, 0, 2)).reshape(T * B, K)  # one copy, two products
+            self.grads["readout.W_y"][...] = h_top.reshape(T * B, H).T @ dout_t
             self.grads["readout.b_y"][...] = dout.sum(axis=(0, 1))
-            dH = dout_t @ self.W_y.T
+            dH = (dout_t @ np.ascontiguousarray(self.W_y.T)).reshape(T, B, H)
         self.state_grads = [None] * self.num_layers
         for k in range(self.num_layers - 1, -1, -1):
             P = self.layers[k]
