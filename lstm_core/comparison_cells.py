@@ -19,7 +19,7 @@ a time-major batch (T, B, ·) so that training uses the same code.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,11 @@ class CellParams:
     W_h: np.ndarray
     b_x: np.ndarray
     b_h: np.ndarray
+
+    @property
+    def variant(self) -> str:
+        """The cell's name, as ``LayerParams.variant`` names an LSTM's: "rnn" or "gru"."""
+        return self.kind
 
     @property
     def input_size(self) -> int:
@@ -187,6 +192,11 @@ class _TidyFrame:
     @property
     def hidden_size(self) -> int:
         return self.h.shape[1]
+
+    def step(self, t: int) -> SimpleNamespace:
+        """Step t's numbers, as ``LayerTrace.step``: each field's row t, and pre {gate: row t}."""
+        rows = {f.name: getattr(self, f.name)[t] for f in fields(self) if f.name != "pre"}
+        return SimpleNamespace(t=t, pre={k: v[t] for k, v in self.pre.items()}, **rows)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """Cell anatomy: one step of the cell drawn with every number on its wires, beside its equations."""
 
+import inspect
+
 import streamlit as st
 
+from lstm_core import cells as cell_table
 from lstm_core import notation
 from ui import compute, controls, follow_step, presenter, state
 from ui.arithmetic import ROUNDING_NOTE, gate_arithmetic, gates_of
@@ -13,7 +16,8 @@ from ui.text import load_text
 
 st.set_page_config(page_title="Cell anatomy · LSTM Gate Lab", page_icon="🔬", layout="wide")
 
-settings = controls.sidebar(page="anatomy")
+settings = controls.sidebar(page="anatomy", cells=cell_table.names())
+spec = cell_table.get(settings.variant)
 # Below this width of the main column the diagram's labels crowd (~4 px a data unit): show the phone's
 # column instead. A container query, so an open sidebar on a small laptop counts too.
 PHONE_BELOW_PX = 800
@@ -34,7 +38,13 @@ def about_the_diagram() -> None:
         "each cell prints its number (2 decimals; hover for 4); with more, each label prints the value of "
         "the unit chosen below, whose cell is outlined."
     )
-    if settings.vocabulary == "udacity" and settings.variant != "udacity":
+    if settings.vocabulary == "udacity" and spec.family != "lstm":
+        st.caption(
+            f"The Udacity words were made for the LSTM and do not fit the {spec.label}: it has no long-term "
+            "memory and no learn, remember or use gates. Here STM is just its hidden state h and E its input "
+            "x; its gates keep their own names."
+        )
+    elif settings.vocabulary == "udacity" and settings.variant != "udacity":
         st.caption(
             "In this cell U_t (the use gate's tanh part) is tanh(LTM_t) with no weights of its own: the "
             "literal Udacity cell's U_t is a different quantity, tanh(W_u (LTM_{t-1} ⊙ f_t) + b_u) — choose "
@@ -130,6 +140,12 @@ def one_step() -> None:
     st.latex(aligned(substituted(trace, t, settings.layer, unit, vocabulary), gap="6pt"))
     st.subheader("Equations")
     st.latex(aligned(e.latex for e in equations(variant, vocabulary)))
+    with st.expander("The code of this cell", expanded=False):
+        st.caption(
+            f"The readable step of the {spec.label} ({spec.reference.__module__}), straight from the "
+            "equations; the fast path every page runs is tested against it."
+        )
+        st.code(inspect.getsource(spec.reference), language="python")
 
 
 one_step()

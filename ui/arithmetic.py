@@ -54,11 +54,21 @@ class GateArithmetic:
     terms: tuple[Term, ...]
     biases: tuple[tuple[str, float], ...]  # (symbol, value): PyTorch keeps two biases, both are added
     activation: str  # "sigmoid" or "tanh"
+    # torch's GRU candidate: z also holds r_t[j] · (Σ W_hn h + b_hn), its own sum scaled by the reset gate
+    scale: tuple[str, float] | None = None  # (symbol, value) of r_t[j]
+    inner: tuple[Term, ...] = ()
+    inner_biases: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def inner_sum(self) -> float:
+        """Σ W_hn[j, k]·h_{t-1}[k] + b_hn[j]: what the reset gate scales (0 without one)."""
+        return math.fsum([t.product for t in self.inner] + [b for _, b in self.inner_biases])
 
     @property
     def z(self) -> float:
         """The pre-activation, summed here from the unrounded terms."""
-        return math.fsum([t.product for t in self.terms] + [b for _, b in self.biases])
+        scaled = [self.scale[1] * self.inner_sum] if self.scale else []
+        return math.fsum([t.product for t in self.terms] + [b for _, b in self.biases] + scaled)
 
     @property
     def value(self) -> float:
@@ -106,6 +116,18 @@ def gate_arithmetic(
     h_term = lambda W, k: Term(W, float(params.W_h[k, col]), rf"{sym('h_prev')}[{k}]", float(step.h_prev[k]))  # noqa: E731
     x_term = lambda W, i: Term(W, float(params.W_x[i, col]), rf"{sym('x')}[{i}]", float(step.x[i]))  # noqa: E731
     I = params.input_size  # noqa: E741 (the symbol I)
+    if spec.family != "lstm":  # torch's GRU and RNN: W_i· x + b_i· + W_h· h + b_h·, as their equations write
+        return _torch_cell(
+            spec,
+            own,
+            j,
+            [x_term(rf"{par('W', 'i')}[{j},{i}]", i) for i in range(I)],
+            [h_term(rf"{par('W', 'h')}[{j},{k}]", k) for k in range(H)],
+            params,
+            col,
+            step,
+            sym,
+        )
     if spec.concatenated:  # one matrix over [STM_{t-1}, E_t]: its column k runs over h first, then x
         terms = [h_term(rf"{par('W')}[{j},{k}]", k) for k in range(H)]
         terms += [x_term(rf"{par('W')}[{j},{H + i}]", i) for i in range(I)]
@@ -127,6 +149,19 @@ def gate_arithmetic(
     )
 
 
+def _torch_cell(spec, own, j, x_terms, h_terms, params, col, step, sym) -> GateArithmetic:
+    """A gate of torch's GRU or RNN: both biases always shown; the GRU's n puts its recurrent sum inside
+    r_t ⊙ (W_hn h_{t-1} + b_hn), so that sum is kept apart and scaled by r_t[j]."""
+    par = lambda kind, source: notation.parameter(kind, own, spec.name, source)  # noqa: E731
+    b_x = (rf"{par('b', 'i')}[{j}]", float(params.b_x[col]))
+    b_h = (rf"{par('b', 'h')}[{j}]", float(params.b_h[col]))
+    activation = "tanh" if own == spec.tanh_gate else "sigmoid"
+    if spec.family == "gru" and own == "n":
+        r = (rf"{sym('r')}[{j}]", float(step.r[j]))
+        return GateArithmetic(own, j, tuple(x_terms), (b_x,), activation, r, tuple(h_terms), (b_h,))
+    return GateArithmetic(own, j, tuple(x_terms + h_terms), (b_x, b_h), activation)
+
+
 def latex(ar: GateArithmetic, vocabulary: str, variant: str) -> str:
     """The worked gate as one LaTeX array: a row ``symbol · symbol  weight × value  = product`` per term,
     the bias rows, the sum z, and z through σ or tanh to the gate's value. Rounded by ``fmt``."""
@@ -136,8 +171,25 @@ def latex(ar: GateArithmetic, vocabulary: str, variant: str) -> str:
         for term in ar.terms
     ]
     rows += [rf"{symbol} & & = {fmt(value)}" for symbol, value in ar.biases]
+    if ar.scale:  # the GRU candidate's recurrent part, summed, then times r_t[j]
+        inner = [
+            rf"\quad {t.weight_symbol}\,{t.value_symbol} & {fmt(t.weight)} \times {factor(t.value)} & = "
+            rf"{fmt(t.product)}"
+            for t in ar.inner
+        ]
+        inner += [rf"\quad {symbol} & & = {fmt(value)}" for symbol, value in ar.inner_biases]
+        rows += inner
+        rows.append(
+            rf"{ar.scale[0]} \cdot (\ldots) & {factor(ar.scale[1])} \times "
+            rf"\text{{sum of the {len(inner)} indented rows}} = "
+            rf"{factor(ar.scale[1])} \times {factor(ar.inner_sum)}"
+            rf" & = {fmt(ar.scale[1] * ar.inner_sum)}"
+        )
+        count = len(rows) - len(inner)
+        rows.append(rf"\hline z & \text{{sum of the {count} unindented rows above}} & = {fmt(ar.z)}")
+    else:
+        rows.append(rf"\hline z & \text{{sum of the {len(rows)} rows above}} & = {fmt(ar.z)}")
     gate = rf"{notation.latex(ar.gate, vocabulary, variant)}[{ar.unit}]"
     squash = r"\sigma" if ar.activation == "sigmoid" else r"\tanh"
-    rows.append(rf"\hline z & \text{{sum of the {len(rows)} rows above}} & = {fmt(ar.z)}")
     rows.append(rf"{gate} & {squash}(z) = {squash}({fmt(ar.z)}) & = {fmt(ar.value)}")
     return r"\begin{array}{lrl}" + r" \\ ".join(rows) + r"\end{array}"

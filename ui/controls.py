@@ -123,7 +123,7 @@ def _seeded(key: str, value) -> str:
 
 
 # The pages that show every cell of the cell table; the others show LSTMs and say so (``_lstm_only``).
-CELL_PAGES = ("Step through time", "Compare variants")
+CELL_PAGES = ("Step through time", "Compare variants", "Cell anatomy")
 
 
 def sidebar(page: str = "", cells: tuple[str, ...] | None = None) -> Settings:
@@ -222,7 +222,7 @@ def sidebar(page: str = "", cells: tuple[str, ...] | None = None) -> Settings:
 def _lstm_only(view: ViewState, loaded: LoadedNet | None, cells) -> tuple[ViewState, LoadedNet | None]:
     """The view and loaded network this page can show: a variant outside ``cells`` (a GRU or RNN on a
     page of LSTMs) becomes the standard LSTM, loaded weights of one are set aside, each with a notice."""
-    where = " and ".join(CELL_PAGES)
+    where = ", ".join(CELL_PAGES[:-1]) + " and " + CELL_PAGES[-1]
     if loaded is not None and loaded.variant not in cells:
         st.info(
             f"This page shows LSTM cells, so it uses random weights; the loaded {loaded.variant.upper()} "

@@ -100,6 +100,7 @@ SPEC = CellSpec(
             latex=r"$h = $z \odot $h_prev + (1 - $z) \odot $n",
             text="h_t = z_t ⊙ h_{t-1} + (1 − z_t) ⊙ n_t",
             form="gru:h",
+            terms=(("kept",), ("written",)),  # the two parts, each under its symbol, in substituted()
         ),
     ),
     reference=step,

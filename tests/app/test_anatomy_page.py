@@ -227,3 +227,44 @@ def test_udacity_words_on_the_standard_cell_say_u_is_not_the_literal_use_gate():
     assert any(note in c.value for c in open_page(variant="standard", vocabulary="udacity").caption)
     for variant, vocabulary in (("udacity", "udacity"), ("standard", "standard")):
         assert not any(note in c.value for c in open_page(variant=variant, vocabulary=vocabulary).caption)
+
+
+@pytest.mark.parametrize("variant", ["gru", "rnn"])
+@pytest.mark.parametrize("vocabulary", ["standard", "udacity"])
+def test_a_gru_or_rnn_link_shows_that_cell(variant, vocabulary):
+    """?variant=gru / rnn: the sidebar keeps the cell, the diagram, equations and arithmetic are its own."""
+    import inspect
+
+    from lstm_core import cells, network_class
+
+    at = open_page(variant=variant, vocabulary=vocabulary)
+    assert not at.exception
+    assert at.selectbox(key="w_variant").value == variant and at.query_params["variant"] == variant
+    assert not any("standard LSTM" in i.value for i in at.info)
+    gate, numbers, symbolic = (el.value for el in at.latex)
+    for eq in equations(variant, vocabulary):
+        assert eq.latex.replace(" = ", " &= ", 1) in symbolic
+    view = ViewState()
+    x = make_preset(view.preset, view.length, view.seed).x
+    trace = network_class(variant).random(x.shape[1], 4, 1, variant=variant, seed=view.seed).run(x)
+    for line in substituted(trace, 0, 0, 0, vocabulary):
+        assert line.replace(" = ", " &= ", 1) in numbers
+    first = gates_of(variant)[0]
+    assert f"= {fmt(getattr(trace.layers[0], first)[0][0])}" + r"\end{array}" in gate
+    assert f"<b>{variant}</b> cell" in figure(at)["layout"]["title"]["text"]
+    code = [c.value for c in at.code]
+    assert inspect.getsource(cells.get(variant).reference).rstrip() in code
+    words_note = [c.value for c in at.caption if "Udacity words" in c.value]
+    assert bool(words_note) == (vocabulary == "udacity")
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_code_expander_shows_the_lstm_reference_step(variant):
+    import inspect
+
+    from lstm_core import cells
+
+    at = open_page(variant=variant)
+    (code,) = at.code
+    assert code.value == inspect.getsource(cells.get(variant).reference).rstrip()
+    assert any("tested against it" in c.value for c in at.caption)

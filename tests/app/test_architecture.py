@@ -43,6 +43,7 @@ LSTMS = ["standard", "udacity", "no_forget", "peephole"]
     [
         ("app.py", [*LSTMS, "dummy"]),  # a page of LSTMs: the LSTM cells
         ("pages/2_Step_through_time.py", [*LSTMS, "gru", "rnn", "dummy"]),  # every cell
+        ("pages/1_Cell_anatomy.py", [*LSTMS, "gru", "rnn", "dummy"]),  # every cell, drawn from its family
     ],
 )
 def test_a_registered_cell_is_offered_in_the_sidebar(dummy_cell, page, expected):

@@ -142,7 +142,7 @@ def test_a_page_of_lstms_says_so_and_shows_the_standard_cell(variant):
 
 
 ALL_PAGES = ["app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
-CELL_PAGES = {"pages/2_Step_through_time.py", "pages/4_Compare_variants.py"}
+CELL_PAGES = {"pages/1_Cell_anatomy.py", "pages/2_Step_through_time.py", "pages/4_Compare_variants.py"}
 
 
 @pytest.mark.parametrize("variant", ["gru", "rnn"])

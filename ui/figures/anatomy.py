@@ -356,12 +356,21 @@ class _Canvas:
             self.annotations.append(_text(x, strip.cy, text, xanchor=xanchor, align=xanchor, **kw))
 
 
-def _value_range(lt) -> float:
+# The non-gate quantities of each family's layer trace: they share the values' colour scale.
+VALUE_FIELDS = {
+    "lstm": ("x", "c_prev", "h_prev", "g", "kept", "written", "c", "u", "h"),
+    "gru": ("x", "h_prev", "hn", "n", "kept", "written", "h"),
+    "rnn": ("x", "h_prev", "h"),
+}
+SIGMOID_GATES = {"lstm": ("f", "i", "o"), "gru": ("r", "z"), "rnn": ()}
+
+
+def _value_range(lt, family: str = "lstm") -> float:
     """One symmetric colour range for all non-gate values of the layer over the whole sequence.
 
     Fixed over t, so a colour means the same number at every step; at least 1 so tanh outputs fill it.
     """
-    arrays = (lt.x, lt.c_prev, lt.h_prev, lt.g, lt.kept, lt.written, lt.c, lt.u, lt.h)
+    arrays = [getattr(lt, k) for k in VALUE_FIELDS[family]]
     peak = max(float(np.max(np.abs(a))) if a.size else 0.0 for a in arrays)
     return max(1.0, peak)
 
@@ -388,6 +397,9 @@ def anatomy_figure(trace: Trace, t: int, vocabulary: str, layer: int = 0, unit: 
     notation.names("x", vocabulary)  # a clear ValueError for an unknown vocabulary
     H = lt.hidden_size
     cv = _Canvas(vocabulary, variant, H, min(max(unit, 0), H - 1))
+    family = cell_table.get(variant).family
+    if family != "lstm":  # one geometry per family; the cell table says which
+        return {"gru": _gru_figure, "rnn": _rnn_figure}[family](cv, trace, t, layer, lt, step)
     has_f = variant != "no_forget"
     udacity = "W_u" in cell_table.get(variant).extra_params  # a use gate with weights of its own
     gates = [k for k in ("f", "i", "g", "o") if k != "f" or has_f]
@@ -494,14 +506,14 @@ def anatomy_figure(trace: Trace, t: int, vocabulary: str, layer: int = 0, unit: 
     return _figure(cv, trace, t, layer, _value_range(lt))
 
 
-def _gate_symbol(cv: _Canvas, key: str, values: np.ndarray):
+def _gate_symbol(cv: _Canvas, key: str, values: np.ndarray, x: float | None = None, width: float = BOX_W):
     """f_t just right of the foot of gate f's box (and the chosen unit's value when the cells are small)."""
     text = f"<b>{cv.html(key)}</b>"
     if not cv.numbers:  # short lines: the gap to the next box is ~12 units
         text = f"<b>{cv.html(key)}[{cv.unit}]</b><br>= {number(values[cv.unit])}"
     cv.annotations.append(
         _text(
-            GATE_X[key] + BOX_W / 2 + 0.6,
+            (GATE_X[key] if x is None else x) + width / 2 + 0.6,
             BOX_LO,
             text,
             name=f"label:{key}",
@@ -512,6 +524,119 @@ def _gate_symbol(cv: _Canvas, key: str, values: np.ndarray):
             align="left",
         )
     )
+
+
+# The GRU (torch's): h_{t-1} runs along the top through z ⊙ h_{t-1} into the +; the gates r, z, the
+# recurrent part hn = W_hn h_{t-1} + b_hn and the candidate n stand on the [h_{t-1}, x_t] bus; r ⊙ hn
+# goes into n's box from above; 1 − z meets n at the second ⊙, whose output rises to the +.
+GRU_X = {"z": 54.0, "r": 78.0, "hn": 102.0, "n": 128.0}
+HN_W = 18.0  # the hn box: "W_hn·+b_hn" in its header
+RH_Y = BOX_HI + 4.5  # ⊙ of r and hn
+Z_Y = 44.0  # the 1 − z wire, above r ⊙ hn
+ONE_MINUS_X, WRITE_X = 141.0, 154.0  # 1 − z, and the ⊙ of (1 − z) and n at Z_Y
+GRU_PLUS_X = WRITE_X
+
+
+def _gru_figure(cv: _Canvas, trace: Trace, t: int, layer: int, lt, step) -> go.Figure:
+    G, V = GATE_SCALE, VALUE_SCALE
+    left_cx, right_cx = LEFT_X + ROW / 2, RIGHT_X + ROW / 2
+    tap = JOIN_X
+    # wires: h_{t-1} along the top, tapped down onto the bus where x_t joins it
+    cv.wire((0.5, TOP), (GRU_X["z"] - R, TOP))
+    cv.wire((GRU_X["z"] + R, TOP), (GRU_PLUS_X - R, TOP))
+    cv.wire((GRU_PLUS_X + R, TOP), (X_MAX - 0.5, TOP))
+    cv.dot(tap, TOP)
+    cv.wire((tap, TOP), (tap, BUS), arrow=False)
+    cv.wire((LEFT_X + ROW, BUS), (tap, BUS), arrow=False)
+    cv.dot(tap, BUS)
+    cv.wire((tap, BUS), (GRU_X["n"], BUS), arrow=False)
+    for x in GRU_X.values():
+        cv.wire((x, BUS), (x, BOX_LO))
+    cv.wire((GRU_X["z"], BOX_HI), (GRU_X["z"], TOP - R))  # z up to z ⊙ h_{t-1}
+    cv.dot(GRU_X["z"], Z_Y)
+    cv.wire((GRU_X["z"], Z_Y), (ONE_MINUS_X - R, Z_Y))  # z across to 1 − z
+    cv.wire((ONE_MINUS_X + R, Z_Y), (WRITE_X - R, Z_Y))
+    cv.wire((GRU_X["r"], BOX_HI), (GRU_X["r"], RH_Y), (GRU_X["hn"] - R, RH_Y))  # r over to r ⊙ hn
+    cv.wire((GRU_X["hn"], BOX_HI), (GRU_X["hn"], RH_Y - R))  # hn up to it
+    cv.wire((GRU_X["hn"] + R, RH_Y), (GRU_X["n"], RH_Y), (GRU_X["n"], BOX_HI))  # r ⊙ hn down into n
+    n_mid = (BOX_LO + BOX_HI) / 2
+    cv.wire((GRU_X["n"] + BOX_W / 2, n_mid), (WRITE_X, n_mid), (WRITE_X, Z_Y - R))  # n up to its ⊙
+    cv.wire((WRITE_X, Z_Y + R), (WRITE_X, TOP - R))  # written up to the +
+    # boxes, junctions, names
+    W, b = (notation.parameter(kind, "n", cv.variant, "h", form="html") for kind in ("W", "b"))
+    heads = {"z": "σ", "r": "σ", "hn": f"{W}·+{b}", "n": "tanh"}
+    for k, x in GRU_X.items():
+        width = HN_W if k == "hn" else BOX_W
+        cv.box(k, x, BOX_LO, BOX_HI, heads[k], width=width)
+        words = "W_hn h_{t-1} + b_hn" if k == "hn" else cv.name(k)
+        if k == "hn":
+            words = "recurrent part"
+        cv.annotations.append(
+            _text(x, BUS - 0.8, _wrap(words, 9), name=f"name:{k}", color=notation.colour(k), yanchor="top")
+        )
+    cv.junction("kept", GRU_X["z"], TOP, "⊙")
+    cv.junction("rhn", GRU_X["hn"], RH_Y, "⊙")
+    cv.junction("one_minus", ONE_MINUS_X, Z_Y, "1−")
+    cv.junction("written", WRITE_X, Z_Y, "⊙")
+    cv.junction("h", GRU_PLUS_X, TOP, "+")
+    # numbers
+    x_symbol, x_words = _x_labels(cv, layer)
+    in_box = BOX_LO + HEAD + COLUMN / 2 + 0.5
+    cv.strip(
+        Strip("x", left_cx, BUS, label="below", align="left"),
+        step.x,
+        V,
+        symbol=x_symbol,
+        words=x_words,
+        chosen=layer > 0,
+    )
+    cv.strip(Strip("h_prev", left_cx, TOP, align="left"), step.h_prev, V)
+    for k, x in GRU_X.items():
+        cv.strip(
+            Strip(k, x, in_box, vertical=True, room=COLUMN, label=""), getattr(step, k), G if k in "rz" else V
+        )
+    cv.strip(Strip("kept", (GRU_X["z"] + GRU_PLUS_X) / 2, TOP), step.kept, V)
+    cv.strip(Strip("written", WRITE_X, (Z_Y + TOP) / 2, label="right"), step.written, V, wrap=20)
+    cv.strip(Strip("h", right_cx, TOP, align="right"), step.h, V)
+    for k, x in GRU_X.items():
+        _gate_symbol(cv, k, getattr(step, k), x=x, width=HN_W if k == "hn" else BOX_W)
+    return _figure(cv, trace, t, layer, _value_range(lt, "gru"))
+
+
+RNN_X = 100.0  # the one tanh box
+
+
+def _rnn_figure(cv: _Canvas, trace: Trace, t: int, layer: int, lt, step) -> go.Figure:
+    """The plain RNN: h_{t-1} and x_t joined on the bus into one tanh box, h_t out to the right."""
+    V = VALUE_SCALE
+    left_cx, right_cx = LEFT_X + ROW / 2, RIGHT_X + ROW / 2
+    in_box = BOX_LO + HEAD + COLUMN / 2 + 0.5
+    cv.wire((0.5, BUS), (JOIN_X, BUS), arrow=False)
+    cv.wire((LEFT_X + ROW, X_Y), (JOIN_X, X_Y), (JOIN_X, BUS), arrow=False)
+    cv.dot(JOIN_X, BUS)
+    cv.wire((JOIN_X, BUS), (RNN_X, BUS), (RNN_X, BOX_LO))
+    cv.wire((RNN_X + BOX_W / 2, in_box), (X_MAX - 0.5, in_box))
+    Wx, Wh = (notation.parameter("W", "h", cv.variant, s, form="html") for s in ("i", "h"))
+    cv.box("h", RNN_X, BOX_LO, BOX_HI, "tanh")
+    cv.annotations.append(
+        _text(
+            RNN_X,
+            BUS - 0.8,
+            f"tanh({Wx}x + {Wh}h + b)",
+            name="name:h",
+            color=notation.colour("h"),
+            yanchor="top",
+        )
+    )
+    x_symbol, x_words = _x_labels(cv, layer)
+    cv.strip(
+        Strip("x", left_cx, X_Y, align="left"), step.x, V, symbol=x_symbol, words=x_words, chosen=layer > 0
+    )
+    cv.strip(Strip("h_prev", left_cx, BUS, label="below", align="left"), step.h_prev, V)
+    cv.strip(Strip("h", RNN_X, in_box, vertical=True, room=COLUMN, label=""), step.h, V)
+    cv.strip(Strip("h", right_cx, in_box, align="right"), step.h, V)
+    _gate_symbol(cv, "h", step.h, x=RNN_X)
+    return _figure(cv, trace, t, layer, _value_range(lt, "rnn"))
 
 
 def _peepholes(cv: _Canvas):
@@ -621,7 +746,10 @@ PHONE_MARGIN = dict(l=4, r=4, t=96, b=60)
 
 def phone_rows(variant: str) -> tuple[str, ...]:
     """The quantities of the phone's column, top to bottom: inputs, gates, memory, output."""
-    fixed = cell_table.get(variant).fixed  # no_forget's f ≡ 1: no gate and no kept memory to show
+    spec = cell_table.get(variant)
+    if spec.family != "lstm":  # the GRU's and RNN's own quantities, in the order their step makes them
+        return ("x", *spec.fields)
+    fixed = spec.fixed  # no_forget's f ≡ 1: no gate and no kept memory to show
     gates = tuple(k for k in ("f", "i", "g", "o") if k not in fixed)
     kept = () if "f" in fixed else ("kept",)
     return ("x", "h_prev", "c_prev", *gates, *kept, "written", "c", "u", "h")
@@ -642,10 +770,15 @@ def anatomy_phone_figure(trace: Trace, t: int, vocabulary: str, layer: int = 0, 
     keys = phone_rows(variant)
     y_max = len(keys) * PHONE_PITCH
     x_symbol, x_words = _x_labels(cv, layer)
+    spec = cell_table.get(variant)
     function = {"f": "σ", "i": "σ", "o": "σ", "g": "tanh"}
+    if spec.family != "lstm":
+        function = {
+            eq.key: "σ" if eq.activation == r"\sigma" else "tanh" for eq in spec.equations if eq.activation
+        }
     for n, key in enumerate(keys):
         cy = y_max - (n + 0.5) * PHONE_PITCH - 1.5  # the strip; its label sits above it
-        scale = GATE_SCALE if key in ("f", "i", "o") else VALUE_SCALE
+        scale = GATE_SCALE if key in SIGMOID_GATES[spec.family] else VALUE_SCALE
         words = x_words if key == "x" else cv.name(key)
         if key in function:
             words = f"{words} = {function[key]}(…)"
@@ -671,7 +804,7 @@ def anatomy_phone_figure(trace: Trace, t: int, vocabulary: str, layer: int = 0, 
         title_font_size=LABEL_PX,
         tickfont_size=LABEL_PX,
     )
-    axes = _colour_axes(_value_range(lt), bars)
+    axes = _colour_axes(_value_range(lt, spec.family), bars)
     axes["coloraxis"]["colorbar"]["x"] = 0.47
     fig.update_layout(
         height=height,
