@@ -112,7 +112,7 @@ def test_every_page_opens_on_a_gru_link(app_url, page, js_errors, path):
     page.goto(url(app_url, path, "variant=gru"))
     settle(page, timeout=SETTLE_TIMEOUT)
     assert_healthy(page)
-    expected = "gru" if path in (STEP_PAGE, "Compare_variants") else "standard"
+    expected = "gru" if path in (STEP_PAGE, "Compare_variants", "Cell_anatomy") else "standard"
     assert expected in variant_box(page)
     if expected == "standard":
         assert "the GRU is shown on Step through time" in main_text(page)
