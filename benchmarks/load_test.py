@@ -88,8 +88,10 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # As docs/serving.md starts a replica: glibc gives each thread that allocates an arena of its own (up to
 # 8 per core), and every session's script runs in a thread, so freed memory was scattered over 16 arenas
-# that rarely empty enough to be handed back. Two arenas keep it where malloc_trim can return it.
-REPLICA_ENV = {"MALLOC_ARENA_MAX": "2"}
+# that rarely empty enough to be handed back. Two arenas keep it where malloc_trim can return it; and
+# PYTHONMALLOC=malloc sends Python's small objects (the figures' floats) to glibc too, since pymalloc keeps
+# every 256 KiB arena that still holds one live object.
+REPLICA_ENV = {"MALLOC_ARENA_MAX": "2", "PYTHONMALLOC": "malloc"}
 
 
 def start_server(log_path: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
