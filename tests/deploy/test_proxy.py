@@ -188,7 +188,7 @@ def stack(tmp_path_factory):
                 logs[port],
                 port,
                 options=[f"--server.allowedHosts={HOST}"],
-                env={"MALLOC_ARENA_MAX": "2", "PYTHONMALLOC": "malloc"},  # as docs/serving.md starts a replica
+                env={"MALLOC_ARENA_MAX": "2", "PYTHONMALLOC": "malloc"},  # as docs/serving.md starts one
             )
         for port, proc in procs.items():
             wait_healthy(proc, f"http://127.0.0.1:{port}", logs[port], TIMEOUT)
