@@ -532,7 +532,7 @@ def _gate_symbol(cv: _Canvas, key: str, values: np.ndarray, x: float | None = No
 GRU_X = {"z": 54.0, "r": 78.0, "hn": 102.0, "n": 128.0}
 HN_W = 18.0  # the hn box: "W_hn·+b_hn" in its header
 RH_Y = BOX_HI + 4.5  # ⊙ of r and hn
-Z_Y = 44.0  # the 1 − z wire, above r ⊙ hn
+Z_Y = 42.0  # the 1 − z wire, above r ⊙ hn
 ONE_MINUS_X, WRITE_X = 141.0, 154.0  # 1 − z, and the ⊙ of (1 − z) and n at Z_Y
 GRU_PLUS_X = WRITE_X
 
@@ -554,8 +554,8 @@ def _gru_figure(cv: _Canvas, trace: Trace, t: int, layer: int, lt, step) -> go.F
         cv.wire((x, BUS), (x, BOX_LO))
     cv.wire((GRU_X["z"], BOX_HI), (GRU_X["z"], TOP - R))  # z up to z ⊙ h_{t-1}
     cv.dot(GRU_X["z"], Z_Y)
-    cv.wire((GRU_X["z"], Z_Y), (ONE_MINUS_X - R, Z_Y))  # z across to 1 − z
-    cv.wire((ONE_MINUS_X + R, Z_Y), (WRITE_X - R, Z_Y))
+    cv.wire((GRU_X["z"], Z_Y), (ONE_MINUS_X - 3.2, Z_Y))  # z across to 1 − z
+    cv.wire((ONE_MINUS_X + 3.2, Z_Y), (WRITE_X - R, Z_Y))
     cv.wire((GRU_X["r"], BOX_HI), (GRU_X["r"], RH_Y), (GRU_X["hn"] - R, RH_Y))  # r over to r ⊙ hn
     cv.wire((GRU_X["hn"], BOX_HI), (GRU_X["hn"], RH_Y - R))  # hn up to it
     cv.wire((GRU_X["hn"] + R, RH_Y), (GRU_X["n"], RH_Y), (GRU_X["n"], BOX_HI))  # r ⊙ hn down into n
@@ -564,19 +564,33 @@ def _gru_figure(cv: _Canvas, trace: Trace, t: int, layer: int, lt, step) -> go.F
     cv.wire((WRITE_X, Z_Y + R), (WRITE_X, TOP - R))  # written up to the +
     # boxes, junctions, names
     W, b = (notation.parameter(kind, "n", cv.variant, "h", form="html") for kind in ("W", "b"))
-    heads = {"z": "σ", "r": "σ", "hn": f"{W}·+{b}", "n": "tanh"}
+    heads = {"z": "σ", "r": "σ", "hn": "W·+b", "n": "tanh"}  # hn's own symbols are under the bus
     for k, x in GRU_X.items():
         width = HN_W if k == "hn" else BOX_W
         cv.box(k, x, BOX_LO, BOX_HI, heads[k], width=width)
-        words = "W_hn h_{t-1} + b_hn" if k == "hn" else cv.name(k)
-        if k == "hn":
-            words = "recurrent part"
+        words = f"{W}h+{b}" if k == "hn" else _wrap(cv.name(k), 9)
+        if k == "hn" and not cv.numbers:  # its chosen unit's value under its name, clear of the ⊙ above
+            words += f"<br>[{cv.unit}] = {number(step.hn[cv.unit])}"
         cv.annotations.append(
-            _text(x, BUS - 0.8, _wrap(words, 9), name=f"name:{k}", color=notation.colour(k), yanchor="top")
+            _text(x, BUS - 0.8, words, name=f"name:{k}", color=notation.colour(k), yanchor="top")
         )
     cv.junction("kept", GRU_X["z"], TOP, "⊙")
     cv.junction("rhn", GRU_X["hn"], RH_Y, "⊙")
-    cv.junction("one_minus", ONE_MINUS_X, Z_Y, "1−")
+    # 1 − z: a small box, since "1−" does not fit a junction's circle
+    cv.shapes.append(
+        dict(
+            type="rect",
+            x0=ONE_MINUS_X - 3.2,
+            x1=ONE_MINUS_X + 3.2,
+            y0=Z_Y - R,
+            y1=Z_Y + R,
+            line=dict(color=WIRE, width=2),
+            fillcolor="white",
+            layer="above",
+            name="junction:one_minus",
+        )
+    )
+    cv.annotations.append(_text(ONE_MINUS_X, Z_Y, "<b>1−</b>", name="junction:one_minus", color=WIRE))
     cv.junction("written", WRITE_X, Z_Y, "⊙")
     cv.junction("h", GRU_PLUS_X, TOP, "+")
     # numbers
@@ -595,15 +609,17 @@ def _gru_figure(cv: _Canvas, trace: Trace, t: int, layer: int, lt, step) -> go.F
         cv.strip(
             Strip(k, x, in_box, vertical=True, room=COLUMN, label=""), getattr(step, k), G if k in "rz" else V
         )
-    cv.strip(Strip("kept", (GRU_X["z"] + GRU_PLUS_X) / 2, TOP), step.kept, V)
-    cv.strip(Strip("written", WRITE_X, (Z_Y + TOP) / 2, label="right"), step.written, V, wrap=20)
+    # left of the middle: the written strip's label reaches up to the top line on the right
+    cv.strip(Strip("kept", GRU_X["z"] + R + 1.5 + ROW / 2, TOP), step.kept, V)
+    cv.strip(Strip("written", WRITE_X, (Z_Y + R + TOP - R) / 2, label="left"), step.written, V, wrap=20)
     cv.strip(Strip("h", right_cx, TOP, align="right"), step.h, V)
-    for k, x in GRU_X.items():
-        _gate_symbol(cv, k, getattr(step, k), x=x, width=HN_W if k == "hn" else BOX_W)
+    for k in ("z", "r", "n"):  # hn's symbol is its name under the bus: beside the box it hits n's
+        _gate_symbol(cv, k, getattr(step, k), x=GRU_X[k])
     return _figure(cv, trace, t, layer, _value_range(lt, "gru"))
 
 
 RNN_X = 100.0  # the one tanh box
+RNN_Y_MAX = BOX_HI + 4.0  # nothing above the box: a lower figure
 
 
 def _rnn_figure(cv: _Canvas, trace: Trace, t: int, layer: int, lt, step) -> go.Figure:
@@ -636,7 +652,7 @@ def _rnn_figure(cv: _Canvas, trace: Trace, t: int, layer: int, lt, step) -> go.F
     cv.strip(Strip("h", RNN_X, in_box, vertical=True, room=COLUMN, label=""), step.h, V)
     cv.strip(Strip("h", right_cx, in_box, align="right"), step.h, V)
     _gate_symbol(cv, "h", step.h, x=RNN_X)
-    return _figure(cv, trace, t, layer, _value_range(lt, "rnn"))
+    return _figure(cv, trace, t, layer, _value_range(lt, "rnn"), y_max=RNN_Y_MAX)
 
 
 def _peepholes(cv: _Canvas):
@@ -693,7 +709,7 @@ def _colour_axes(value_range: float, bars: dict) -> dict:
     )
 
 
-def _figure(cv: _Canvas, trace: Trace, t: int, layer: int, value_range: float) -> go.Figure:
+def _figure(cv: _Canvas, trace: Trace, t: int, layer: int, value_range: float, y_max=Y_MAX) -> go.Figure:
     fig = go.Figure(cv.traces)
     # Side by side under the output, clear of the h_t label, also with presenter mode's larger type.
     bars = dict(
@@ -710,7 +726,7 @@ def _figure(cv: _Canvas, trace: Trace, t: int, layer: int, value_range: float) -
     )
     fig.update_layout(
         width=WIDTH_PX,
-        height=HEIGHT_PX,
+        height=round(MARGIN["t"] + MARGIN["b"] + (HEIGHT_PX - MARGIN["t"] - MARGIN["b"]) * y_max / Y_MAX),
         margin=MARGIN,
         title=dict(
             text=_title(trace, t, layer, cv.vocabulary),
@@ -730,7 +746,7 @@ def _figure(cv: _Canvas, trace: Trace, t: int, layer: int, value_range: float) -
         annotations=cv.annotations,
         **_colour_axes(value_range, bars),
         xaxis=dict(range=[0, X_MAX], visible=False, fixedrange=True),
-        yaxis=dict(range=[0, Y_MAX], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1),
+        yaxis=dict(range=[0, y_max], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1),
         hoverlabel=dict(bgcolor="white"),
     )
     return fig
