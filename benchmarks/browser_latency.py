@@ -1,7 +1,7 @@
 """How long **Next step** takes in a real browser: our Step through time page against a one-chart floor.
 
 Usage: python benchmarks/browser_latency.py [--quick] [--clicks 12] [--keys 12] [--rounds 1] [--loads 3]
-       [--speed 4] [--play-seconds 4]
+       [--speed 4] [--play-seconds 4] [--port 8501]
 
 Starts ``streamlit run app.py`` and, in the same run, a minimal Streamlit app (one ``@st.fragment`` with a
 Next step button and one Plotly bar chart, written to a temp folder) as the floor: the least a Streamlit
@@ -26,6 +26,14 @@ label is there too. Issue 12's speed section, in the same run:
 
 Cold first load: navigation start → the first chart has drawn marks, in a fresh browser context; once
 right after the server started (nothing imported or cached yet) and ``--loads`` times on a warm server.
+
+Heavy views (issue 12, item 7), in the same run:
+  heavy step    Next step → settled at ``HEAVY_STEP`` (2,000 steps × 32 units × 3 layers) against the
+                default view's;
+  compare open  Compare variants, navigation start → both charts drawn, in a fresh context, at the
+                defaults and at ``HEAVY_COMPARE`` (32 units × 2,000 steps): the first open of the view
+                (its traces not yet cached; the server has served other pages) and ``--loads`` opens
+                after it, against the floor app's cold load.
 """
 
 from __future__ import annotations
@@ -58,6 +66,10 @@ from tests.browser.test_step_follow import focus_page  # noqa: E402
 from ui.components.step_player import play_rate  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 1000}
+COMPARE_PAGE = "Compare_variants"
+HEAVY_STEP = "hidden=32&layers=3&length=2000"
+HEAVY_COMPARE = "hidden=32&length=2000"
+COMPARE_TARGET_S = {"": 2.0, HEAVY_COMPARE: 5.0}
 TARGET_RATIO, GOAL_RATIO = 2.0, 1.2
 
 FLOOR_APP = '''
@@ -395,7 +407,15 @@ def fmt_ms(v: float) -> str:
     return f"{v:8.0f} ms"
 
 
-def report_speed(keys: list[float], ours: Clicks, floor: Clicks, plays: list[PlayRun]) -> None:
+def report_speed(
+    keys: list[float],
+    ours: Clicks,
+    floor: Clicks,
+    plays: list[PlayRun],
+    heavy: Clicks,
+    compare: dict[str, Loads],
+    floor_loads: Loads,
+) -> None:
     """Issue 12's speed targets, each a ratio measured in this run."""
     key_ratio = p50(keys) / p50(floor.settled)
     click_ratio = p50(ours.settled) / p50(floor.settled)
@@ -413,6 +433,22 @@ def report_speed(keys: list[float], ours: Clicks, floor: Clicks, plays: list[Pla
         print(
             f"  Play, {run.steps} steps: {run.shown:.1f} distinct frames/s vs {run.asked:.1f} asked "
             f"(1/frame duration), {run.frames} frames: {run.shown / run.asked:.0%}  (target ≥ 95 %)"
+        )
+    print(
+        f"  Next step → settled at {HEAVY_STEP}, p50 {p50(heavy.settled):.0f} ms vs default view "
+        f"{p50(ours.settled):.0f} ms: {p50(heavy.settled) / p50(ours.settled):.2f}x  (target ≤ 1.5x; "
+        f"server until the largest message {p50(heavy.chart_msg) - p50(heavy.sent):.0f} vs "
+        f"{p50(ours.chart_msg) - p50(ours.sent):.0f} ms, "
+        f"{p50(heavy.bytes_in):.0f} vs {p50(ours.bytes_in):.0f} B)"
+    )
+    floor_ms = p50(floor_loads.warm_all)
+    for query, loads in compare.items():
+        view = query or "defaults"
+        print(
+            f"  Compare variants open ({view}) → both charts drawn: "
+            f"first {loads.cold_server_all / 1000:.1f} s, "
+            f"again p50 {p50(loads.warm_all) / 1000:.1f} s vs floor cold load {floor_ms / 1000:.1f} s: "
+            f"{p50(loads.warm_all) / floor_ms:.2f}x  (target < {COMPARE_TARGET_S[query]:g} s)"
         )
 
 
@@ -510,6 +546,9 @@ def main() -> None:
     parser.add_argument(
         "--query", default="", help="extra query string for our page, e.g. hidden=32&length=200"
     )
+    parser.add_argument(
+        "--port", type=int, default=None, help="our app's port (the floor's is the next); default: free ports"
+    )
     args = parser.parse_args()
     if args.quick:
         args.clicks, args.keys, args.loads, args.play_seconds = 6, 6, 1, 3
@@ -524,8 +563,9 @@ def main() -> None:
     (workdir / ".streamlit").mkdir()
     shutil.copy(ROOT / ".streamlit" / "config.toml", workdir / ".streamlit" / "config.toml")  # same settings
 
-    ours_proc, ours_url = start_streamlit("app.py", ROOT, workdir / "ours.log")
-    floor_proc, floor_url = start_streamlit("floor_app.py", workdir, workdir / "floor.log")
+    ours_port, floor_port = (args.port, args.port + 1) if args.port else (None, None)
+    ours_proc, ours_url = start_streamlit("app.py", ROOT, workdir / "ours.log", port=ours_port)
+    floor_proc, floor_url = start_streamlit("floor_app.py", workdir, workdir / "floor.log", port=floor_port)
     try:
         wait_healthy(ours_proc, ours_url, workdir / "ours.log")
         wait_healthy(floor_proc, floor_url, workdir / "floor.log")
@@ -548,6 +588,14 @@ def main() -> None:
                     )
                     for n in (20, 400)
                 ]
+                heavy = measure_clicks(
+                    browser, f"{ours_url}/{STEP_PAGE}?{HEAVY_STEP}", args.clicks, args.quiet, use_link=True
+                )
+                compare_url = f"{ours_url}/{COMPARE_PAGE}"
+                compare = {
+                    q: measure_loads(browser, compare_url + (f"?{q}" if q else ""), args.loads)
+                    for q in COMPARE_TARGET_S
+                }
             finally:
                 browser.close()
     finally:
@@ -555,7 +603,7 @@ def main() -> None:
         stop_streamlit(floor_proc)
     print(f"our page: {ours_page}   logs: {workdir}")
     report(ours, floor, ours_loads, floor_loads, args.clicks * args.rounds)
-    report_speed(keys, ours, floor, plays)
+    report_speed(keys, ours, floor, plays, heavy, compare, floor_loads)
     print(
         f"(Play at {args.speed}x for {args.play_seconds:g} s; one run on a shared {os.cpu_count()}-core "
         "machine: the ratios are side by side, the ms are noisy)"
