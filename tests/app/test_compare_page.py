@@ -3,6 +3,8 @@ the traces the figures hold against the core, equations."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,6 +15,7 @@ from lstm_core.sequences import make_preset
 from tests.app.pages import open_page as open_app_page
 from tests.plotly_data import chart_specs, decode
 from ui.equations import equations
+from ui.figures.compare import MAX_COLUMNS, kept_steps
 from ui.state import ViewState
 
 PAGE = "pages/4_Compare_variants.py"
@@ -103,3 +106,28 @@ def test_gru_and_rnn_beside_the_lstms(variant):
     assert note.startswith(f"no {notation.name('c', 'standard')}:") and f"the {variant.upper()}'s" in note
     labels = {a["name"] for a in gates["layout"]["annotations"] if a.get("name", "").startswith("label:")}
     assert {f"label:{variant}:{key}" for key in own} <= labels  # each gate named in its borrowed row
+
+
+def test_long_sequences_are_thinned_to_the_cores_values():
+    """Over MAX_COLUMNS steps the page sends a heatmap column every few steps (the step t always among
+    them) and each line's extremes: each kept number is the core's at the step its x names."""
+    at = open_page(hidden=2, preset="pulse", length=1203, t=601)
+    states, gates = chart_specs(at)
+    x = make_preset("pulse", 1203, ViewState().seed).x
+    traces = run_matched(x, 2, 1, ViewState().seed, cells=CELL_VARIANTS)
+    kept = kept_steps(1203, 601)
+    for heat in gates["data"]:
+        m = heat["meta"]
+        np.testing.assert_array_equal(decode(heat["x"]), kept)
+        z = decode(heat["z"]).reshape(2, len(kept))
+        np.testing.assert_allclose(
+            z, getattr(traces[m["variant"]].layers[0], m["key"])[kept].T, rtol=0, atol=0
+        )
+    for line in states["data"]:
+        m = line["meta"]
+        steps = decode(line["x"]).astype(int)
+        full = getattr(traces[m["variant"]].layers[0], m["key"])[:, m["unit"]]
+        assert len(steps) <= MAX_COLUMNS + 3 and 601 in steps
+        np.testing.assert_allclose(decode(line["y"]), full[steps], rtol=0, atol=0)
+        assert decode(line["y"]).max() == full.max()
+    assert len(json.dumps(gates)) < 1_000_000  # 6 cells × 5 gates × 2 units × ~400 steps, not all 1,203

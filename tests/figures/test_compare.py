@@ -5,14 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core import VARIANTS, notation
+from lstm_core import CELL_VARIANTS, VARIANTS, notation
 from lstm_core.experiments import run_matched
 from lstm_core.sequences import make_sine
 from ui.figures.compare import (
     HEATMAP_KEYS,
+    MAX_COLUMNS,
     STATE_KEYS,
     compare_gates_figure,
     compare_states_figure,
+    envelope_steps,
+    kept_steps,
     no_forget_note,
 )
 
@@ -147,3 +150,55 @@ def test_bad_inputs_are_refused(traces):
         compare_states_figure({"standard": traces["udacity"]}, "standard")
     with pytest.raises(ValueError, match="vocabulary"):
         compare_states_figure(traces, "klingon")
+
+
+LONG = 1203  # over MAX_COLUMNS: the figures keep a few hundred of its steps
+
+
+@pytest.fixture(scope="module")
+def long_traces():
+    return run_matched(make_sine(LONG).x, 2, seed=4, cells=CELL_VARIANTS)
+
+
+def test_kept_steps_keep_every_kth_the_last_and_t():
+    assert list(kept_steps(MAX_COLUMNS, 7)) == list(range(MAX_COLUMNS))  # short enough: every step
+    kept = kept_steps(LONG, 601)
+    assert list(kept) == sorted({*range(0, LONG, 3), 601, LONG - 1}) and len(kept) <= MAX_COLUMNS + 2
+    assert list(kept_steps(LONG)) == sorted({*range(0, LONG, 3), LONG - 1})
+
+
+def test_envelope_steps_keep_each_runs_extremes():
+    y = np.sin(np.arange(LONG) / 7.0) + np.linspace(0, 1, LONG)
+    y[999] = 5.0  # one spike between two kept steps of an even stride
+    kept = envelope_steps(y, 600)
+    assert len(kept) <= MAX_COLUMNS + 3 and {0, 600, 999, LONG - 1} <= set(kept)
+    width = -(-LONG // (MAX_COLUMNS // 2))
+    for start in range(0, LONG, width):
+        run = y[start : start + width]
+        assert {start + int(np.argmin(run)), start + int(np.argmax(run))} <= set(kept)
+    assert list(envelope_steps(y[:MAX_COLUMNS])) == list(range(MAX_COLUMNS))
+
+
+def test_long_heatmaps_hold_the_cores_values_at_the_kept_steps(long_traces):
+    fig = compare_gates_figure(long_traces, "standard", t=601)
+    kept = kept_steps(LONG, 601)
+    assert len(fig.data) > 0
+    for heat in fig.data:
+        m = heat.meta
+        assert list(heat.x) == list(kept)  # the columns' real steps, the step t among them
+        np.testing.assert_array_equal(
+            np.asarray(heat.z), getattr(long_traces[m["variant"]].layers[-1], m["key"])[kept].T
+        )
+
+
+def test_long_lines_hold_the_cores_values_and_peaks(long_traces):
+    fig = compare_states_figure(long_traces, "standard", t=601)
+    assert len(fig.data) > 0
+    for line in fig.data:
+        m = line.meta
+        full = getattr(long_traces[m["variant"]].layers[-1], m["key"])[:, m["unit"]]
+        x = np.asarray(line.x)
+        assert len(x) < LONG and {0, 601, LONG - 1} <= set(x.tolist())
+        np.testing.assert_array_equal(np.asarray(line.y), full[x])
+        assert np.max(line.y) == full.max() and np.min(line.y) == full.min()
+    assert all(s.x0 == 601 for s in fig.layout.shapes)
