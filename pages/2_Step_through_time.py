@@ -62,7 +62,14 @@ def stepping() -> None:
         else:
             player_col, unit_col = st.columns([5, 1.3], vertical_alignment="top")
         with player_col:
-            follow_step.player(T, t, key=PLAYER_KEY, chart_key=chart_key, steps=frame_steps(T, drawn.t)[0])
+            follow_step.player(
+                T,
+                t,
+                key=PLAYER_KEY,
+                chart_key=chart_key,
+                steps=frame_steps(T, drawn.t)[0],
+                played=frame_steps(T, drawn.t, near=0)[0],  # Play keeps an even stride
+            )
         if unit_col is not None:
             _unit_choice(unit_col)
         if unit:

@@ -14,10 +14,11 @@ the player shows frame t with ``Plotly.animate`` (no resend, no redraw).
 
 The anchor moves to t, and the figure is drawn afresh, only when it would change anyway (another trace,
 vocabulary, layer, unit or presenter mode: the *view*) or when it has no frame for t (a long sequence has
-a frame every few steps). Each new anchor gets the next revision number, which goes into the chart's
-Streamlit key and so into its CSS class: the player animates only the chart drawn for this anchor, never
-one that is about to be replaced. ``anchor`` is pure: the state is any mapping (``st.session_state`` on
-the page, a dict in the tests).
+a frame every few steps, and one for each step near the anchor, so stepping one at a time redraws only
+every ``ui.figures.stepping.NEAR_FRAMES`` steps). Each new anchor gets the next revision number, which
+goes into the chart's Streamlit key and so into its CSS class: the player animates only the chart drawn
+for this anchor, never one that is about to be replaced. ``anchor`` is pure: the state is any mapping
+(``st.session_state`` on the page, a dict in the tests).
 """
 
 from __future__ import annotations
@@ -116,11 +117,13 @@ def player(
     key: str,
     chart_key: str | None = None,
     steps: Sequence[int] | None = None,
+    played: Sequence[int] | None = None,
     live: bool = False,
 ) -> None:
     """The page's time controls for a sequence of T steps, showing step t (the view's t, already inside
     0…T-1). ``chart_key``: the Plotly chart whose animation frames (at ``steps``, None: every step) the
-    player shows as it steps; ``live``: report every step, Play included (the server draws the chart)."""
+    player shows as it steps, ``played`` those of them Play shows (None: all); ``live``: report every step,
+    Play included (the server draws the chart)."""
     step_player(
         T,
         t,
@@ -128,6 +131,7 @@ def player(
         key=key,
         chart=None if chart_key is None else chart_selector(chart_key),
         steps=steps,
+        played=played,
         live=live,
         font_px=20 if presenter.is_on() else 16,
         on_change=lambda: _adopt(key, T),

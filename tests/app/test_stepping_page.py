@@ -278,9 +278,12 @@ def test_a_step_resends_no_figure_a_new_view_draws_one():
     assert chart_key(at) != first_key and shown(at)[0] == 19
     assert trace_of(figure(at), "c")["y"] == trace_of(at_frame(figure(at), "19"), "c")["y"]  # drawn at 19
 
-    long = open_page(length=1000)  # 1000 steps: a frame every 3rd step, plus the step drawn and the last
+    # 1000 steps: a frame every 3rd step, for every step within NEAR_FRAMES (30) of the step drawn, and
+    # for the last step
+    long = open_page(length=1000)
     keys = [chart_key(long)]
-    for t, redrawn in ((1, True), (2, True), (3, False), (999, False), (998, True)):
+    steps = ((1, False), (2, False), (30, False), (31, True), (32, False), (999, False), (998, True))
+    for t, redrawn in steps:
         step(long, t)
         assert not long.exception
         assert (chart_key(long) != keys[-1]) is redrawn, t

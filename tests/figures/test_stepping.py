@@ -16,6 +16,7 @@ from tests.plotly_data import decode
 from ui.figures.stepping import (
     DYNAMIC_ROLES,
     MAX_FEATURE_LEGEND,
+    NEAR_FRAMES,
     TABLE_KEYS,
     SteppingParts,
     colour_scale,
@@ -243,20 +244,32 @@ def test_the_figure_has_no_controls_of_its_own():
 
 def test_long_sequences_get_at_most_max_frames_and_say_so():
     steps, stride = frame_steps(2000, 1234)
-    assert stride == 5 and len(steps) <= 402
-    assert steps[:3] == [0, 5, 10] and 1234 in steps and steps[-1] == 1999
+    grid = {*range(0, 2000, 5), 1999}
+    near = set(range(1234 - NEAR_FRAMES, 1234 + NEAR_FRAMES + 1))
+    assert stride == 5 and steps == sorted(grid | near) and len(steps) <= 402 + 2 * NEAR_FRAMES
+    assert frame_steps(2000, 1234, near=0) == (sorted(grid | {1234}), 5)  # what Play shows: an even stride
+    assert frame_steps(2000, 3)[0][: NEAR_FRAMES + 5] == [*range(NEAR_FRAMES + 4), 35]  # clipped at 0
     assert frame_steps(400, 7) == (list(range(400)), 1)
-    trace = make_trace(steps=30)
-    fig = stepping_figure(trace, 13, "standard", max_frames=10)
+    trace = make_trace(steps=100)
+    fig = stepping_figure(trace, 50, "standard", max_frames=10)
     names = [int(f.name) for f in fig.frames]
-    assert names == sorted({*range(0, 30, 3), 13, 29})
-    frame = fig.frames[names.index(13)]
-    c_index = next(i for i, tr in enumerate(fig.data) if tr.meta["role"] == "c")
-    np.testing.assert_array_equal(frame.data[list(frame.traces).index(c_index)].y, trace.layers[0].c[13])
+    assert names == sorted({*range(0, 100, 10), 99, *range(50 - NEAR_FRAMES, 50 + NEAR_FRAMES + 1)})
+    assert 13 not in names  # off the grid and far from the anchor
+    for s in (23, 50, 99):  # near the anchor, the anchor, the last step
+        frame = fig.frames[names.index(s)]
+        c_index = next(i for i, tr in enumerate(fig.data) if tr.meta["role"] == "c")
+        np.testing.assert_array_equal(frame.data[list(frame.traces).index(c_index)].y, trace.layers[0].c[s])
     with pytest.raises(ValueError):
         frame_steps(10, 0, max_frames=0)
-    # A figure drawn at 1234 has frames for the grid, 1234 and the last step, and for nothing else.
-    assert [s for s in range(1230, 1241) if has_frame(2000, 1234, s)] == [1230, 1234, 1235, 1240]
+    with pytest.raises(ValueError):
+        frame_steps(10, 0, near=-1)
+    # A figure drawn at 1234 has frames for the grid, the steps near 1234 and the last step, and no other.
+    far = 1234 + NEAR_FRAMES
+    assert [s for s in range(far - 2, far + 7) if has_frame(2000, 1234, s)] == [
+        *range(far - 2, far + 1),
+        1265,
+        1270,
+    ]
     assert has_frame(2000, 1234, 1999) and not has_frame(2000, 1234, 1998)
     assert all(has_frame(400, 7, s) for s in range(400))
 

@@ -54,6 +54,10 @@ from lstm_core.trace import STEP_FIELDS, LayerTrace, Trace
 from ui.cell_panels import CellPanels, panels
 
 MAX_FRAMES = 400  # animation frames at most (plus t and the last step); longer sequences skip steps
+# On a sequence that skips steps, every step this near the anchor gets a frame too: Next, Previous and the
+# keys move one step at a time, so the figure (8.7 MB at 2,000 steps × 32 units) is drawn afresh every
+# ~30 steps rather than at every step. 60 frames add ~0.35 MB (~4 %) to that figure.
+NEAR_FRAMES = 30
 WIDTH_PX = 1400  # the layout is planned for this width; Streamlit stretches it to the container
 # How the panels are arranged (``_Plan``): "wide" on a desktop (the three bar panels side by side, then one
 # full-width panel per row); "column" on a phone (every panel full width, one under the other);
@@ -95,16 +99,22 @@ def line_keys(variant: str) -> tuple[str, ...]:
     return panels(variant).lines
 
 
-def frame_steps(T: int, t: int, max_frames: int = MAX_FRAMES) -> tuple[list[int], int]:
+def frame_steps(
+    T: int, t: int, max_frames: int = MAX_FRAMES, near: int = NEAR_FRAMES
+) -> tuple[list[int], int]:
     """The steps that get an animation frame, and the stride between them.
 
     Every step when T ≤ max_frames; else every ``ceil(T / max_frames)``-th step, plus t (so the slider
-    can sit on it) and the last step.
+    can sit on it), the last step and every step at most ``near`` from t (so stepping one at a time
+    stays on this figure). ``near=0`` gives the steps Play shows: an even stride.
     """
     if max_frames < 1:
         raise ValueError(f"max_frames must be at least 1; got {max_frames}")
+    if near < 0:
+        raise ValueError(f"near must be at least 0; got {near}")
     stride = max(1, math.ceil(T / max_frames))
-    return sorted(set(range(0, T, stride)) | {t, T - 1}), stride
+    around = range(max(0, t - near), min(T, t + near + 1)) if stride > 1 else ()
+    return sorted(set(range(0, T, stride)) | {t, T - 1} | set(around)), stride
 
 
 def has_frame(T: int, drawn_at: int, t: int, max_frames: int = MAX_FRAMES) -> bool:

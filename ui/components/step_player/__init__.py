@@ -40,13 +40,15 @@ def step_player(
     key: str,
     chart: str | None = None,
     steps: Sequence[int] | None = None,
+    played: Sequence[int] | None = None,
     live: bool = False,
     font_px: int = 16,
     on_change: Callable[[], None] | None = None,
 ) -> dict | None:
     """Draw the player for a sequence of T steps at step t and return its last report
     ``{"t": int, "seq": int}`` (None before the first). ``rev`` changes whenever the server moves t
-    itself; ``steps`` (sorted) are the steps with an animation frame in ``chart`` (None: every step);
+    itself; ``steps`` (sorted) are the steps with an animation frame in ``chart`` (None: every step),
+    ``played`` (sorted, among ``steps``) the ones Play shows (None: all of ``steps``);
     ``on_change`` runs before the rerun that a report starts (read the report from
     ``st.session_state[key]``)."""
     if T < 1 or not 0 <= t < T:
@@ -57,8 +59,9 @@ def step_player(
         rev=int(rev),
         chart=chart,
         steps=None if steps is None else [int(s) for s in steps],
+        played=None if played is None else [int(s) for s in played],
         live=bool(live),
-        rate=play_rate(T if steps is None else len(steps)),
+        rate=play_rate(len(played) if played is not None else T if steps is None else len(steps)),
         font_px=int(font_px),
         key=key,
         default=None,

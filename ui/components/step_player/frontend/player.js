@@ -3,7 +3,7 @@
 // to Streamlit, which then brings the rest of the page (label of the link, equations) to the same step.
 // Streamlit's component protocol (streamlit/frontend ComponentInstance, API version 1) by postMessage:
 // we send componentReady, setComponentValue and setFrameHeight; Streamlit sends render with the args.
-// Args (ui/components/step_player/__init__.py): T, t, rev, steps, chart, live, rate, font_px.
+// Args (ui/components/step_player/__init__.py): T, t, rev, steps, played, chart, live, rate, font_px.
 (() => {
   "use strict";
   const $ = (id) => document.getElementById(id);
@@ -14,7 +14,7 @@
   const host = window.parent;
   const QUIET_MS = 250; // a run of key presses is reported once, this long after the last one (clicks at once)
   const state = {
-    T: 1, t: 0, rev: null, steps: null, chart: null, live: false, rate: 2,
+    T: 1, t: 0, rev: null, steps: null, played: null, chart: null, live: false, rate: 2,
     playing: false, timer: null, due: 0, sent: null, quiet: null, seq: 0,
   };
 
@@ -101,17 +101,20 @@
 
   // --- Play ---------------------------------------------------------------------------------------------
   const interval = () => 1000 / (state.rate * Number(ui.speed.value));
+  // The steps Play shows: on a long sequence an even stride, not the extra frames near the anchor.
+  const playList = () => state.played ?? state.steps;
   function nextPlayed(t) {
-    // The next step that has a frame (every step unless the sequence is long), or null at the end.
-    if (state.steps === null) return t + 1 < state.T ? t + 1 : null;
-    const later = state.steps.find((s) => s > t);
+    // The next step that Play shows (every step unless the sequence is long), or null at the end.
+    const list = playList();
+    if (list === null) return t + 1 < state.T ? t + 1 : null;
+    const later = list.find((s) => s > t);
     return later === undefined ? null : later;
   }
   function tick() {
     let t = nextPlayed(state.t);
     if (t === null) {
       if (!ui.loop.checked) return pause();
-      t = state.steps === null ? 0 : state.steps[0];
+      t = playList() === null ? 0 : playList()[0];
     }
     go(t, {quiet: !state.live});
     if (state.live) report();
@@ -121,7 +124,7 @@
   }
   function play() {
     if (state.playing || state.T <= 1) return;
-    if (nextPlayed(state.t) === null) go(state.steps === null ? 0 : state.steps[0], {quiet: true});
+    if (nextPlayed(state.t) === null) go(playList() === null ? 0 : playList()[0], {quiet: true});
     state.playing = true;
     draw();
     state.due = performance.now() + interval();
@@ -203,7 +206,7 @@
     const a = event.data.args;
     const chartChanged = a.chart !== state.chart;
     Object.assign(state, {
-      T: a.T, steps: a.steps, chart: a.chart, live: !!a.live, rate: a.rate,
+      T: a.T, steps: a.steps, played: a.played ?? null, chart: a.chart, live: !!a.live, rate: a.rate,
     });
     document.documentElement.style.setProperty("--px", `${a.font_px}px`);
     document.body.classList.toggle("big", a.font_px >= 18);
