@@ -35,6 +35,7 @@ from ui.state import MAX_HIDDEN, MAX_LAYERS, MAX_SEED, ViewState
 
 TYPED_MAX_CHARS = 100_000  # a few thousand typed lines; wider or longer data belongs in a CSV upload
 SOURCES = {"preset": "Preset", "typed": "Typed numbers", "csv": "CSV upload"}
+TYPED_TITLE = "Typed numbers"  # the title of a sequence typed into the sidebar
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,36 @@ def _seeded(key: str, value) -> str:
 # The pages that show every cell of the cell table; the others show LSTMs and say so (``_lstm_only``).
 CELL_PAGES = ("Step through time", "Compare variants", "Cell anatomy")
 
+# The sidebar's settings, and which of them each page reads: the one declaration of it (a page not listed
+# reads them all). A setting a page ignores is drawn disabled rather than hidden, so its widget keeps its
+# value and the link keeps it too: back on Step through time nothing is lost. "sequence" covers the input
+# source, preset, length and the typed or uploaded numbers.
+SETTINGS = ("vocabulary", "variant", "hidden", "layers", "layer", "seed", "sequence")
+PAGE_READS: dict[str, tuple[tuple[str, ...], str]] = {
+    "gate_lab": (
+        ("vocabulary", "variant", "hidden", "seed", "sequence"),
+        "The lab changes a single one-layer cell",
+    ),
+    "compare": (
+        ("vocabulary", "hidden", "layers", "layer", "seed", "sequence"),
+        "This page runs every variant side by side",
+    ),
+    "train": (("vocabulary", "seed"), "Train builds its own cell and sequences for the task"),
+    "gradient_flow": (("vocabulary", "seed"), "This page builds and trains its own cells"),
+    "lessons": (("vocabulary",), "Each lesson builds its own cell and sequence"),
+    "challenges": (("vocabulary",), "Each challenge builds its own cell and sequence"),
+    "read_text": ((), "This page reads text with its own trained character model"),
+}
+IGNORED_NOTE = (
+    "{why}: the greyed-out settings do not apply here. They are kept for Step through time, Cell anatomy "
+    "and the other pages that use them."
+)
+
+
+def page_reads(page: str) -> frozenset[str]:
+    """The sidebar settings ``page`` reads (``PAGE_READS``; every setting for a page not listed)."""
+    return frozenset(PAGE_READS[page][0]) if page in PAGE_READS else frozenset(SETTINGS)
+
 
 def sidebar(page: str = "", cells: tuple[str, ...] | None = None) -> Settings:
     """Draw the shared controls in the sidebar and return the settings they describe.
@@ -133,6 +164,9 @@ def sidebar(page: str = "", cells: tuple[str, ...] | None = None) -> Settings:
     (``lstm_core.cells.lstm_variants()``, read now, so a newly registered cell is offered), or every cell
     (``cells.names()``); a GRU or RNN the view or the loaded weights hold is then replaced, with a notice.
     """
+    reads = page_reads(page)
+    if "variant" not in reads:  # any cell may stay chosen on a page that ignores the variant (kept for later)
+        cells = cell_table.names()
     cells = cell_table.lstm_variants() if cells is None else cells
     view = current_view()
     for notice in st.session_state.pop("link_notices", []):
@@ -141,6 +175,8 @@ def sidebar(page: str = "", cells: tuple[str, ...] | None = None) -> Settings:
     sb.html(LONG_LINK_JS, unsafe_allow_javascript=True)
     presenter.apply(sb)  # its toggle first; when on: ?present=1 kept, big type, Previous / Next
     screen.probe(sb)  # tells the server when the window is phone-narrow (ui/screen.py)
+    if reads != frozenset(SETTINGS):
+        sb.caption(IGNORED_NOTE.format(why=PAGE_READS[page][1]))
     view, loaded = _lstm_only(view, loaded_weights.current(), cells)
     if loaded is not None:  # the loaded network fixes the architecture
         st.session_state.update(
@@ -152,24 +188,34 @@ def sidebar(page: str = "", cells: tuple[str, ...] | None = None) -> Settings:
         VOCABULARIES,
         format_func=VOCABULARY_TITLES.get,
         key=_seeded("vocabulary", view.vocabulary),
+        disabled="vocabulary" not in reads,
         help="Names only: the numbers never change with the vocabulary.",
     )
     variant = sb.selectbox(
         "Variant",
         cells,
         key=_seeded("variant", view.variant),
-        disabled=fixed,
+        disabled=fixed or "variant" not in reads,
         help="Which cell runs: one of the LSTM variants"
         + (", a GRU or a plain RNN" if set(cells) - set(cell_table.lstm_variants()) else "")
         + ". The equations of each are on the Cell anatomy page.",
     )
     sb.caption(notation.variant_title(variant, vocabulary))
     hidden = sb.slider(
-        "Hidden size (units)", 1, MAX_HIDDEN, key=_seeded("hidden", view.hidden), disabled=fixed
+        "Hidden size (units)",
+        1,
+        MAX_HIDDEN,
+        key=_seeded("hidden", view.hidden),
+        disabled=fixed or "hidden" not in reads,
     )
     c1, c2 = sb.columns(2)
     layers = c1.number_input(
-        "Layers", 1, MAX_LAYERS, step=1, key=_seeded("layers", view.layers), disabled=fixed
+        "Layers",
+        1,
+        MAX_LAYERS,
+        step=1,
+        key=_seeded("layers", view.layers),
+        disabled=fixed or "layers" not in reads,
     )
     seed = c2.number_input(
         "Seed",
@@ -177,6 +223,7 @@ def sidebar(page: str = "", cells: tuple[str, ...] | None = None) -> Settings:
         MAX_SEED,
         step=1,
         key=_seeded("seed", view.seed),
+        disabled="seed" not in reads,
         help="Seeds the random weights and the random presets.",
     )
     layer = 0
@@ -187,9 +234,10 @@ def sidebar(page: str = "", cells: tuple[str, ...] | None = None) -> Settings:
             range(layers),
             format_func=lambda k: f"layer {k + 1} of {layers}",
             key=_seeded("layer", view.layer),
+            disabled="layer" not in reads,
         )
     sb.divider()
-    preset, length, sequence = _sequence_controls(sb, view, int(seed))
+    preset, length, sequence = _sequence_controls(sb, view, int(seed), disabled="sequence" not in reads)
     loaded_weights.panel(sb)
     if loaded is not None and loaded.input_size != sequence.num_features:
         sb.error(
@@ -209,12 +257,12 @@ def sidebar(page: str = "", cells: tuple[str, ...] | None = None) -> Settings:
         preset=preset,
         length=length,
     )
-    if new.t > sequence.length - 1:
+    if new.t > sequence.length - 1 and "sequence" in reads:
         st.info(
             f"Step {new.t} is past the end of this {sequence.length}-step sequence; "
             f"showing its last step, {sequence.length - 1}."
         )
-        new = replace(new, t=sequence.length - 1)
+    new = replace(new, t=min(new.t, sequence.length - 1))
     set_view(new)
     return Settings(view=new, sequence=sequence, loaded=loaded)
 
@@ -239,21 +287,23 @@ def _lstm_only(view: ViewState, loaded: LoadedNet | None, cells) -> tuple[ViewSt
     return view, loaded
 
 
-def _sequence_controls(sb, view: ViewState, seed: int) -> tuple[str, int, Sequence]:
-    """Preset, typed numbers or CSV; bad custom input shows the core's message, the last good one stays."""
+def _sequence_controls(sb, view: ViewState, seed: int, disabled: bool = False) -> tuple[str, int, Sequence]:
+    """Preset, typed numbers or CSV; bad custom input shows the core's message, the last good one stays.
+    disabled: the page ignores the input, so every widget of it is drawn disabled (its value kept)."""
     source = sb.radio(
         "Input sequence",
         tuple(SOURCES),
         format_func=SOURCES.get,
         key=_seeded("source", "preset"),
         horizontal=True,
+        disabled=disabled,
     )
     preset = sb.selectbox(
         "Preset",
         tuple(PRESETS),
         format_func=lambda k: PRESETS[k].title,
         key=_seeded("preset", view.preset),
-        disabled=source != "preset",
+        disabled=disabled or source != "preset",
     )
     length = sb.number_input(
         "Length (steps)",
@@ -261,12 +311,12 @@ def _sequence_controls(sb, view: ViewState, seed: int) -> tuple[str, int, Sequen
         MAX_STEPS,
         step=1,
         key=_seeded("length", view.length),
-        disabled=source != "preset",
+        disabled=disabled or source != "preset",
     )
     if source == "typed":
-        _typed_input(sb)
+        _typed_input(sb, disabled)
     elif source == "csv":
-        _csv_input(sb)
+        _csv_input(sb, disabled)
     custom = st.session_state.get("custom_sequence")
     if source != "preset" and custom is None:
         sb.info("No custom sequence yet: showing the preset until one is accepted.")
@@ -301,7 +351,7 @@ def _accept(parse, data, title: str, source: str) -> None:
         st.session_state["sequence_error"] = f"{e} The previous sequence is still in use."
 
 
-def _typed_input(sb) -> None:
+def _typed_input(sb, disabled: bool = False) -> None:
     def parse(text: str):
         # Checked here, not by the widget's max_chars: the browser silently drops a paste that is too
         # long, and the learner would never learn why nothing happened.
@@ -312,23 +362,33 @@ def _typed_input(sb) -> None:
             )
         return parse_numbers(text, max_abs=MAX_ABS_VALUE)
 
+    note = sb.empty()  # above the box, written after the form: a press of "Use these numbers" counts
     with sb.form("typed_sequence", border=False):
         text = st.text_area(
             "Numbers: one step per line, features separated by commas",
-            placeholder="0.5, 1\n0, -1\n1, 0",
+            # Marked as an example: a bare grey "0.5, 1 …" read as the numbers in use.
+            placeholder="For example:\n0.5, 1\n0, -1\n1, 0",
             key="typed_text",
+            disabled=disabled,
             help=f"At most {MAX_STEPS:,} steps × {MAX_FEATURES} features and {TYPED_MAX_CHARS:,} characters; "
             f"values between {-MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}.",
         )
-        if st.form_submit_button("Use these numbers"):
-            _accept(parse, text, "Typed numbers", "typed")
+        if st.form_submit_button("Use these numbers", disabled=disabled):
+            _accept(parse, text, TYPED_TITLE, "typed")
+    custom = st.session_state.get("custom_sequence")
+    if custom is not None and custom.title != TYPED_TITLE:  # the Train page's, or an upload: not this box's
+        note.caption(
+            f"In use: **{custom.title}**, {custom.length} steps × {custom.num_features} feature(s), "
+            "not typed here. Numbers you type below and use replace it."
+        )
 
 
-def _csv_input(sb) -> None:
+def _csv_input(sb, disabled: bool = False) -> None:
     upload = sb.file_uploader(
         "CSV file (one row per step)",
         type=["csv", "txt"],
         key="csv_upload",
+        disabled=disabled,
         max_upload_size=UPLOAD_MB,  # the one upload limit (lstm_core/limits.py); the parser says it exactly
         help=f"At most {UPLOAD_MB} MB, {MAX_TEXT_CHARS:,} characters, {MAX_STEPS:,} rows × {MAX_FEATURES} "
         f"columns; values between {-MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}.",

@@ -143,17 +143,28 @@ def test_a_page_of_lstms_says_so_and_shows_the_standard_cell(variant):
 
 ALL_PAGES = ["app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
 CELL_PAGES = {"pages/1_Cell_anatomy.py", "pages/2_Step_through_time.py", "pages/4_Compare_variants.py"}
+# Pages that build their own cells: the sidebar's Variant is disabled there and keeps the link's cell.
+OWN_CELLS = {
+    "pages/5_Train.py",
+    "pages/6_Gradient_flow.py",
+    "pages/7_Lessons.py",
+    "pages/8_Challenges.py",
+    "pages/10_Read_text.py",
+}
 
 
 @pytest.mark.parametrize("variant", ["gru", "rnn"])
 @pytest.mark.parametrize("path", ALL_PAGES)
 def test_every_page_takes_a_gru_or_rnn_link(path, variant):
     """No page fails on ?variant=gru or rnn: the pages that show every cell show it, the others say they
-    use the standard LSTM (and the link no longer claims otherwise)."""
+    use the standard LSTM (and the link no longer claims otherwise); the pages that build their own cells
+    keep it, disabled, for the pages that show it."""
     at = open_page(path, timeout=120, variant=variant)
     (box,) = [b for b in at.sidebar.selectbox if b.key == "w_variant"]
-    if path in CELL_PAGES:
+    if path in CELL_PAGES | OWN_CELLS:
         assert box.value == variant and at.query_params["variant"] == variant
+        assert box.disabled == (path in OWN_CELLS | {"pages/4_Compare_variants.py"})
+        assert not any("is shown on Step through time" in i.value for i in at.info)
     else:
         assert box.value == "standard" and "variant" not in at.query_params
         assert any(f"the {variant.upper()} is shown on Step through time" in i.value for i in at.info)
