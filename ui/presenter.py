@@ -15,7 +15,6 @@ remembers a sidebar the user opened or closed by hand, and that choice wins.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -105,14 +104,14 @@ def _turn_off() -> None:
 
 def pages() -> tuple[list[tuple[str, str]], int]:
     """The app's pages in sidebar order as (script path, title), and the index of the page running now
-    (-1 if unknown). The home script is titled "Home"."""
+    (-1 if unknown), as app.py's navigation declares them (so the home page is "Home")."""
     ctx = get_script_run_ctx()
     if ctx is None:
         return [], -1
     found, current = [], -1
     for k, (page_hash, page) in enumerate(ctx.pages_manager.get_pages().items()):
         path = page["script_path"]
-        title = "Home" if Path(path) == Path(ctx.main_script_path) else page["page_name"].replace("_", " ")
+        title = page["page_name"].replace("_", " ")
         found.append((path, title))
         if page_hash == ctx.page_script_hash:
             current = k
