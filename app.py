@@ -1,9 +1,12 @@
-"""LSTM Gate Lab: ``streamlit run app.py``. The navigation: Home (home.py), then every page of pages/ in its
-numbered order, titled and addressed as Streamlit's pages folder would (``pages/2_Step_through_time.py`` is
+"""LSTM Gate Lab: ``streamlit run app.py``. The navigation: Home (home.py), then every page of views/ in its
+numbered order, titled and addressed as Streamlit's pages folder would (``views/2_Step_through_time.py`` is
 "Step through time" at /Step_through_time).
 
-Declared here, not left to the pages folder, only so that the first entry reads "Home": the folder titles
-the main script after its file name ("app")."""
+Declared here so that the first entry reads "Home": Streamlit's automatic pages/ folder titles the main
+script after its file name ("app"). The folder is not called pages/ because Streamlit 1.67 still runs a
+server's first sessions through that automatic navigation while a pages/ folder exists, so a deep link
+opened first after a restart would show "app" again.
+"""
 
 from pathlib import Path
 
@@ -16,6 +19,6 @@ def _number(script: Path) -> int:
     return int(script.stem.split("_", 1)[0])
 
 
-PAGES = sorted((ROOT / "pages").glob("[0-9]*_*.py"), key=_number)
+PAGES = sorted((ROOT / "views").glob("[0-9]*_*.py"), key=_number)
 home = st.Page(ROOT / "home.py", title="Home", default=True)
 st.navigation([home, *(st.Page(script) for script in PAGES)]).run()

@@ -27,7 +27,7 @@ with live:
         f"{settings.variant} cell, {settings.hidden_size} units, on “{settings.sequence.title}”. "
         "Each row is one unit, each column one step. Change anything in the sidebar and watch it redraw."
     )
-    st.page_link("pages/2_Step_through_time.py", label="**Step through it, one step at a time →**")
+    st.page_link("views/2_Step_through_time.py", label="**Step through it, one step at a time →**")
 
 st.subheader("Two vocabularies, one cell")
 st.markdown(load_text("vocabularies"))
@@ -37,24 +37,24 @@ st.subheader("Where next")
 cols = st.columns(3)
 for k, (page, label, blurb) in enumerate(
     (
-        ("pages/1_Cell_anatomy.py", "Cell anatomy", "one step as a diagram, with the equations and numbers"),
-        ("pages/2_Step_through_time.py", "Step through time", "play the sequence and watch every gate move"),
-        ("pages/3_Gate_lab.py", "Gate lab", "set gates by hand: perfect memory, amnesia, latch"),
+        ("views/1_Cell_anatomy.py", "Cell anatomy", "one step as a diagram, with the equations and numbers"),
+        ("views/2_Step_through_time.py", "Step through time", "play the sequence and watch every gate move"),
+        ("views/3_Gate_lab.py", "Gate lab", "set gates by hand: perfect memory, amnesia, latch"),
         (
-            "pages/4_Compare_variants.py",
+            "views/4_Compare_variants.py",
             "Compare variants",
             "the 1997 cell, peepholes and the Udacity use gate",
         ),
-        ("pages/5_Train.py", "Train", "teach a cell to remember, then step through how it does it"),
+        ("views/5_Train.py", "Train", "teach a cell to remember, then step through how it does it"),
         (
-            "pages/6_Gradient_flow.py",
+            "views/6_Gradient_flow.py",
             "Gradient flow",
             "why a plain RNN forgets: vanishing and exploding gradients",
         ),
-        ("pages/7_Lessons.py", "Lessons", "nine short lessons: predict the next step, then reveal it"),
-        ("pages/8_Challenges.py", "Challenges", "set gates to hit a goal; the app says how close you got"),
-        ("pages/9_Misconceptions.py", "Misconceptions", "a five-question quiz on what people get wrong"),
-        ("pages/10_Read_text.py", "Read text", "a character LSTM that read real code: find its string unit"),
+        ("views/7_Lessons.py", "Lessons", "nine short lessons: predict the next step, then reveal it"),
+        ("views/8_Challenges.py", "Challenges", "set gates to hit a goal; the app says how close you got"),
+        ("views/9_Misconceptions.py", "Misconceptions", "a five-question quiz on what people get wrong"),
+        ("views/10_Read_text.py", "Read text", "a character LSTM that read real code: find its string unit"),
     ),
 ):
     with cols[k % 3]:

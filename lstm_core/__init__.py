@@ -1,7 +1,7 @@
 """LSTM Gate Lab's NumPy core: an LSTM that records every intermediate of every step.
 
 Only NumPy and pandas are used here (h5py and onnx read model files); the app's Streamlit and Plotly code
-lives in ``ui/`` and ``pages/``. ``load(path)`` reads any supported weight or model file into an
+lives in ``ui/`` and ``views/``. ``load(path)`` reads any supported weight or model file into an
 ``LSTM``, ``GRU`` or ``RNN`` (docs/design.md).
 """
 

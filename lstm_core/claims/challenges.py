@@ -35,7 +35,7 @@ def _challenge_numbers(result) -> dict:
 CHALLENGE_CLAIMS = tuple(
     Claim(
         f"challenge_{key}",
-        "pages/8_Challenges.py",
+        "views/8_Challenges.py",
         text="{headline}  \n{hint}",
         plain="{headline}  \n{hint}",
         compute=_challenge_compute,

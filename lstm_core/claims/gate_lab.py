@@ -40,7 +40,7 @@ def _memory_numbers(result) -> dict:
     }
 
 
-_GL = "pages/3_Gate_lab.py"
+_GL = "views/3_Gate_lab.py"
 _GL_DEFAULTS = {"hidden": _PULSE_H, "seed": 0}
 
 GATE_LAB = (

@@ -67,7 +67,7 @@ def _explode_check(n: dict) -> bool:
     return n["off_growth"] >= 1e6 and np.isfinite(n["on_growth"]) and n["loss_end"] < n["baseline"]
 
 
-_GF = "pages/6_Gradient_flow.py"
+_GF = "views/6_Gradient_flow.py"
 
 GRADIENT_FLOW = (
     Claim(

@@ -16,7 +16,7 @@ from .base import MINUS, Claim, num, sci
 # ``changes`` moves its step, unit or layer (the counter inputs). The catalogue prints ``claim.shown`` in
 # the lesson's explanation.
 
-_LS = "pages/7_Lessons.py"
+_LS = "views/7_Lessons.py"
 
 
 def _scene(builder: str, **changes):

@@ -111,7 +111,7 @@ def _matched_numbers(result) -> dict:
     return {"gap": gap, "t": t, "h0_standard": h0[0], "h0_udacity": h0[1]}
 
 
-_QZ = "pages/9_Misconceptions.py"
+_QZ = "views/9_Misconceptions.py"
 QUIZ = (
     Claim(
         "quiz_switches",

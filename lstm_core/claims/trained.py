@@ -46,7 +46,7 @@ def _memory_numbers(result) -> dict:
     }
 
 
-_ST = "pages/2_Step_through_time.py"
+_ST = "views/2_Step_through_time.py"
 _GAP_TEXT = (
     "Unit {unit} of the shipped {title} holds {holds} from step {from_step} to the end: over {examples} "
     "sequences of its task, its {name_c} values for the two answers never overlap from then on (the gap "

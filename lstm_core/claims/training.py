@@ -82,7 +82,7 @@ def _convergence_check(n: dict) -> bool:
 TRAIN = (
     Claim(
         "train_convergence",
-        "pages/5_Train.py",
+        "views/5_Train.py",
         text="Over {seeds} seeds with the suggested settings (LSTM forget bias +2), the LSTM reached 95 % "
         "after {LSTM_list} steps (median {LSTM_median:.0f}), the GRU after {GRU_list} "
         "(median {GRU_median:.0f}) and the plain RNN in {RNN_reached} of {seeds} runs within {cap} steps "

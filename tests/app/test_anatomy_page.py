@@ -1,4 +1,4 @@
-"""pages/1_Cell_anatomy.py under streamlit.testing: every variant runs, t and the unit move the numbers."""
+"""views/1_Cell_anatomy.py under streamlit.testing: every variant runs, t and the unit move the numbers."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from ui.arithmetic import gates_of
 from ui.equations import equations, fmt, substituted
 from ui.state import ViewState
 
-PAGE = "pages/1_Cell_anatomy.py"
+PAGE = "views/1_Cell_anatomy.py"
 PLAYER = "anatomy_player"
 
 

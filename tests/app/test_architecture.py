@@ -14,7 +14,7 @@ from lstm_core import cells
 from tests.app.pages import ROOT, open_page
 from ui import state
 
-PAGES = sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]
+PAGES = sorted((ROOT / "views").glob("*.py")) + [ROOT / "app.py", ROOT / "home.py"]
 
 # The core's kernels and internals: a page reaches them through the public names instead (``lstm_core``'s
 # ``__all__``, its public modules such as ``experiments``, ``notation``, ``cells``).
@@ -42,8 +42,8 @@ LSTMS = ["standard", "udacity", "no_forget", "peephole"]
     ("page", "expected"),
     [
         ("app.py", [*LSTMS, "dummy"]),  # a page of LSTMs: the LSTM cells
-        ("pages/2_Step_through_time.py", [*LSTMS, "gru", "rnn", "dummy"]),  # every cell
-        ("pages/1_Cell_anatomy.py", [*LSTMS, "gru", "rnn", "dummy"]),  # every cell, drawn from its family
+        ("views/2_Step_through_time.py", [*LSTMS, "gru", "rnn", "dummy"]),  # every cell
+        ("views/1_Cell_anatomy.py", [*LSTMS, "gru", "rnn", "dummy"]),  # every cell, drawn from its family
     ],
 )
 def test_a_registered_cell_is_offered_in_the_sidebar(dummy_cell, page, expected):
@@ -89,3 +89,10 @@ def test_pages_import_only_ui_and_the_public_core(path):
             for name in names:
                 assert name in lstm_core.__all__ or (name not in INTERNAL and not name.startswith("_")), name
         assert all(not n.startswith("_") for n in names), (path.name, module, names)
+
+
+def test_no_pages_folder_beside_the_entry_script():
+    """app.py declares the navigation; a pages/ folder beside it would make Streamlit 1.67 run a fresh
+    server's first sessions through its automatic navigation, whose first entry reads "app" (see app.py)."""
+    assert not (ROOT / "pages").exists()
+    assert (ROOT / "views" / "2_Step_through_time.py").is_file()

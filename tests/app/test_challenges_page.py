@@ -1,4 +1,4 @@
-"""pages/8_Challenges.py under streamlit.testing: each challenge detects success and failure through Check."""
+"""views/8_Challenges.py under streamlit.testing: each challenge detects success and failure through Check."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from lstm_core.challenges import CHALLENGES, check
 from tests.app.pages import open_page as open_app_page
 from tests.plotly_data import chart_specs, decode
 
-PAGE = "pages/8_Challenges.py"
+PAGE = "views/8_Challenges.py"
 GOOD = {
     "hold": dict(b_f=10.0, b_i=-10.0),
     "forget": dict(b_f=-10.0, W_xf=0.0),

@@ -1,4 +1,4 @@
-"""pages/4_Compare_variants.py under streamlit.testing: six cell sections (the four LSTMs, the GRU, the RNN),
+"""views/4_Compare_variants.py under streamlit.testing: six cell sections (the four LSTMs, the GRU, the RNN),
 the traces the figures hold against the core, equations."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ui.equations import equations
 from ui.figures.compare import MAX_COLUMNS, kept_steps
 from ui.state import ViewState
 
-PAGE = "pages/4_Compare_variants.py"
+PAGE = "views/4_Compare_variants.py"
 
 
 def open_page(**params) -> AppTest:

@@ -1,4 +1,4 @@
-"""pages/3_Gate_lab.py under streamlit.testing: presets move the sliders and the half-life readout."""
+"""views/3_Gate_lab.py under streamlit.testing: presets move the sliders and the half-life readout."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.app.pages import open_page as open_app_page
 from tests.plotly_data import chart_specs, decode
 from ui.state import ViewState
 
-PAGE = "pages/3_Gate_lab.py"
+PAGE = "views/3_Gate_lab.py"
 
 
 def open_page(**params) -> AppTest:

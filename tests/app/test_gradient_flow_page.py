@@ -1,4 +1,4 @@
-"""pages/6_Gradient_flow.py under streamlit.testing: RNN vs LSTM vs GRU gradient norms, and clipping."""
+"""views/6_Gradient_flow.py under streamlit.testing: RNN vs LSTM vs GRU gradient norms, and clipping."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from lstm_core import gradient_flow as gf
 from tests.plotly_data import chart_specs, decode
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "6_Gradient_flow.py")
+PAGE = str(ROOT / "views" / "6_Gradient_flow.py")
 
 
 def run(at: AppTest) -> AppTest:

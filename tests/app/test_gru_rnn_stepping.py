@@ -17,7 +17,7 @@ from tests.player import player_args
 from tests.plotly_data import decode
 from ui.state import ViewState
 
-PAGE = "pages/2_Step_through_time.py"
+PAGE = "views/2_Step_through_time.py"
 VIEW = ViewState()
 T = VIEW.length
 NETS = {"gru": GRU, "rnn": RNN}
@@ -132,7 +132,7 @@ def test_the_csv_of_a_gru_holds_its_fields():
 
 @pytest.mark.parametrize("variant", ["gru", "rnn"])
 def test_a_page_of_lstms_says_so_and_shows_the_standard_cell(variant):
-    at = open_page("pages/3_Gate_lab.py", variant=variant)
+    at = open_page("views/3_Gate_lab.py", variant=variant)
     assert any(f"the {variant.upper()} is shown on Step through time" in i.value for i in at.info)
     assert at.selectbox(key="w_variant").value == "standard"
     assert at.selectbox(key="w_variant").options == ["standard", "udacity", "no_forget", "peephole"]
@@ -141,15 +141,15 @@ def test_a_page_of_lstms_says_so_and_shows_the_standard_cell(variant):
     assert step_page.selectbox(key="w_variant").options[-2:] == ["gru", "rnn"]
 
 
-ALL_PAGES = ["app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
-CELL_PAGES = {"pages/1_Cell_anatomy.py", "pages/2_Step_through_time.py", "pages/4_Compare_variants.py"}
+ALL_PAGES = ["app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "views").glob("*.py"))]
+CELL_PAGES = {"views/1_Cell_anatomy.py", "views/2_Step_through_time.py", "views/4_Compare_variants.py"}
 # Pages that build their own cells: the sidebar's Variant is disabled there and keeps the link's cell.
 OWN_CELLS = {
-    "pages/5_Train.py",
-    "pages/6_Gradient_flow.py",
-    "pages/7_Lessons.py",
-    "pages/8_Challenges.py",
-    "pages/10_Read_text.py",
+    "views/5_Train.py",
+    "views/6_Gradient_flow.py",
+    "views/7_Lessons.py",
+    "views/8_Challenges.py",
+    "views/10_Read_text.py",
 }
 
 
@@ -163,7 +163,7 @@ def test_every_page_takes_a_gru_or_rnn_link(path, variant):
     (box,) = [b for b in at.sidebar.selectbox if b.key == "w_variant"]
     if path in CELL_PAGES | OWN_CELLS:
         assert box.value == variant and at.query_params["variant"] == variant
-        assert box.disabled == (path in OWN_CELLS | {"pages/4_Compare_variants.py"})
+        assert box.disabled == (path in OWN_CELLS | {"views/4_Compare_variants.py"})
         assert not any("is shown on Step through time" in i.value for i in at.info)
     else:
         assert box.value == "standard" and "variant" not in at.query_params

@@ -46,7 +46,7 @@ def _torch(kind: str, seed: int = 0):
 @pytest.mark.parametrize("kind", ["gru", "rnn"])
 def test_a_torch_state_dict_opens_on_step_through_time_with_torchs_numbers(kind):
     module, h = _torch(kind)
-    at = _upload(_page("pages/2_Step_through_time.py"), f"{kind}.safetensors", save(module.state_dict()))
+    at = _upload(_page("views/2_Step_through_time.py"), f"{kind}.safetensors", save(module.state_dict()))
     assert not at.sidebar.error
     success = " ".join(e.value for e in at.sidebar.success)
     assert f"{kind}.safetensors**: {kind}, 1 layer(s) × 3 units, 2 input feature(s)" in success
@@ -65,7 +65,7 @@ def test_the_gru_gates_plotted_are_torchs_equations_of_the_loaded_weights():
     module, h = _torch("gru", seed=4)
     buf = io.BytesIO()
     np.savez(buf, **{k: v.numpy() for k, v in module.state_dict().items()})
-    at = _upload(_page("pages/2_Step_through_time.py"), "g.npz", buf.getvalue())
+    at = _upload(_page("views/2_Step_through_time.py"), "g.npz", buf.getvalue())
     w = {k: v.numpy() for k, v in module.state_dict().items()}
     H = 3
     h_prev = np.vstack([np.zeros(H), h[:-1]])
@@ -82,7 +82,7 @@ def test_the_gru_gates_plotted_are_torchs_equations_of_the_loaded_weights():
 
 def test_on_a_page_of_lstms_the_loaded_gru_is_set_aside_with_a_notice():
     module, _ = _torch("gru")
-    at = _upload(_page("pages/3_Gate_lab.py"), "gru.safetensors", save(module.state_dict()))
+    at = _upload(_page("views/3_Gate_lab.py"), "gru.safetensors", save(module.state_dict()))
     assert any("the loaded GRU is shown on Step through time" in i.value for i in at.info)
     assert at.selectbox(key="w_variant").value == "standard" and not at.selectbox(key="w_variant").disabled
     assert at.session_state["loaded_net"].variant == "gru"  # kept for the pages that show it
@@ -90,7 +90,7 @@ def test_on_a_page_of_lstms_the_loaded_gru_is_set_aside_with_a_notice():
 
 def test_a_variant_override_that_does_not_fit_is_refused_by_the_shape():
     module, _ = _torch("gru")
-    at = _page("pages/2_Step_through_time.py")
+    at = _page("views/2_Step_through_time.py")
     at.sidebar.selectbox(key="weights_variant").set_value("standard")
     _upload(at, "gru.safetensors", save(module.state_dict()))
     error = " ".join(e.value for e in at.sidebar.error).replace("\\", "")

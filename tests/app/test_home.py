@@ -86,7 +86,7 @@ def test_sidebar_settings_survive_switching_pages():
     at = home()
     at.sidebar.slider[0].set_value(7).run()
     at.sidebar.radio[0].set_value("udacity").run()
-    for page in ("pages/1_Cell_anatomy.py", "pages/3_Gate_lab.py", "pages/2_Step_through_time.py", "app.py"):
+    for page in ("views/1_Cell_anatomy.py", "views/3_Gate_lab.py", "views/2_Step_through_time.py", "home.py"):
         at.switch_page(page).run()
         assert not at.exception, page
         assert at.sidebar.slider[0].value == 7, page

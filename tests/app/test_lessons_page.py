@@ -1,4 +1,4 @@
-"""pages/7_Lessons.py under streamlit.testing: every lesson opens, predictions get the right feedback.
+"""views/7_Lessons.py under streamlit.testing: every lesson opens, predictions get the right feedback.
 
 The page links into other pages with ``st.page_link``, which resolves paths from the entry script, so
 the tests start at app.py and switch to the lessons page, as a visitor following a link would.
@@ -18,7 +18,7 @@ from ui.lessons import BAD_LINK, LESSONS
 from ui.lessons.catalogue import STEP_PAGE
 from ui.lessons.questions import CHOICE
 
-PAGE = "pages/7_Lessons.py"
+PAGE = "views/7_Lessons.py"
 
 
 def run(at: AppTest) -> AppTest:

@@ -82,7 +82,7 @@ def test_every_page_runs_the_loaded_network():
     net = read_upload("student.safetensors", data)
     x = make_preset("sine", 20, 0).x
     expected = net.run(x)
-    for page in ("app.py", "pages/1_Cell_anatomy.py", "pages/2_Step_through_time.py"):
+    for page in ("app.py", "views/1_Cell_anatomy.py", "views/2_Step_through_time.py"):
         at = AppTest.from_file(str(ROOT / page), default_timeout=60)
         at.session_state["loaded_net"] = loaded_net(net)
         at.run()

@@ -65,14 +65,14 @@ def test_a_link_with_other_view_parameters_keeps_them():
 def test_previous_and_next_follow_the_page_order_and_keep_presenter_mode():
     at = open_page(HOME, present="1")
     assert nav_links(at) == [("Cell anatomy ▶", "Cell_anatomy", "present=1")]  # home has no previous page
-    at.switch_page("pages/3_Gate_lab.py")
+    at.switch_page("views/3_Gate_lab.py")
     rerun(at)
     assert at.toggle(key=presenter.KEY).value is True and at.query_params.get("present") == "1"
     assert nav_links(at) == [
         ("◀ Step through time", "Step_through_time", "present=1"),
         ("Compare variants ▶", "Compare_variants", "present=1"),
     ]
-    at.switch_page("pages/10_Read_text.py")
+    at.switch_page("views/10_Read_text.py")
     rerun(at)
     (last,) = nav_links(at)
     assert last[0].startswith("◀ ") and last[1] != "Read_text"  # the last page has no next page
@@ -81,7 +81,7 @@ def test_previous_and_next_follow_the_page_order_and_keep_presenter_mode():
 def test_presenter_mode_survives_a_page_switch_made_without_the_parameter():
     at = toggle(open_page(HOME), True)
     at.query_params.clear()  # Streamlit's own page links drop the query string
-    at.switch_page("pages/8_Challenges.py")
+    at.switch_page("views/8_Challenges.py")
     rerun(at)
     assert at.query_params.get("present") == "1" and styled(at)
 

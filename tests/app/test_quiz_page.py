@@ -1,4 +1,4 @@
-"""pages/9_Misconceptions.py under streamlit.testing: answers score, explain with a plot, start over."""
+"""views/9_Misconceptions.py under streamlit.testing: answers score, explain with a plot, start over."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.plotly_data import chart_specs, decode
 from ui.quiz import QUESTIONS, sections
 from ui.text import load_text
 
-PAGE = "pages/9_Misconceptions.py"
+PAGE = "views/9_Misconceptions.py"
 
 
 def open_page(**params) -> AppTest:

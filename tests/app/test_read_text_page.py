@@ -11,7 +11,7 @@ from tests.app.pages import ROOT, open_page
 from tests.plotly_data import chart_specs, decode
 from ui.figures.text import layout_grid
 
-PAGE = "pages/10_Read_text.py"
+PAGE = "views/10_Read_text.py"
 MODEL = CharModel.load(ROOT / "assets" / "models" / "python_chars.safetensors")
 PRESET = (ROOT / "assets" / "models" / "python_chars_snippet.txt").read_text()
 TIMEOUT = 180

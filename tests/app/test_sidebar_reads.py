@@ -24,17 +24,17 @@ WIDGETS = {
 EVERYTHING = {"vocabulary", "variant", "hidden", "layers", "layer", "seed", "sequence"}
 # What each page reads, written out here from reading the pages (not copied from ui/controls.py).
 READS = {
-    "pages/2_Step_through_time.py": EVERYTHING,
-    "pages/1_Cell_anatomy.py": EVERYTHING,
-    "pages/9_Misconceptions.py": EVERYTHING,
-    "app.py": EVERYTHING,
-    "pages/3_Gate_lab.py": {"vocabulary", "variant", "hidden", "seed", "sequence"},
-    "pages/4_Compare_variants.py": EVERYTHING - {"variant"},
-    "pages/5_Train.py": {"vocabulary", "seed"},
-    "pages/6_Gradient_flow.py": {"vocabulary", "seed"},
-    "pages/7_Lessons.py": {"vocabulary"},
-    "pages/8_Challenges.py": {"vocabulary"},
-    "pages/10_Read_text.py": set(),
+    "views/2_Step_through_time.py": EVERYTHING,
+    "views/1_Cell_anatomy.py": EVERYTHING,
+    "views/9_Misconceptions.py": EVERYTHING,
+    "home.py": EVERYTHING,
+    "views/3_Gate_lab.py": {"vocabulary", "variant", "hidden", "seed", "sequence"},
+    "views/4_Compare_variants.py": EVERYTHING - {"variant"},
+    "views/5_Train.py": {"vocabulary", "seed"},
+    "views/6_Gradient_flow.py": {"vocabulary", "seed"},
+    "views/7_Lessons.py": {"vocabulary"},
+    "views/8_Challenges.py": {"vocabulary"},
+    "views/10_Read_text.py": set(),
 }
 # A view far from the defaults, two layers so that "Inspect layer" is drawn.
 LINK = {
@@ -65,7 +65,7 @@ def start(t: int = 0, **chosen) -> AppTest:
     Step through time with the sidebar's widgets set to ``chosen`` there, one at a time, as learners do."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["t"] = str(t)
-    at = visit(run(at), "pages/2_Step_through_time.py")
+    at = visit(run(at), "views/2_Step_through_time.py")
     for key, value in chosen.items():
         widget(at, f"w_{key}").set_value(value)
         run(at)
@@ -91,13 +91,13 @@ def test_each_sidebar_widget_is_disabled_exactly_when_the_page_ignores_it(page):
 
 
 def test_the_caption_says_why_and_where_the_settings_apply():
-    (text,) = note(visit(start(), "pages/7_Lessons.py"))
+    (text,) = note(visit(start(), "views/7_Lessons.py"))
     assert text.startswith("Each lesson builds its own cell and sequence: the greyed-out settings do not")
     assert "Step through time" in text
 
 
 @pytest.mark.parametrize(
-    "page", ["pages/7_Lessons.py", "pages/5_Train.py", "pages/6_Gradient_flow.py", "pages/10_Read_text.py"]
+    "page", ["views/7_Lessons.py", "views/5_Train.py", "views/6_Gradient_flow.py", "views/10_Read_text.py"]
 )
 def test_a_gru_view_survives_a_page_that_ignores_the_variant(page):
     """A page of LSTMs would swap a GRU for the standard LSTM; one that ignores the variant must not."""
@@ -106,7 +106,7 @@ def test_a_gru_view_survives_a_page_that_ignores_the_variant(page):
     assert widget(at, "w_variant").value == "gru" and widget(at, "w_variant").disabled
     assert not [i.value for i in at.info if "standard LSTM" in i.value]
     assert at.query_params["variant"] == "gru" and at.query_params["t"] == "7"
-    at = visit(at, "pages/2_Step_through_time.py")
+    at = visit(at, "views/2_Step_through_time.py")
     got = {key: widget(at, key).value for key in WIDGETS if key != "w_source"}
     assert got == {
         "w_vocabulary": "standard",
@@ -132,10 +132,10 @@ def test_typed_numbers_survive_a_page_that_ignores_the_input():
     use.click()
     run(at)
     assert at.session_state["custom_sequence"].length == 4
-    at = visit(at, "pages/8_Challenges.py")
+    at = visit(at, "views/8_Challenges.py")
     assert widget(at, "w_source").value == "typed" and widget(at, "w_source").disabled
     assert at.sidebar.text_area(key="typed_text").disabled
-    at = visit(at, "pages/2_Step_through_time.py")
+    at = visit(at, "views/2_Step_through_time.py")
     assert widget(at, "w_source").value == "typed" and not widget(at, "w_source").disabled
     assert at.session_state["custom_sequence"].x.tolist() == [[0.5, 1.0], [0.0, -1.0], [1.0, 0.0], [2.0, 2.0]]
     assert any("4 steps × 2 feature(s)" in c.value for c in at.sidebar.caption)
@@ -143,7 +143,7 @@ def test_typed_numbers_survive_a_page_that_ignores_the_input():
 
 def test_after_inspect_the_typed_box_says_what_is_in_use():
     """The trained cell's sequence is in use, not typed: the empty box's grey example must not pass for it."""
-    at = visit(run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)), "pages/5_Train.py")
+    at = visit(run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)), "views/5_Train.py")
     train_steps(at, 5)
     at.button(key="tr_inspect").click()
     run(at)
@@ -161,7 +161,7 @@ def test_after_inspect_the_typed_box_says_what_is_in_use():
     box.input("1, 0\n0, 1\n1, 1")
     (use,) = [b for b in at.sidebar.button if b.label == "Use these numbers"]
     use.click()
-    at.switch_page("pages/2_Step_through_time.py")  # AppTest would rerun Train, the page it was told last
+    at.switch_page("views/2_Step_through_time.py")  # AppTest would rerun Train, the page it was told last
     run(at)
     assert at.title[0].value == "Step through time"
     assert at.session_state["custom_sequence"].x.tolist() == [[1, 0], [0, 1], [1, 1]]

@@ -1,4 +1,4 @@
-"""pages/2_Step_through_time.py under streamlit.testing: a step the player reports moves t, the figure and
+"""views/2_Step_through_time.py under streamlit.testing: a step the player reports moves t, the figure and
 the link follow, t stays inside the sequence, and the trace can be downloaded.
 
 A step leaves the drawn chart as it is and the step player shows the step's animation frame
@@ -22,7 +22,7 @@ from ui import figure_cache
 from ui.figures.stepping import TABLE_KEYS, stepping_spec
 from ui.state import ViewState
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "2_Step_through_time.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "views" / "2_Step_through_time.py")
 T = ViewState().length  # the default sequence: 20 steps
 
 

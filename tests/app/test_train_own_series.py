@@ -18,7 +18,7 @@ from ui.loaded import read_upload
 
 from .pages import ROOT
 
-PAGE = str(ROOT / "pages" / "5_Train.py")
+PAGE = str(ROOT / "views" / "5_Train.py")
 N = 120
 SINE = np.sin(2 * np.pi * np.arange(N) / 25) + 0.1 * np.random.default_rng(1).standard_normal(N)
 SINE_CSV = ("level\n" + "\n".join(repr(float(v)) for v in SINE) + "\n").encode()
@@ -34,7 +34,7 @@ def run(at: AppTest) -> AppTest:
 def own_series_page(path: str = PAGE) -> AppTest:
     at = AppTest.from_file(path, default_timeout=120)
     if path != PAGE:
-        at.switch_page("pages/5_Train.py")
+        at.switch_page("views/5_Train.py")
     run(at)
     at.selectbox(key="tr_task").set_value("own_series")
     return run(at)

@@ -8,7 +8,7 @@ import re
 from lstm_core.text import CharModel
 from tests.app.pages import open_page
 
-PAGE = "pages/5_Train.py"
+PAGE = "views/5_Train.py"
 TEXT = ("def add(a, b):\n    return a + b  # 'sum'\n\n" * 60)[:2400]
 
 

@@ -1,4 +1,4 @@
-"""pages/5_Train.py under streamlit.testing: train a few steps, continue, stop, download, inspect."""
+"""views/5_Train.py under streamlit.testing: train a few steps, continue, stop, download, inspect."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from lstm_core.train import Model, evaluate
 from tests.plotly_data import chart_specs, decode
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "5_Train.py")
+PAGE = str(ROOT / "views" / "5_Train.py")
 
 
 def run(at: AppTest) -> AppTest:
@@ -85,7 +85,7 @@ def test_task_change_moves_to_suggested_settings():
 
 def test_inspect_opens_step_through_time():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.switch_page("pages/5_Train.py")
+    at.switch_page("views/5_Train.py")
     run(at)
     train_steps(at, 5)
     at.button(key="tr_inspect").click()
@@ -231,7 +231,7 @@ def test_train_after_a_stop_starts_a_fresh_model(monkeypatch):
 
 def test_inspect_after_a_stop_opens_the_kept_cell(monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.switch_page("pages/5_Train.py")
+    at.switch_page("views/5_Train.py")
     run(at)
     s = start_then_stop(monkeypatch, at, steps=4000, k=3)
     kept_net = at.session_state["train_run"]["model"].network()

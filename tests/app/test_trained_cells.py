@@ -11,7 +11,7 @@ from tests.app.pages import open_page
 from tests.plotly_data import chart_specs, decode
 from ui.loaded import plain
 
-PAGE = "pages/2_Step_through_time.py"
+PAGE = "views/2_Step_through_time.py"
 
 
 def unit_line(at, key: str) -> tuple[int, np.ndarray]:

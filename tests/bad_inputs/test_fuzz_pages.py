@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.pages import ROOT
 from ui import state
 
-PAGES = ("app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py")))
+PAGES = ("app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "views").glob("*.py")))
 PARAMETERS = (*state.RULES, *state.FOREIGN_OK)
 values = st.one_of(
     st.text(max_size=40),

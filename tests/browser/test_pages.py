@@ -24,8 +24,8 @@ def _page_order(script: Path) -> tuple[float, str]:
 
 
 # Every page of the app as the path its sidebar link points to: "" is the home page (app.py), then one per
-# file in pages/ ("2_Step_through_time.py" → "Step_through_time"), in Streamlit's order.
-SCRIPTS = sorted((ROOT / "pages").glob("*.py"), key=_page_order)
+# file in views/ ("2_Step_through_time.py" → "Step_through_time"), in Streamlit's order.
+SCRIPTS = sorted((ROOT / "views").glob("*.py"), key=_page_order)
 PAGES = ("", *(re.sub(r"^\d+[_ -]*", "", script.stem) for script in SCRIPTS))
 # Pages that draw their chart only after an action: the button to press first.
 STEP_PAGE = "Step_through_time"
@@ -150,7 +150,7 @@ def test_the_sidebar_links_every_page(app_url, page):
         page.locator(NAV_LINK).nth(k).get_attribute("href") for k in range(page.locator(NAV_LINK).count())
     ]
     paths = [urlsplit(h).path.strip("/") for h in hrefs]
-    assert paths == list(PAGES), f"sidebar links {paths}, pages/ has {PAGES}"
+    assert paths == list(PAGES), f"sidebar links {paths}, views/ has {PAGES}"
     titles = [t.strip() for t in page.locator(NAV_LINK).all_inner_texts()]
     # The first entry is the home page, titled "Home" (not the main script's file name, "app").
     assert titles == ["Home", *(p.replace("_", " ") for p in PAGES[1:])], titles

@@ -37,13 +37,13 @@ def test_every_gate_lab_preset_and_gradient_flow_section_has_a_claim():
     assert {f"preset_{name}" for name in PRESETS} <= set(KEYS)
     assert {"gf_init_ratio", "gf_trained", "gf_explode"} <= set(KEYS)
     assert {claim.page for claim in claims.CLAIMS.values()} == {
-        "pages/6_Gradient_flow.py",
-        "pages/3_Gate_lab.py",
-        "pages/7_Lessons.py",
-        "pages/5_Train.py",
-        "pages/8_Challenges.py",
-        "pages/9_Misconceptions.py",
-        "pages/2_Step_through_time.py",
+        "views/6_Gradient_flow.py",
+        "views/3_Gate_lab.py",
+        "views/7_Lessons.py",
+        "views/5_Train.py",
+        "views/8_Challenges.py",
+        "views/9_Misconceptions.py",
+        "views/2_Step_through_time.py",
     }
 
 

@@ -96,7 +96,7 @@ def test_grad_norm_steps_figure():
 
 
 def test_legends_lie_below_the_plot_in_rows_so_a_phone_keeps_the_plots_width():
-    """Beside the plot the gradient flow's six names took half of a 390 px phone (pages/6_Gradient_flow.py,
+    """Beside the plot the gradient flow's six names took half of a 390 px phone (views/6_Gradient_flow.py,
     checked by a screenshot); below it, horizontal, they wrap into rows under the x axis."""
     norms = {"LSTM": {"dh": np.ones(5), "dc": np.ones(5)}, "RNN": {"dh": np.ones(5), "dc": None}}
     figures = (

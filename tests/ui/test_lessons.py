@@ -298,7 +298,7 @@ def test_each_lessons_claims_are_printed_in_its_explanations_where_they_hold(les
 
 def test_every_lesson_claim_of_the_register_belongs_to_a_lesson():
     named = {key for lesson in LESSONS for key in lesson.claims}
-    on_page = {k for k, c in claims.CLAIMS.items() if c.page == "pages/7_Lessons.py"}
+    on_page = {k for k, c in claims.CLAIMS.items() if c.page == "views/7_Lessons.py"}
     assert named == on_page
 
 

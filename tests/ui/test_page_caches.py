@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from ui import compute
 from ui.byte_cache import deep_nbytes
 
-PAGES = Path(__file__).resolve().parents[2] / "pages"
+PAGES = Path(__file__).resolve().parents[2] / "views"
 SEEDS = 5
 
 

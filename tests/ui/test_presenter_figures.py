@@ -44,7 +44,7 @@ def _font_sizes(at) -> list[float]:
 
 
 def test_presenter_mode_draws_the_gate_lab_figure_with_larger_text():
-    normal, presenting = open_page("pages/3_Gate_lab.py"), open_page("pages/3_Gate_lab.py", present=1)
+    normal, presenting = open_page("views/3_Gate_lab.py"), open_page("views/3_Gate_lab.py", present=1)
     assert [round(max(s * FIGURE_SCALE, MIN_FIGURE_PX), 6) for s in _font_sizes(normal)] == [
         round(s, 6) for s in _font_sizes(presenting)
     ]

@@ -1,7 +1,7 @@
 """Lessons: one idea at a time, each with a prepared cell, predict-then-reveal questions and a worksheet.
 
 ``LESSONS`` (``catalogue``) lists them; ``find`` reads a ``?lesson=`` link value. The logic modules here
-use no Streamlit, so tests can run them directly; ``pages/7_Lessons.py`` draws them.
+use no Streamlit, so tests can run them directly; ``views/7_Lessons.py`` draws them.
 """
 
 from __future__ import annotations

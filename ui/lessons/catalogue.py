@@ -41,9 +41,9 @@ from ui.text import load_text
 
 TEXT_DIR = Path(__file__).resolve().parents[2] / "assets" / "lessons"
 
-STEP_PAGE, ANATOMY_PAGE = "pages/2_Step_through_time.py", "pages/1_Cell_anatomy.py"
-GATE_LAB_PAGE, COMPARE_PAGE = "pages/3_Gate_lab.py", "pages/4_Compare_variants.py"
-TRAIN_PAGE, GRADIENT_PAGE = "pages/5_Train.py", "pages/6_Gradient_flow.py"
+STEP_PAGE, ANATOMY_PAGE = "views/2_Step_through_time.py", "views/1_Cell_anatomy.py"
+GATE_LAB_PAGE, COMPARE_PAGE = "views/3_Gate_lab.py", "views/4_Compare_variants.py"
+TRAIN_PAGE, GRADIENT_PAGE = "views/5_Train.py", "views/6_Gradient_flow.py"
 
 
 @dataclass(frozen=True)

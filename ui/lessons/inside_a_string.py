@@ -14,7 +14,7 @@ from lstm_core.scenes import StringHunt
 from ui.figures.text import coloured_text_figure
 from ui.lessons.questions import CHOICE, Question
 
-READ_TEXT_PAGE = "pages/10_Read_text.py"
+READ_TEXT_PAGE = "views/10_Read_text.py"
 
 
 def ask(s: StringHunt, vocabulary: str) -> tuple[Question, ...]:

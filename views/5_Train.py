@@ -27,7 +27,7 @@ def _suggest() -> None:
 
 
 if train_run.take_inspect_request():
-    st.switch_page("pages/2_Step_through_time.py")
+    st.switch_page("views/2_Step_through_time.py")
 
 if "tr_task" not in st.session_state:
     st.session_state["tr_task"] = "first_bit"
