@@ -19,7 +19,7 @@ from lstm_core.experiments import (
     memory_half_life,
     run_settings,
 )
-from ui import compute, controls
+from ui import compute, controls, screen
 from ui.figures.gate_lab import gate_lab_figure
 from ui.presenter import presented
 from ui.text import load_text
@@ -190,7 +190,10 @@ if choice in PRESETS and on_pulse and variant == "standard":
     shown = {"inputs": {"c0": float(c0)}, "c": after.c, "x": np.asarray(settings.x)}
     st.markdown(f"**{claim.say(shown)}**" if claim.holds(shown) else claim.report(shown))
 
-fig = gate_lab_figure(before, after, vocabulary, half_lives=half, clamp=clamp)
+# Two units a row on a phone: four side by side leave each panel too narrow for its half-life and ticks.
+fig = gate_lab_figure(
+    before, after, vocabulary, half_lives=half, clamp=clamp, columns=2 if screen.narrow() else None
+)
 st.plotly_chart(presented(fig), key="gate_lab_figure", theme=None)
 
 try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -143,3 +145,18 @@ def test_use_the_single_pulse_switches_the_input_and_states_the_presets_promise(
     claim = claims.CLAIMS["preset_write_once"]
     assert claim.say(claim.run()) in " ".join(m.value for m in at.markdown)
     assert not [b for b in at.button if b.key == "gl_use_pulse"]  # on the pulse already: no button
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_a_phone_gets_two_units_a_row(narrow):
+    """ui.screen's answer picks the figure's arrangement: four units side by side, or two rows of two."""
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / PAGE), default_timeout=60)
+    at.session_state["screen_narrow"] = narrow
+    at = rerun(at)
+    (spec,) = chart_specs(at)
+    hidden = at.sidebar.slider(key="w_hidden").value
+    columns = 2 if narrow else hidden
+    rows = 2 * -(-hidden // columns)
+    assert sum(1 for k in spec["layout"] if k.startswith("yaxis")) == rows * columns
+    units = {d["meta"]["unit"]: d["yaxis"] for d in spec["data"] if d["meta"]["key"] == "c"}
+    assert units[columns - 1] == f"y{columns if columns > 1 else ''}" and len(units) == hidden

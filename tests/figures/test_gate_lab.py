@@ -122,3 +122,36 @@ def test_mismatched_traces_and_bad_inputs_are_refused():
         gate_lab_figure(before, after, "standard", layer=3)
     with pytest.raises(ValueError, match="vocabulary"):
         gate_lab_figure(before, after, "klingon")
+
+
+def _axis_number(ref: str) -> int:
+    """Plotly's axis number of "x", "x5", "y5 domain": 1, 5, 5."""
+    digits = ref.split()[0].lstrip("xy")
+    return int(digits) if digits else 1
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+def test_a_narrow_screen_gets_units_in_rows_of_columns(columns):
+    """Units wrap onto further pairs of rows (memory, gates): with 2 columns unit 2 of 3 sits under unit 0."""
+    before, after, _ = pair("standard", "amnesia")
+    half = memory_half_life(after)
+    fig = gate_lab_figure(before, after, "standard", half_lives=half, columns=columns)
+    blocks = -(-H // columns)
+    assert fig.layout.height == gate_lab_figure(before, after, "standard").layout.height + (blocks - 1) * 460
+    for j in range(H):
+        c_row, col = 2 * (j // columns) + 1, j % columns + 1
+        # make_subplots numbers axes row by row: (row - 1) * columns + col
+        c_axis, gate_axis = (c_row - 1) * columns + col, c_row * columns + col
+        for run in ("before", "after"):
+            (line,) = traces_of(fig, key="c", run=run, unit=j)
+            assert _axis_number(line.yaxis) == c_axis
+        for key in GATE_KEYS:
+            (line,) = traces_of(fig, key=key, unit=j)
+            assert _axis_number(line.yaxis) == gate_axis
+            np.testing.assert_array_equal(line.y, getattr(after.layers[0], key)[:, j])
+        (note,) = [a for a in fig.layout.annotations if a.name == f"half_life:{j}"]
+        assert _axis_number(note.yref) == c_axis and describe_half_life(half[j]) in note.text
+        assert fig.layout[f"yaxis{c_axis if c_axis > 1 else ''}"].range[1] > 0.5  # the memory's range
+        assert list(fig.layout[f"yaxis{gate_axis}"].range) == [-1.08, 1.08]
+    titles = [a.text for a in fig.layout.annotations if (a.text or "").startswith("unit ")]
+    assert titles == [f"unit {j}" for j in range(H)]

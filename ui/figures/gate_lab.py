@@ -1,6 +1,7 @@
 """The Gate lab's before/after figure: what a change to the gates does to the long-term memory.
 
-``gate_lab_figure(before, after, vocabulary, …)`` draws one column per unit. The top row holds the
+``gate_lab_figure(before, after, vocabulary, …)`` draws one column per unit (or ``columns`` units per
+row of panels, for a narrow screen). The top row holds the
 memory of the untouched random cell (``before``: dashed, grey) and of the changed cell (``after``: solid,
 in the memory's notation colour), each starting at x = −1 (tick "start") with the starting memory
 c_prev[0] and then following c_t, so a memory wiped at the first step shows as a drop; the unit's memory
@@ -49,6 +50,7 @@ def gate_lab_figure(
     layer: int = 0,
     half_lives: Sequence[float] | None = None,
     clamp: Mapping[str, float] | None = None,
+    columns: int | None = None,
 ) -> go.Figure:
     """Memory before and after the change, and the changed cell's gates, one column per unit.
 
@@ -56,6 +58,8 @@ def gate_lab_figure(
     half_lives: (H,) the changed cell's memory half-life per unit, in steps (``inf`` = never), shown in
         each memory panel; None shows none.
     clamp: the gates clamped in the changed run and their values, named in the legend.
+    columns: units side by side (None: all H); more units go on to further pairs of rows, so that a
+        phone's panels stay wide enough for their half-life and ticks.
     """
     _check_pair(before, after, layer)
     notation.names("x", vocabulary)  # a clear ValueError for an unknown vocabulary
@@ -65,19 +69,26 @@ def gate_lab_figure(
     steps = np.arange(T)
     start_and_steps = np.arange(-1, T)  # the memory curves begin at the starting memory, drawn at "start"
     c_name = notation.title("c", vocabulary, variant)
+    cols = H if columns is None else max(1, min(columns, H))
+    blocks = -(-H // cols)  # pairs of rows: the memories, then the gates, of up to ``cols`` units
+    titles = []
+    for block in range(blocks):
+        units = range(block * cols, (block + 1) * cols)
+        titles += [f"unit {j}" if j < H else "" for j in units] + [""] * cols
 
     fig = make_subplots(
-        rows=2,
-        cols=H,
+        rows=2 * blocks,
+        cols=cols,
         shared_xaxes=True,
         shared_yaxes=True,
-        vertical_spacing=0.1,
-        horizontal_spacing=0.04 if H > 1 else 0.0,
-        subplot_titles=[f"unit {j}" for j in range(H)] + [""] * H,
+        vertical_spacing=0.1 / blocks,
+        horizontal_spacing=0.04 if cols > 1 else 0.0,
+        subplot_titles=titles,
     )
     c_colour = notation.colour("c")
     for j in range(H):
         first = j == 0
+        c_row, col = 2 * (j // cols) + 1, j % cols + 1
         hover = f"unit {j}<br>t = %{{x}}<br>%{{y:.4f}}<extra>%{{fullData.name}}</extra>"
         fig.add_trace(
             go.Scatter(
@@ -91,8 +102,8 @@ def gate_lab_figure(
                 hovertemplate=hover,
                 meta={"key": "c", "run": "before", "unit": j},
             ),
-            row=1,
-            col=j + 1,
+            row=c_row,
+            col=col,
         )
         fig.add_trace(
             go.Scatter(
@@ -107,8 +118,8 @@ def gate_lab_figure(
                 hovertemplate=hover,
                 meta={"key": "c", "run": "after", "unit": j},
             ),
-            row=1,
-            col=j + 1,
+            row=c_row,
+            col=col,
         )
         for key in GATE_KEYS:
             label = notation.title(key, vocabulary, variant)
@@ -132,14 +143,16 @@ def gate_lab_figure(
                     hovertemplate=hover,
                     meta={"key": key, "run": "after", "unit": j},
                 ),
-                row=2,
-                col=j + 1,
+                row=c_row + 1,
+                col=col,
             )
         if half_lives is not None:
             fig.add_annotation(
                 text=f"half-life: <b>{describe_half_life(half_lives[j])}</b>",
-                xref="x domain" if first else f"x{j + 1} domain",
-                yref="y domain" if first else f"y{j + 1} domain",
+                xref="x domain",
+                yref="y domain",
+                row=c_row,
+                col=col,
                 x=0.98,
                 y=0.96,
                 xanchor="right",
@@ -155,11 +168,12 @@ def gate_lab_figure(
     lo = float(min(b.c.min(), a.c.min(), a.c_prev[0].min(), -0.1))
     hi = float(max(b.c.max(), a.c.max(), a.c_prev[0].max(), 0.1))
     pad = 0.08 * (hi - lo)
-    fig.update_yaxes(range=[lo - pad, hi + pad * 3], row=1, zeroline=True, zerolinecolor="#BBBBBB")
-    fig.update_yaxes(range=[-1.08, 1.08], row=2, zeroline=True, zerolinecolor="#BBBBBB")
-    fig.update_yaxes(title_text=notation.html("c", vocabulary, variant), row=1, col=1)
-    fig.update_yaxes(title_text="gates", row=2, col=1)
-    tick_step = max(2, int(np.ceil(T / 6)))
+    for c_row in range(1, 2 * blocks, 2):
+        fig.update_yaxes(range=[lo - pad, hi + pad * 3], row=c_row, zeroline=True, zerolinecolor="#BBBBBB")
+        fig.update_yaxes(range=[-1.08, 1.08], row=c_row + 1, zeroline=True, zerolinecolor="#BBBBBB")
+        fig.update_yaxes(title_text=notation.html("c", vocabulary, variant), row=c_row, col=1)
+        fig.update_yaxes(title_text="gates", row=c_row + 1, col=1)
+    tick_step = max(2, int(np.ceil(T / (6 if columns is None else 3))))  # fewer on a narrow panel
     ticks = range(tick_step, T, tick_step)  # 0 is left out: it would collide with "start"
     fig.update_xaxes(
         range=[-1.5, T - 0.5],
@@ -168,9 +182,9 @@ def gate_lab_figure(
         tickangle=0,
         gridcolor="#EEEEEE",
     )
-    fig.update_xaxes(title_text="time step t", row=2)
+    fig.update_xaxes(title_text="time step t", row=2 * blocks)
     fig.update_layout(
-        height=2 * ROW_HEIGHT_PX + 150,
+        height=2 * blocks * ROW_HEIGHT_PX + 150,
         margin=dict(l=60, r=20, t=110, b=50),
         template="plotly_white",
         legend=dict(orientation="h", yanchor="bottom", y=1.08, x=0, xanchor="left", font=dict(size=12)),
