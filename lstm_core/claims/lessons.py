@@ -321,7 +321,7 @@ LESSONS = (
         numbers=_string_unit_numbers,
         check=lambda n: n["auc"] > n["best_other"] and n["auc"] >= 0.7,
         defaults={"unit": None},
-        counter={"unit": 17},  # the runner-up of the four
+        counter={"unit": 107},  # the runner-up of the four (c: AUC 0.757 against unit 81's 0.785)
     ),
 )
 # ------------------------------------------------------------------------------- Lesson 8: a trained cell
