@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 from lstm_core import CELL_VARIANTS, cells, notation
-from ui import compute, controls, follow_step
+from ui import compute, controls, follow_step, screen
 from ui.equations import equations
 from ui.figures.compare import compare_gates_figure, compare_states_figure
 from ui.presenter import presented
@@ -57,15 +57,16 @@ def states() -> None:
     T = len(settings.x)
     t = follow_step.step("compare_player", T)
     follow_step.player(T, t, key="compare_player", live=True)
+    columns = 2 if screen.narrow() else None  # six columns on a phone would be ~50 px each
     st.plotly_chart(
-        presented(compare_states_figure(traces, vocabulary, layer=layer, t=t)),
+        presented(compare_states_figure(traces, vocabulary, layer=layer, t=t, columns=columns)),
         key="compare_states",
         theme=None,
     )
     st.subheader("The gates, unit by unit")
     st.caption("Each row of a panel is one unit, each column one step.")
     st.plotly_chart(
-        presented(compare_gates_figure(traces, vocabulary, layer=layer, t=t)),
+        presented(compare_gates_figure(traces, vocabulary, layer=layer, t=t, columns=columns)),
         key="compare_gates",
         theme=None,
     )

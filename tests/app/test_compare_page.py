@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from lstm_core import CELL_VARIANTS, GRU, RNN, notation
 from lstm_core.experiments import run_matched
 from lstm_core.sequences import make_preset
+from tests.app.pages import ROOT
 from tests.app.pages import open_page as open_app_page
 from tests.plotly_data import chart_specs, decode
 from ui.equations import equations
@@ -131,3 +132,21 @@ def test_long_sequences_are_thinned_to_the_cores_values():
         np.testing.assert_allclose(decode(line["y"]), full[steps], rtol=0, atol=0)
         assert decode(line["y"]).max() == full.max()
     assert len(json.dumps(gates)) < 1_000_000  # 6 cells × 5 gates × 2 units × ~400 steps, not all 1,203
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_a_phone_gets_two_cells_a_row(narrow):
+    """ui.screen's answer picks the arrangement: six columns with long headings, or three blocks of two
+    with the names alone."""
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=120)
+    at.session_state["screen_narrow"] = narrow
+    at.run()
+    assert not at.exception
+    for spec in chart_specs(at):
+        headings = [a["text"] for a in spec["layout"]["annotations"] if a["text"].startswith("<b>")]
+        assert [h.split("</b>")[0][3:] for h in headings] == list(CELL_VARIANTS)
+        assert all(h.endswith("</b>") for h in headings) == narrow
+        left_edges = {
+            round(spec["layout"][k]["domain"][0], 3) for k in spec["layout"] if k.startswith("xaxis")
+        }
+        assert len(left_edges) == (2 if narrow else len(CELL_VARIANTS))

@@ -202,3 +202,55 @@ def test_long_lines_hold_the_cores_values_and_peaks(long_traces):
         np.testing.assert_array_equal(np.asarray(line.y), full[x])
         assert np.max(line.y) == full.max() and np.min(line.y) == full.min()
     assert all(s.x0 == 601 for s in fig.layout.shapes)
+
+
+@pytest.fixture(scope="module")
+def every_cell():
+    return run_matched(make_sine(T).x, H, seed=4, cells=CELL_VARIANTS)
+
+
+def _axes(trace) -> tuple[str, str]:
+    return trace.xaxis or "x", trace.yaxis or "y"
+
+
+def _domain(fig, ref: str, axis: str) -> tuple[float, float]:
+    return tuple(fig.layout[f"{axis}axis{ref[1:]}"].domain)
+
+
+@pytest.mark.parametrize("make", [compare_states_figure, compare_gates_figure])
+def test_two_columns_wrap_the_variants_into_blocks(every_cell, make):
+    """columns=2 (a phone): variants 0 and 1 side by side, 2 and 3 under them, ...; same numbers."""
+    wide, narrow = make(every_cell, "standard"), make(every_cell, "standard", columns=2)
+    assert len(wide.data) == len(narrow.data)
+    left = {}  # variant -> the left edge of its panels' x domain; top -> the top of its highest panel
+    top = {}
+    for w, n in zip(wide.data, narrow.data, strict=True):
+        assert w.meta == n.meta
+        for field in ("x", "y", "z"):
+            if getattr(w, field, None) is not None:
+                np.testing.assert_array_equal(getattr(w, field), getattr(n, field))
+        x, y = _axes(n)
+        left.setdefault(n.meta["variant"], set()).add(_domain(narrow, x, "x")[0])
+        top[n.meta["variant"]] = max(top.get(n.meta["variant"], 0), _domain(narrow, y, "y")[1])
+    order = list(every_cell)
+    assert all(len(edges) == 1 for edges in left.values())  # each variant keeps one column
+    assert len({left[v].pop() for v in order}) == 2  # two columns in all
+    # the blocks go down the figure: the third and fourth variants sit under the first two
+    assert top[order[0]] == top[order[1]] > top[order[2]] == top[order[3]] > top[order[4]]
+    titles = [a.text for a in narrow.layout.annotations if (a.text or "").startswith("<b>")]
+    assert titles == [f"<b>{v}</b>" for v in order]  # short headings: a name a column
+    assert narrow.layout.height > wide.layout.height
+
+
+def test_wrapped_notes_sit_on_their_panel(every_cell):
+    """A GRU's missing c and no_forget's missing f are boxed on their own panels, wherever those moved."""
+    states = compare_states_figure(every_cell, "standard", columns=2)
+    gates = compare_gates_figure(every_cell, "standard", columns=2)
+    for fig, name, variant, key in (
+        (states, "note:gru:c", "gru", "h"),
+        (gates, "note:no_forget:f", "no_forget", "i"),
+    ):
+        (note,) = [a for a in fig.layout.annotations if a.name == name]
+        panel = of(fig, variant=variant, key=key)[0]  # a panel of the same variant: the same column
+        x0, x1 = _domain(fig, _axes(panel)[0], "x")
+        assert note.xref == "paper" and x0 < note.x < x1

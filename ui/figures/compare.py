@@ -10,7 +10,8 @@ its f panel shows a note ("no forget gate: f ≡ 1") instead of an empty plot. A
 their own colours and labelled; its other rows stay empty.
 
 ``traces`` maps a variant name to its Trace or CellTrace (as ``lstm_core.experiments.run_matched``
-returns them).
+returns them). ``columns`` (both figures) puts at most that many variants side by side and wraps the rest
+onto further blocks of rows (``Grid``), with short headings: a phone's six columns would be ~50 px wide.
 Labels, symbols and colours come from ``lstm_core.notation``. Pure Plotly, no Streamlit, no maths.
 
 Line traces carry ``meta = {"variant", "key", "unit"}``, heatmaps ``meta = {"variant", "key"}``; the
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -89,9 +91,11 @@ def envelope_steps(y: np.ndarray, t: int | None = None, max_points: int = MAX_CO
 TITLE_CHARS = 24  # a heading's line at most: six columns of 11 px text side by side must not overlap
 
 
-def variant_title(variant: str, vocabulary: str) -> str:
+def variant_title(variant: str, vocabulary: str, short: bool = False) -> str:
     """'<b>peephole</b><br>Gers & Schmidhuber (2000)<br>the gates also read …': a column's heading, each
-    part broken into lines of at most ``TITLE_CHARS`` characters."""
+    part broken into lines of at most ``TITLE_CHARS`` characters; short: the name alone."""
+    if short:
+        return f"<b>{variant}</b>"
     parts = notation.variant_title(variant, vocabulary).split(": ", 1)
     small = "<br>".join(
         f"<span style='font-size:11px'>{'<br>'.join(textwrap.wrap(part, TITLE_CHARS))}</span>"
@@ -100,12 +104,76 @@ def variant_title(variant: str, vocabulary: str) -> str:
     return f"<b>{variant}</b><br>{small}"
 
 
-def _heading_px(variants) -> int:
+def _heading_px(variants, short: bool = False) -> int:
     """The top margin the columns' headings need: 14 px a line, and room for the figure above them."""
-    return 40 + 14 * max(variant_title(v, "udacity").count("<br>") + 1 for v in variants)
+    return 40 + 14 * max(variant_title(v, "udacity", short).count("<br>") + 1 for v in variants)
 
 
-def _time_marker(fig: go.Figure, t: int | None, rows: int, cols: int) -> None:
+SPACER_PX = 80  # between two blocks of a wrapped grid: the upper block's time axis, the lower one's headings
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Where each variant's panels go: ``cols`` variants side by side with ``rows`` panels each, top to
+    bottom; further variants wrap onto further blocks of rows, an empty spacer row between two blocks."""
+
+    variants: int
+    rows: int
+    cols: int
+
+    @classmethod
+    def of(cls, variants: int, rows: int, columns: int | None) -> Grid:
+        return cls(variants, rows, variants if columns is None else max(1, min(columns, variants)))
+
+    @property
+    def blocks(self) -> int:
+        return -(-self.variants // self.cols)
+
+    @property
+    def wrapped(self) -> bool:
+        return self.blocks > 1
+
+    def cell(self, v: int, row: int = 1) -> tuple[int, int]:
+        """(figure row, figure column), 1-based, of panel ``row`` (1-based) of the ``v``-th variant."""
+        return (v // self.cols) * (self.rows + 1) + row, v % self.cols + 1
+
+    def subplots(self, titles: list[str], row_px: int, **kwargs) -> go.Figure:
+        """``make_subplots`` of the grid, ``titles[v]`` over each variant's top panel."""
+        if not self.wrapped:
+            return make_subplots(
+                rows=self.rows,
+                cols=self.cols,
+                subplot_titles=titles + [""] * (self.cols * (self.rows - 1)),
+                **kwargs,
+            )
+        specs, heights, grid_titles = [], [], []
+        for block in range(self.blocks):
+            present = [block * self.cols + k < self.variants for k in range(self.cols)]
+            if block:
+                specs.append([None] * self.cols)
+                heights.append(SPACER_PX)
+            for row in range(self.rows):
+                specs.append([{} if here else None for here in present])
+                heights.append(row_px)
+                for k, here in enumerate(present):
+                    if here:
+                        grid_titles.append(titles[block * self.cols + k] if row == 0 else "")
+        kwargs["vertical_spacing"] = 6 / sum(heights)
+        return make_subplots(
+            rows=len(specs),
+            cols=self.cols,
+            specs=specs,
+            row_heights=heights,
+            subplot_titles=grid_titles,
+            **kwargs,
+        )
+
+    def block_rows(self) -> list[int]:
+        """The figure row of each block's first panel row."""
+        return [block * (self.rows + 1) + 1 for block in range(self.blocks)]
+
+
+def _time_marker(fig: go.Figure, t: int | None) -> None:
     """A dotted line at step t in every panel that holds a trace, as ``add_vline(row=, col=)`` draws it,
     set in one assignment: ``add_vline`` re-validates every shape added before, which cost ~0.4 s of the
     page's ~0.8 s at the defaults (42 panels)."""
@@ -113,7 +181,7 @@ def _time_marker(fig: go.Figure, t: int | None, rows: int, cols: int) -> None:
         return
     drawn = {(tr.xaxis or "x", tr.yaxis or "y") for tr in fig.data}
     lines = []
-    for n in range(1, rows * cols + 1):
+    for n in range(1, sum(1 for key in fig.layout if key.startswith("xaxis")) + 1):
         x, y = ("x", "y") if n == 1 else (f"x{n}", f"y{n}")
         if (x, y) in drawn:
             line = dict(color="#888888", width=1, dash="dot")
@@ -127,34 +195,39 @@ def _add_annotations(fig: go.Figure, notes: list[dict]) -> None:
 
 
 def compare_states_figure(
-    traces: Mapping[str, Trace], vocabulary: str, layer: int = -1, t: int | None = None
+    traces: Mapping[str, Trace],
+    vocabulary: str,
+    layer: int = -1,
+    t: int | None = None,
+    columns: int | None = None,
 ) -> go.Figure:
-    """c_t (top row) and h_t (bottom row) of every unit over time, one column per variant.
+    """c_t (top row) and h_t (bottom row) of every unit over time, one column per variant (or ``columns``
+    variants a block of rows).
 
     Lines are per unit, in the quantity's notation colour; y axes are shared along a row so a variant
     whose memory runs away (no_forget) stands out. t: a dotted marker at that step, or None.
     """
     variants = _variants(traces)
     notation.names("x", vocabulary)
-    n = len(variants)
-    fig = make_subplots(
-        rows=2,
-        cols=n,
+    grid = Grid.of(len(variants), len(STATE_KEYS), columns)
+    short = grid.wrapped
+    fig = grid.subplots(
+        [variant_title(v, vocabulary, short) for v in variants],
+        STATE_ROW_PX,
         shared_xaxes=True,
         shared_yaxes=True,
         vertical_spacing=0.1,
         horizontal_spacing=0.03,
-        subplot_titles=[variant_title(v, vocabulary) for v in variants] + [""] * n,
     )
     notes: list[dict] = []
-    for col, variant in enumerate(variants, start=1):
+    for v, variant in enumerate(variants):
         lt = traces[variant].layers[layer]
         steps = np.arange(lt.T)
-        for row, key in enumerate(STATE_KEYS, start=1):
+        for panel, key in enumerate(STATE_KEYS, start=1):
+            row, col = grid.cell(v, panel)
             if key not in panels(variant).states:
-                notes.append(
-                    _note(fig, (row - 1) * n + col, no_state_note(variant, key, vocabulary), key, variant, 11)
-                )
+                text = no_state_note(variant, key, vocabulary, short)
+                notes.append(_note(fig, (row, col), text, key, variant, 10 if short else 11))
                 continue
             values = getattr(lt, key)
             label = notation.title(key, vocabulary, variant)
@@ -169,7 +242,7 @@ def compare_states_figure(
                         opacity=0.9,
                         name=label,
                         legendgroup=key,
-                        showlegend=col == 1 and j == 0,
+                        showlegend=v == 0 and j == 0,
                         hovertemplate=f"{variant}<br>unit {j}<br>t = %{{x}}<br>%{{y:.4f}}"
                         f"<extra>{notation.html(key, vocabulary, variant)}</extra>",
                         meta={"variant": variant, "key": key, "unit": j},
@@ -177,40 +250,69 @@ def compare_states_figure(
                     row=row,
                     col=col,
                 )
-    for row, key in enumerate(STATE_KEYS, start=1):
-        fig.update_yaxes(title_text=notation.html(key, vocabulary), row=row, col=1)
+    for first in grid.block_rows():
+        for panel, key in enumerate(STATE_KEYS):
+            fig.update_yaxes(title_text=notation.html(key, vocabulary), row=first + panel, col=1)
     fig.update_yaxes(zeroline=True, zerolinecolor="#BBBBBB", gridcolor="#EEEEEE")
-    fig.update_xaxes(title_text="time step t", row=2, gridcolor="#EEEEEE")
+    fig.update_xaxes(gridcolor="#EEEEEE")
+    _time_axes(fig, grid, [len(STATE_KEYS)] * len(variants))
     _add_annotations(fig, notes)
-    _time_marker(fig, t, 2, n)
+    _time_marker(fig, t)
+    heading = _heading_px(variants, short)
+    if grid.wrapped:
+        panels_px = grid.blocks * grid.rows * STATE_ROW_PX + (grid.blocks - 1) * SPACER_PX
+        legend_y, height = -75 / panels_px, panels_px + heading + 100  # under the last time axis
+    else:
+        legend_y, height = -0.14, 440 + heading
     fig.update_layout(
-        height=440 + _heading_px(variants),
-        margin=dict(l=60, r=20, t=_heading_px(variants), b=100),
+        height=height,
+        margin=dict(l=60, r=20, t=heading, b=100),
         template="plotly_white",
-        legend=dict(orientation="h", yanchor="top", y=-0.14, x=0, xanchor="left"),
+        legend=dict(orientation="h", yanchor="top", y=legend_y, x=0, xanchor="left"),
     )
     return fig
 
 
-def no_forget_note(vocabulary: str) -> str:
-    """'no forget gate: f<sub>t</sub> ≡ 1' in the chosen vocabulary."""
-    return f"no {notation.name('f', vocabulary)}: {notation.html('f', vocabulary)} ≡ 1"
+STATE_ROW_PX = 150  # a c or h panel's height in a wrapped grid
 
 
-def no_state_note(variant: str, key: str, vocabulary: str) -> str:
+def _time_axes(fig: go.Figure, grid: Grid, lowest: list[int]) -> None:
+    """ "time step t" and its ticks under each variant's lowest panel (``lowest[v]``, 1-based): the last row
+    of a one-block grid, the bottom of every block of a wrapped one, or higher up where a GRU's or RNN's
+    lower rows are empty (an axis with no trace is not drawn)."""
+    if not grid.wrapped:
+        fig.update_xaxes(title_text="time step t", row=grid.rows)
+    for v, panel in enumerate(lowest):
+        if grid.wrapped or panel < grid.rows:
+            row, col = grid.cell(v, panel)
+            fig.update_xaxes(showticklabels=True, title_text="time step t", row=row, col=col)
+
+
+def no_forget_note(vocabulary: str, short: bool = False) -> str:
+    """'no forget gate: f<sub>t</sub> ≡ 1' in the chosen vocabulary; short: on two lines."""
+    return (
+        f"no {notation.name('f', vocabulary)}:{'<br>' if short else ' '}{notation.html('f', vocabulary)} ≡ 1"
+    )
+
+
+def no_state_note(variant: str, key: str, vocabulary: str, short: bool = False) -> str:
     """'no cell state:<br>h<sub>t</sub> is the GRU's<br>one memory' in the chosen vocabulary, narrow enough
-    for one of six columns."""
+    for one of six columns; short: 'no cell state:<br>h<sub>t</sub> is its<br>one memory', for a phone's."""
+    if short:
+        return (
+            f"no {notation.name(key, vocabulary)}:<br>{notation.html('h', vocabulary)} is its<br>one memory"
+        )
     return (
         f"no {notation.name(key, vocabulary)}:<br>{notation.html('h', vocabulary)} is the "
         f"{variant.upper()}'s<br>one memory"
     )
 
 
-def _note(fig: go.Figure, axis: int, text: str, key: str, variant: str, size: int = 13) -> dict:
+def _note(fig: go.Figure, cell: tuple[int, int], text: str, key: str, variant: str, size: int = 13) -> dict:
     """A boxed note in place of a panel the cell has no quantity for (for ``_add_annotations``)."""
     return dict(
         text=text,
-        **_paper(fig, axis, 0.5, 0.5),
+        **_paper(fig, cell, 0.5, 0.5),
         showarrow=False,
         font=dict(size=size, color=notation.colour(key)),
         bordercolor=notation.colour(key),
@@ -221,21 +323,21 @@ def _note(fig: go.Figure, axis: int, text: str, key: str, variant: str, size: in
     )
 
 
-def _paper(fig: go.Figure, axis: int, x: float, y: float) -> dict:
-    """Paper coordinates of the point (x, y) ∈ [0, 1]² of subplot number ``axis`` (1-based, row by row).
+def _paper(fig: go.Figure, cell: tuple[int, int], x: float, y: float) -> dict:
+    """Paper coordinates of the point (x, y) ∈ [0, 1]² of the subplot at ``cell`` = (row, col), 1-based.
 
     Paper rather than "x7 domain" references: Plotly.js does not place an annotation on the domain of an
     axis that holds no trace, and the no-forget panel holds none.
     """
-    suffix = "" if axis == 1 else str(axis)
-    (x0, x1), (y0, y1) = fig.layout[f"xaxis{suffix}"].domain, fig.layout[f"yaxis{suffix}"].domain
+    subplot = fig.get_subplot(*cell)
+    (x0, x1), (y0, y1) = subplot.xaxis.domain, subplot.yaxis.domain
     return dict(xref="paper", yref="paper", x=x0 + x * (x1 - x0), y=y0 + y * (y1 - y0))
 
 
-def _panel_label(fig: go.Figure, axis: int, text: str, key: str, variant: str) -> dict:
+def _panel_label(fig: go.Figure, cell: tuple[int, int], text: str, key: str, variant: str) -> dict:
     return dict(
         text=text,
-        **_paper(fig, axis, 0.01, 0.97),
+        **_paper(fig, cell, 0.01, 0.97),
         xanchor="left",
         yanchor="top",
         showarrow=False,
@@ -261,9 +363,14 @@ def _placed(variant: str) -> list[tuple[int, str]]:
 
 
 def compare_gates_figure(
-    traces: Mapping[str, Trace], vocabulary: str, layer: int = -1, t: int | None = None
+    traces: Mapping[str, Trace],
+    vocabulary: str,
+    layer: int = -1,
+    t: int | None = None,
+    columns: int | None = None,
 ) -> go.Figure:
-    """One heatmap per gate (rows i, f, g, o, u) and variant (columns): units down, time across.
+    """One heatmap per gate (rows i, f, g, o, u) and variant (columns, or ``columns`` variants a block of
+    rows): units down, time across.
 
     Each row has its own colour axis (``coloraxis`` for i, ``coloraxis2`` for f, …) in that gate's colour
     from the notation table, the same scale Step through time uses: white → colour on [0, 1] for sigmoid
@@ -272,29 +379,33 @@ def compare_gates_figure(
     """
     variants = _variants(traces)
     notation.names("x", vocabulary)
-    n, rows = len(variants), len(HEATMAP_KEYS)
-    fig = make_subplots(
-        rows=rows,
-        cols=n,
+    H = next(iter(traces.values())).hidden_size
+    row_px = int(np.clip(14 * H, 60, 160))
+    grid = Grid.of(len(variants), len(HEATMAP_KEYS), columns)
+    short = grid.wrapped
+    fig = grid.subplots(
+        [variant_title(v, vocabulary, short) for v in variants],
+        row_px,
         shared_xaxes=True,
         shared_yaxes=True,
         vertical_spacing=0.045,
         horizontal_spacing=0.03,
-        subplot_titles=[variant_title(v, vocabulary) for v in variants] + [""] * (n * (rows - 1)),
     )
     notes: list[dict] = []
-    for col, variant in enumerate(variants, start=1):
+    for v, variant in enumerate(variants):
         lt = traces[variant].layers[layer]
         units, steps = np.arange(lt.hidden_size), kept_steps(lt.T, t)
-        for row, key in _placed(variant):
+        for panel, key in _placed(variant):
+            row, col = grid.cell(v, panel)
             symbol = notation.html(key, vocabulary, variant)
             if key in cells.get(variant).fixed:  # no_forget's f ≡ 1
-                notes.append(_note(fig, (row - 1) * n + col, no_forget_note(vocabulary), key, variant))
+                text = no_forget_note(vocabulary, short)
+                notes.append(_note(fig, (row, col), text, key, variant, 11 if short else 13))
                 continue
-            if symbol != notation.html(HEATMAP_KEYS[row - 1], vocabulary):
+            if symbol != notation.html(HEATMAP_KEYS[panel - 1], vocabulary):
                 # the row is labelled with the standard cell's symbol; say where this column differs
                 label = notation.title(key, vocabulary, variant)
-                notes.append(_panel_label(fig, (row - 1) * n + col, label, key, variant))
+                notes.append(_panel_label(fig, (row, col), label, key, variant))
             fig.add_trace(
                 go.Heatmap(
                     z=getattr(lt, key)[steps].T,
@@ -309,30 +420,25 @@ def compare_gates_figure(
                 row=row,
                 col=col,
             )
-    for row, key in enumerate(HEATMAP_KEYS, start=1):
-        # the row label names the standard cell's quantity; the Udacity column's u is U_t (see hover)
-        fig.update_yaxes(title_text=notation.html(key, vocabulary), row=row, col=1)
+    for first in grid.block_rows():
+        for panel, key in enumerate(HEATMAP_KEYS):
+            # the row label names the standard cell's quantity; the Udacity column's u is U_t (see hover)
+            fig.update_yaxes(title_text=notation.html(key, vocabulary), row=first + panel, col=1)
     fig.update_yaxes(autorange="reversed", showticklabels=False, ticks="")
     fig.update_yaxes(showticklabels=True, col=1, tickmode="auto", nticks=5)
-    fig.update_xaxes(title_text="time step t", row=rows)
-    for col, variant in enumerate(variants, start=1):  # a column whose bottom rows are empty: time under
-        lowest = max(
-            row for row, _ in _placed(variant)
-        )  # its lowest heatmap (an axis with no trace is not drawn)
-        if lowest < rows:
-            fig.update_xaxes(showticklabels=True, title_text="time step t", row=lowest, col=col)
+    _time_axes(fig, grid, [max(panel for panel, _ in _placed(v)) for v in variants])
     _add_annotations(fig, notes)
-    _time_marker(fig, t, rows, n)
-    H = next(iter(traces.values())).hidden_size
-    row_px = int(np.clip(14 * H, 60, 160))
+    _time_marker(fig, t)
+    heading = _heading_px(variants, short)
+    panels_px = grid.blocks * grid.rows * row_px + (grid.blocks - 1) * SPACER_PX
     fig.update_layout(
-        height=rows * row_px + 80 + _heading_px(variants),
-        margin=dict(l=70, r=20, t=_heading_px(variants), b=50),
+        height=panels_px + 80 + heading,
+        margin=dict(l=70, r=20, t=heading, b=50),
         template="plotly_white",
     )
-    for row, key in enumerate(HEATMAP_KEYS, start=1):
+    for panel, key in enumerate(HEATMAP_KEYS, start=1):
         scale, zmin, zmax = colour_scale(key)
-        lo, hi = fig.layout[f"yaxis{(row - 1) * n + 1}"].domain
+        lo, hi = fig.get_subplot(panel, 1).yaxis.domain  # the colour bars sit beside the first block
         fig.update_layout(
             {
                 _axis(key): dict(
