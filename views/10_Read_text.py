@@ -9,9 +9,9 @@ shipped model, ``?text=…`` (at most 500 characters) a text of the link's own. 
 import streamlit as st
 
 from lstm_core.text import rank_units
-from ui import controls, presenter
+from ui import controls, presenter, screen
 from ui import read_text as rt
-from ui.figures.text import coloured_text_figure, guesses_figure, unit_step_figure
+from ui.figures.text import PHONE_WRAP, WRAP, coloured_text_figure, guesses_figure, unit_step_figure
 from ui.presenter import presented
 
 st.set_page_config(page_title="Read text · LSTM Gate Lab", page_icon="📖", layout="wide")
@@ -79,13 +79,16 @@ st.caption(
     else rt.describe_model(model)
 )
 
+wrap = PHONE_WRAP if screen.narrow() else WRAP  # characters a row of the coloured text
 step_tab, find_tab, write_tab = st.tabs(["Step through the text", "Find the unit", "Write"])
 
 with step_tab:
     st.session_state[STEP] = min(st.session_state.get(STEP, 0), len(text) - 1)
     t = st.slider("Character", 0, len(text) - 1, key=STEP) if len(text) > 1 else 0
     st.plotly_chart(
-        presented(coloured_text_figure(text, values, quantity, rt.colour_title(unit, quantity), step=t)),
+        presented(
+            coloured_text_figure(text, values, quantity, rt.colour_title(unit, quantity), step=t, wrap=wrap)
+        ),
         key="rt_colours",
     )
     a, b = st.columns(2)
@@ -120,7 +123,11 @@ with find_tab:
         st.plotly_chart(
             presented(
                 coloured_text_figure(
-                    text, best_values, str(top.quantity), rt.colour_title(int(top.unit), str(top.quantity))
+                    text,
+                    best_values,
+                    str(top.quantity),
+                    rt.colour_title(int(top.unit), str(top.quantity)),
+                    wrap=wrap,
                 )
             ),
             key="rt_best",
@@ -146,6 +153,7 @@ with write_tab:
                 sample_reading.values(layer, quantity)[:, unit],
                 quantity,
                 rt.colour_title(unit, quantity) + " (the prime, then what the model wrote)",
+                wrap=wrap,
             )
         ),
         key="rt_written",

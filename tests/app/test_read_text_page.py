@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from lstm_core.text import FALLBACK, CharModel, code_features, rank_units
 from tests.app.pages import ROOT, open_page
 from tests.plotly_data import chart_specs, decode
-from ui.figures.text import layout_grid
+from ui.figures.text import PHONE_WRAP, layout_grid
 
 PAGE = "views/10_Read_text.py"
 MODEL = CharModel.load(ROOT / "assets" / "models" / "python_chars.safetensors")
@@ -113,3 +114,18 @@ def test_a_gate_colours_the_text_in_that_gates_colour_from_the_notation_table(pa
     assert (heat["zmin"], heat["zmax"]) == (0.0, 1.0)
     expected = np.asarray(MODEL.read(PRESET).trace.layers[0].f)[:, unit]
     np.testing.assert_allclose(colours(spec, PRESET), expected, rtol=1e-12)
+
+
+def test_a_phone_gets_the_text_in_narrow_rows():
+    """ui.screen's answer: on a phone the coloured text wraps at PHONE_WRAP characters, same values."""
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=TIMEOUT)
+    at.session_state["screen_narrow"] = True
+    at.run()
+    assert not at.exception
+    best = MODEL.facts["in_string_unit"]
+    spec = chart(at, f"unit {best['unit']}'s")
+    z = decode(spec["data"][0]["z"])
+    assert z.shape[1] == PHONE_WRAP
+    rows, cols = layout_grid(PRESET, PHONE_WRAP)
+    expected = np.asarray(getattr(MODEL.read(PRESET).trace.layers[0], best["quantity"]))[:, best["unit"]]
+    np.testing.assert_allclose(z[rows, cols], expected, rtol=1e-12)

@@ -52,3 +52,33 @@ def test_the_step_bars_take_each_quantitys_colour():
     (bars,) = unit_step_figure(Reading, 0, 1, 3).data
     assert list(bars.marker.color) == [notation.colour(n) for n in STEP_BARS]
     assert list(bars.y) == pytest.approx([0.1 * k for k in range(len(STEP_BARS))])
+
+
+def test_the_step_bars_are_labelled_by_symbol_and_named_on_hover():
+    class Layer:
+        pass
+
+    class Reading:
+        text = TEXT
+
+    layer = Layer()
+    for name in STEP_BARS:
+        setattr(layer, name, np.zeros((len(TEXT), 2)))
+    Reading.trace = type("Trace", (), {"layers": [layer]})
+    (bars,) = unit_step_figure(Reading, 0, 1, 3).data
+    assert list(bars.x) == ["f<sub>t</sub>", "i<sub>t</sub>", "g<sub>t</sub>", "o<sub>t</sub>",
+                            "c<sub>t−1</sub>", "c<sub>t</sub>", "h<sub>t</sub>"]  # fmt: skip
+    assert bars.customdata[4] == "previous cell state c<sub>t−1</sub>"
+
+
+def test_a_phone_wraps_the_coloured_text_and_its_title():
+    text = "x = 1\n" + "y" * 50
+    values = np.linspace(0, 1, len(text))
+    fig = coloured_text_figure(
+        text, values, "c", "Each character coloured by unit 69's c: cell state", wrap=20
+    )
+    (heat,) = fig.data
+    assert np.asarray(heat.z).shape == (4, 20)  # "x = 1", then 50 y's over three rows of 20
+    assert heat.text[3][9] == "y" and heat.z[3][9] == pytest.approx(values[-1])
+    assert np.isnan(heat.z[3][10])
+    assert fig.layout.title.text.count("<br>") == 1  # 50 characters of title over two lines of 30

@@ -3,6 +3,8 @@ a unit's gates at one character, and the training curve in bits per character. P
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -11,6 +13,7 @@ from lstm_core.text import Reading
 from ui.figures.stepping import colour_scale
 
 WRAP = 80  # characters per row of the coloured text; longer lines continue on the next row
+PHONE_WRAP = 34  # on a phone: ~9 px a character in a 390 px window, as wide as a 12 px monospace glyph
 GATES = ("i", "f", "g", "o")  # in [0, 1] (g in [-1, 1]); c and h get a colour scale centred on 0
 STEP_BARS = ("f", "i", "g", "o", "c_prev", "c", "h")  # unit_step_figure's bars, in the cell's order
 
@@ -49,14 +52,17 @@ def colour_range(quantity: str, values: np.ndarray) -> tuple[float, float, list]
     return -limit, limit, scale
 
 
-def coloured_text_figure(text: str, values: np.ndarray, quantity: str, title: str, step: int | None = None):
+def coloured_text_figure(
+    text: str, values: np.ndarray, quantity: str, title: str, step: int | None = None, wrap: int = WRAP
+):
     """Every character of ``text`` on a grid, its cell coloured by values[t] (T,); hover shows the exact
-    value. z[row, col] is values[t] at the character's place (NaN where there is no character)."""
-    rows, cols = layout_grid(text)
+    value. z[row, col] is values[t] at the character's place (NaN where there is no character).
+    wrap: characters a row (a phone's column holds ~34 readable ones); the title is broken to fit too."""
+    rows, cols = layout_grid(text, wrap)
     R = int(rows.max()) + 1 if len(text) else 1
-    z = np.full((R, WRAP), np.nan)
-    labels = np.full((R, WRAP), "", dtype=object)
-    index = np.full((R, WRAP), -1)
+    z = np.full((R, wrap), np.nan)
+    labels = np.full((R, wrap), "", dtype=object)
+    index = np.full((R, wrap), -1)
     z[rows, cols] = values
     labels[rows, cols] = [shown(ch) for ch in text]
     index[rows, cols] = np.arange(len(text))
@@ -87,12 +93,13 @@ def coloured_text_figure(text: str, values: np.ndarray, quantity: str, title: st
             y1=rows[step] + 0.5,
             line=dict(color="black", width=3),
         )
-    fig.update_xaxes(visible=False, range=[-0.5, WRAP - 0.5])
+    fig.update_xaxes(visible=False, range=[-0.5, wrap - 0.5])
     fig.update_yaxes(visible=False, autorange="reversed")
+    lines = textwrap.wrap(title, wrap + 10) if wrap < WRAP else [title]
     fig.update_layout(
-        title=dict(text=title, x=0, font=dict(size=14)),
-        height=min(60 + 20 * R, 4000),
-        margin=dict(l=5, r=5, t=40, b=5),
+        title=dict(text="<br>".join(lines), x=0, font=dict(size=14)),
+        height=min(40 + 20 * len(lines) + 20 * R, 4000),
+        margin=dict(l=5, r=5, t=20 + 20 * len(lines), b=5),
         plot_bgcolor="white",
     )
     return fig
@@ -125,18 +132,19 @@ def guesses_figure(reading: Reading, t: int, k: int = 5) -> go.Figure:
 
 
 def unit_step_figure(reading: Reading, layer: int, unit: int, t: int) -> go.Figure:
-    """Bars of one unit's gates i, f, g, o and memories c_{t-1}, c_t, h_t at character t."""
+    """Bars of one unit's gates i, f, g, o and memories c_{t-1}, c_t, h_t at character t, labelled by their
+    symbols from the notation table (short enough for a phone's seven narrow bars), named on hover."""
     lt = reading.trace.layers[layer]
-    labels = ["forget f", "input i", "candidate g", "output o", "c before", "c after", "h"]
     vals = [float(np.asarray(getattr(lt, n))[t, unit]) for n in STEP_BARS]
     fig = go.Figure(
         go.Bar(
-            x=labels,
+            x=[notation.html(n, "standard") for n in STEP_BARS],
             y=vals,
             text=[f"{v:.3f}" for v in vals],
             textposition="outside",
             marker_color=[notation.colour(n) for n in STEP_BARS],  # each quantity in its colour everywhere
-            hovertemplate="%{x}: %{y:.4f}<extra></extra>",
+            customdata=[notation.title(n, "standard") for n in STEP_BARS],
+            hovertemplate="%{customdata}: %{y:.4f}<extra></extra>",
         )
     )
     top = max(1.0, max(abs(v) for v in vals) * 1.25)
