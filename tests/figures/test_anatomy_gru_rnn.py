@@ -90,3 +90,11 @@ def test_rnn_arithmetic_uses_torchs_names():
         f"W_{{hh}}[0,{k}]" for k in range(3)
     ]
     assert [s for s, _ in worked.biases] == ["b_{ih}[0]", "b_{hh}[0]"] and worked.activation == "tanh"
+
+
+@pytest.mark.parametrize("variant", ["gru", "rnn"])
+def test_each_quantity_is_drawn_once(variant):
+    """One strip per wire: the RNN's h leaves the cell once (it used to be printed in its box as well)."""
+    _, trace = make(variant)
+    names = [tr.name for tr in anatomy_figure(trace, 2, "standard").data if tr.type == "heatmap"]
+    assert sorted(names) == sorted(WIRES[variant])

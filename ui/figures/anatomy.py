@@ -649,7 +649,7 @@ def _rnn_figure(cv: _Canvas, trace: Trace, t: int, layer: int, lt, step) -> go.F
         Strip("x", left_cx, X_Y, align="left"), step.x, V, symbol=x_symbol, words=x_words, chosen=layer > 0
     )
     cv.strip(Strip("h_prev", left_cx, BUS, label="below", align="left"), step.h_prev, V)
-    cv.strip(Strip("h", RNN_X, in_box, vertical=True, room=COLUMN, label=""), step.h, V)
+    # h only once, where it leaves the cell: in the box as well it would be the same numbers twice
     cv.strip(Strip("h", right_cx, in_box, align="right"), step.h, V)
     _gate_symbol(cv, "h", step.h, x=RNN_X)
     return _figure(cv, trace, t, layer, _value_range(lt, "rnn"), y_max=RNN_Y_MAX)
