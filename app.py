@@ -12,8 +12,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import memory
-
 ROOT = Path(__file__).parent
 
 
@@ -21,7 +19,6 @@ def _number(script: Path) -> int:
     return int(script.stem.split("_", 1)[0])
 
 
-memory.start_trimming()  # a replica gives freed memory back (ui/memory.py)
 PAGES = sorted((ROOT / "views").glob("[0-9]*_*.py"), key=_number)
 home = st.Page(ROOT / "home.py", title="Home", default=True)
 st.navigation([home, *(st.Page(script) for script in PAGES)]).run()
