@@ -8,7 +8,8 @@
     V_t   = σ(W_v [STM_{t-1}, E_t] + b_v)
     STM_t = U_t ⊙ V_t
 
-Trace names (docs/design.md §4): n is g, o is v, c is LTM, h is STM.
+Trace names (docs/design.md §2, the cell table's ``trace_names``; §1 for the memories): n is g, o is v,
+c is LTM, h is STM.
 """
 
 from __future__ import annotations
