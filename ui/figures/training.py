@@ -74,7 +74,7 @@ def loss_curve_figure(
             y=chance,
             line=dict(color=notation.OKABE_ITO["grey"], dash="dot"),
             annotation_text=f"{chance_label} {chance:.0%}",
-            annotation_position="bottom right",
+            annotation_position="top right",  # below, it sat on the time axis's numbers
             row=2,
             col=1,
         )
@@ -99,7 +99,11 @@ def loss_curve_figure(
         # ticks then read "NaN×10^Infinity".
         lo, hi = np.log10(positive.min()), np.log10(positive.max())
         pad = max(0.05 * (hi - lo), 0.05)
-        fig.update_yaxes(title_text="loss", type="log", range=[lo - pad, min(hi + pad, 307.0)], row=1)
+        # Within a few decades Plotly labels 2, 3, … 9 between the powers, too tight on a phone: 2 and 5 only.
+        dtick = "D2" if hi - lo < 3 else None
+        fig.update_yaxes(
+            title_text="loss", type="log", range=[lo - pad, min(hi + pad, 307.0)], dtick=dtick, row=1
+        )
     else:
         fig.update_yaxes(title_text="loss", type="linear", row=1)
     fig.update_yaxes(title_text=metric_name, range=[0, 1.02], tickformat=".0%", row=2)
