@@ -1,7 +1,8 @@
 """Cell anatomy's diagram in Chromium at a desktop's 1400×1000, a projector's 1280×720 (presenter mode) and a
 phone's 390×844: the numbers printed on its wires are the trace's, no two of its text boxes overlap, none is
 cut off, presenter mode's smallest diagram text is at least 18 px, and there the step player and the whole
-diagram fit the screen together.
+diagram fit the screen together. The same checks run for the LSTM variants and for the GRU and plain RNN,
+in both vocabularies, with every unit's number printed and with the chosen unit's value in the labels.
 
 Text boxes are the bounding boxes of the SVG ``<text>`` elements Plotly draws (cell numbers, labels, box
 captions, colour bars, the title); a label's subscripts are tspans inside its text and count with it.
@@ -67,16 +68,26 @@ def drawn(browser, app_url, size: str, query: str) -> tuple[dict, object]:
     return page.evaluate(TEXTS_JS, sel), (context, page)
 
 
+# The GRU and RNN draw their own geometry (ui/figures/anatomy.py's _gru_figure, _rnn_figure): each in both
+# vocabularies, with 2 units (numbers in the chips; the shortest strips, so labels beside them reach
+# furthest in) and with 8 (unit 5's value in every label: the longest labels).
+GRU_RNN = {
+    f"{units} units {variant} {vocabulary}": f"hidden={units}&t=3&variant={variant}&vocabulary={vocabulary}"
+    + ("&unit=5" if units == 8 else "")
+    for variant in ("gru", "rnn")
+    for vocabulary in ("standard", "udacity")
+    for units in (2, 8)
+}
+QUERIES = {
+    "2 units peephole": "hidden=2&t=4&variant=peephole",
+    "4 units udacity": "hidden=4&t=3&variant=udacity&vocabulary=udacity",
+    "8 units": "hidden=8&unit=5&t=2",
+    **GRU_RNN,
+}
+
+
 @pytest.mark.parametrize("size", list(SIZES))
-@pytest.mark.parametrize(
-    "query",
-    [
-        "hidden=2&t=4&variant=peephole",
-        "hidden=4&t=3&variant=udacity&vocabulary=udacity",
-        "hidden=8&unit=5&t=2",
-    ],
-    ids=["2 units peephole", "4 units udacity", "8 units"],
-)
+@pytest.mark.parametrize("query", list(QUERIES.values()), ids=list(QUERIES))
 def test_diagram_text_never_overlaps_and_is_large_on_a_projector(browser, app_url, size, query):
     shown, (context, page) = drawn(browser, app_url, size, query)
     try:
@@ -84,7 +95,7 @@ def test_diagram_text_never_overlaps_and_is_large_on_a_projector(browser, app_ur
         other = ".st-key-" + ({"anatomy_diagram", "anatomy_phone"} - {SHOWN[size]}).pop()
         assert page.evaluate(f"() => document.querySelector('{other}').offsetParent === null")
         texts = shown["texts"]
-        assert len(texts) > 20
+        assert len(texts) > (10 if "variant=rnn" in query else 20)  # the RNN: three strips and one box
         assert overlapping(texts) == []
         fx0, fy0, fx1, fy1 = shown["figure"]
         cut = [t["text"] for t in texts if t["x0"] < fx0 - 1 or t["x1"] > fx1 + 1 or t["y0"] < fy0 - 1]
@@ -99,13 +110,22 @@ def test_diagram_text_never_overlaps_and_is_large_on_a_projector(browser, app_ur
         context.close()
 
 
+# The strips each cell's diagram draws (tests/figures/test_anatomy*.py check them against the trace).
+STRIPS = {
+    "standard": {"x", "h_prev", "c_prev", "f", "i", "g", "o", "kept", "written", "c", "u", "h"},
+    "gru": {"x", "h_prev", "r", "z", "hn", "n", "kept", "written", "h"},
+    "rnn": {"x", "h_prev", "h"},
+}
+
+
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_two_units_print_the_traces_numbers_in_the_browser(browser, app_url, size):
+@pytest.mark.parametrize("variant", list(STRIPS))
+def test_two_units_print_the_traces_numbers_in_the_browser(browser, app_url, size, variant):
     """What the browser holds for each cell: its value and the number printed, 2 decimals of it."""
-    shown, (context, _page) = drawn(browser, app_url, size, "hidden=2&t=5")
+    shown, (context, _page) = drawn(browser, app_url, size, f"hidden=2&t=5&variant={variant}")
     try:
         strips = {c["name"]: c for c in shown["cells"]}
-        assert {"c_prev", "f", "i", "g", "o", "c", "h"} <= set(strips)
+        assert set(strips) == STRIPS[variant]
         for name, cell in strips.items():
             for row_z, row_text in zip(cell["z"], cell["text"], strict=True):
                 for z, text in zip(row_z, row_text, strict=True):

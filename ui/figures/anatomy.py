@@ -532,7 +532,9 @@ def _gate_symbol(cv: _Canvas, key: str, values: np.ndarray, x: float | None = No
 GRU_X = {"z": 54.0, "r": 78.0, "hn": 102.0, "n": 128.0}
 HN_W = 18.0  # the hn box: "W_hn·+b_hn" in its header
 RH_Y = BOX_HI + 4.5  # ⊙ of r and hn
-Z_Y = 42.0  # the 1 − z wire, above r ⊙ hn
+Z_Y = 40.0  # the 1 − z wire, above r ⊙ hn; low enough that the written strip's label clears its 1− box
+GRU_WRITTEN_Y = 48.0  # the written strip, between 1 − z's wire and the top line
+GRU_KEPT_X = 90.0  # the kept strip's centre: its label clears h_{t-1}'s ("previous short-term memory")
 ONE_MINUS_X, WRITE_X = 141.0, 154.0  # 1 − z, and the ⊙ of (1 − z) and n at Z_Y
 GRU_PLUS_X = WRITE_X
 
@@ -609,9 +611,9 @@ def _gru_figure(cv: _Canvas, trace: Trace, t: int, layer: int, lt, step) -> go.F
         cv.strip(
             Strip(k, x, in_box, vertical=True, room=COLUMN, label=""), getattr(step, k), G if k in "rz" else V
         )
-    # left of the middle: the written strip's label reaches up to the top line on the right
-    cv.strip(Strip("kept", GRU_X["z"] + R + 1.5 + ROW / 2, TOP), step.kept, V)
-    cv.strip(Strip("written", WRITE_X, (Z_Y + R + TOP - R) / 2, label="left"), step.written, V, wrap=20)
+    # kept left of the middle: the written strip's label reaches up to the top line on the right
+    cv.strip(Strip("kept", GRU_KEPT_X, TOP), step.kept, V)
+    cv.strip(Strip("written", WRITE_X, GRU_WRITTEN_Y, label="left"), step.written, V, wrap=20)
     cv.strip(Strip("h", right_cx, TOP, align="right"), step.h, V)
     for k in ("z", "r", "n"):  # hn's symbol is its name under the bus: beside the box it hits n's
         _gate_symbol(cv, k, getattr(step, k), x=GRU_X[k])
@@ -796,6 +798,8 @@ def anatomy_phone_figure(trace: Trace, t: int, vocabulary: str, layer: int = 0, 
         cy = y_max - (n + 0.5) * PHONE_PITCH - 1.5  # the strip; its label sits above it
         scale = GATE_SCALE if key in SIGMOID_GATES[spec.family] else VALUE_SCALE
         words = x_words if key == "x" else cv.name(key)
+        if key == "hn":  # its symbol is a formula: "of the candidate" would run past a 2-unit strip's edge
+            words = f"recurrent part of {cv.html('n')}"
         if key in function:
             words = f"{words} = {function[key]}(…)"
         cv.strip(
