@@ -51,3 +51,20 @@ def test_a_paste_too_long_gets_its_message_and_the_page_keeps_working(page, app_
     text = main_text(page)
     assert "5,001 characters" in text and "at most 5,000" in text
     assert page.locator(EXCEPTION).count() == 0
+
+
+def test_a_narrow_window_shows_the_reports_unit_in_the_unit_input(browser, page, app_url):
+    # A narrow window without a phone's User-Agent: the width probe reruns the first run (ui/screen.py),
+    # after which an input whose value came only through the session state showed 0 beside "Unit 69".
+    # It shows once the server has read the preset before (a fast first run): a desktop page reads it first.
+    open_page(page, url(app_url, "Read_text", "model=python_chars"))
+    unit = MODEL.facts["in_string_unit"]["unit"]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        narrow = context.new_page()
+        open_page(narrow, url(app_url, "Read_text", "model=python_chars"))
+        box = narrow.locator('[data-testid="stNumberInput"]').filter(has_text="Unit (0 to")
+        assert box.locator("input").input_value() == str(unit)
+        assert narrow.locator("h3").first.inner_text().startswith(f"Unit {unit},")
+    finally:
+        context.close()
