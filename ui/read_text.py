@@ -183,8 +183,11 @@ def ranking_table(ranked, feature: str):
     return out.rename(columns={"score": kind})
 
 
+UNIT_CHOSEN = "rt_unit_chosen"  # set by choose_unit: this run the unit input takes its value from the state
+
+
 def choose_unit(layer: int, unit: int, quantity: str) -> None:
-    st.session_state.update(rt_layer=layer, rt_unit=unit, rt_quantity=quantity)
+    st.session_state.update(rt_layer=layer, rt_unit=unit, rt_quantity=quantity, **{UNIT_CHOSEN: True})
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

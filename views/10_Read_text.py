@@ -68,11 +68,13 @@ st.session_state.setdefault(LAYER, min(int(best.get("layer", 0)), L - 1))
 left, mid, right = st.columns([1, 1, 1])
 layer = left.selectbox("Layer", range(L), key=LAYER, format_func=lambda k: f"layer {k + 1} of {L}")
 quantity = mid.selectbox("Colour by", tuple(rt.QUANTITY_TITLES), key=QTY, format_func=rt.QUANTITY_TITLES.get)
-# The report's unit enters as the input's own first value, not through the session state: in a narrow
-# window the width probe's rerun (ui/screen.py) supersedes the first run, and an input whose value came
-# from the state then showed its minimum, 0, beside "Unit 69" (the state's). Later runs leave it to the state.
-first = {} if UNIT in st.session_state else {"value": min(int(best.get("unit", 0)), H - 1)}
-unit = right.number_input(f"Unit (0 to {H - 1})", 0, H - 1, step=1, key=UNIT, **first)
+# The unit input always gets the unit it shows as its value (the report's on the first run): in a narrow
+# window the width probe's rerun (ui/screen.py) can supersede a run before the browser has drawn the input,
+# and an input whose value came only from the session state then showed its default, 0, beside "Unit 69".
+# After "Colour the page by unit ..." (rt.choose_unit) the state alone sets it: Streamlit wants one source.
+shown = min(int(st.session_state.get(UNIT, best.get("unit", 0))), H - 1)
+own = {} if st.session_state.pop(rt.UNIT_CHOSEN, False) else {"value": shown}
+unit = right.number_input(f"Unit (0 to {H - 1})", 0, H - 1, step=1, key=UNIT, **own)
 values = reading.values(layer, quantity)[:, unit]
 
 st.subheader(f"Unit {unit}, {rt.QUANTITY_TITLES[quantity]}")

@@ -129,3 +129,17 @@ def test_a_phone_gets_the_text_in_narrow_rows():
     rows, cols = layout_grid(PRESET, PHONE_WRAP)
     expected = np.asarray(getattr(MODEL.read(PRESET).trace.layers[0], best["quantity"]))[:, best["unit"]]
     np.testing.assert_allclose(z[rows, cols], expected, rtol=1e-12)
+
+
+def test_colour_the_page_by_the_top_unit_moves_the_unit_input_and_it_stays():
+    at = open_page(PAGE, timeout=TIMEOUT, model="python_chars")
+    top = int(rank_units(MODEL.read(PRESET), code_features(PRESET)["in_string"].to_numpy()).iloc[0].unit)
+    assert top != MODEL.facts["in_string_unit"]["unit"]  # else the click would change nothing
+    next(b for b in at.button if b.label.startswith(f"Colour the page by unit {top} (")).click().run(
+        timeout=TIMEOUT
+    )
+    for _ in range(2):  # the click's run, then a later run that no longer passes through choose_unit
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.number_input(key="rt_unit").value == top
+        assert any(h.value.startswith(f"Unit {top},") for h in at.subheader)
+        at.run(timeout=TIMEOUT)
