@@ -117,3 +117,18 @@ def test_a_loss_that_became_infinite_ends_the_line_and_keeps_the_log_axis_finite
     assert np.isnan(np.asarray(line.y, dtype=float)[3:]).all()  # a gap, not an infinite point
     low, high = fig.layout.yaxis.range
     assert fig.layout.yaxis.type == "log" and low < np.log10(0.3) and np.log10(1e300) < high <= 307
+
+
+def test_a_loss_over_a_few_decades_is_ticked_at_1_2_5_and_the_chance_label_sits_above_its_line():
+    """Plotly's own ticks there are 2, 3, … 9 (crowded on a phone) or "D2" minor labels (too small on a
+    projector): the figure sets 1, 2 and 5 times each power of ten, full size."""
+    losses = np.geomspace(5.0, 0.12, 50)
+    fig = loss_curve_figure({"losses": losses, "accuracies": np.full(50, 0.5)}, chance=0.08)
+    ticks = list(fig.layout.yaxis.tickvals)
+    assert {round(v, 6) for v in ticks} >= {0.2, 0.5, 1, 2, 5}
+    assert {round(v / 10 ** np.floor(np.log10(v) + 1e-9), 6) for v in ticks} == {1, 2, 5}
+    assert all(10 ** fig.layout.yaxis.range[0] <= v <= 10 ** fig.layout.yaxis.range[1] for v in ticks)
+    (note,) = [a for a in fig.layout.annotations if (a.text or "").startswith("chance")]
+    assert note.text == "chance 8%" and note.yanchor == "bottom"
+    wide = loss_curve_figure({"losses": np.geomspace(1e6, 1e-3, 50), "accuracies": np.zeros(50)})
+    assert wide.layout.yaxis.tickvals is None  # many decades: Plotly's powers of ten

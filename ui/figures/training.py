@@ -99,10 +99,12 @@ def loss_curve_figure(
         # ticks then read "NaN×10^Infinity".
         lo, hi = np.log10(positive.min()), np.log10(positive.max())
         pad = max(0.05 * (hi - lo), 0.05)
-        # Within a few decades Plotly labels 2, 3, … 9 between the powers, too tight on a phone: 2 and 5 only.
-        dtick = "D2" if hi - lo < 3 else None
         fig.update_yaxes(
-            title_text="loss", type="log", range=[lo - pad, min(hi + pad, 307.0)], dtick=dtick, row=1
+            title_text="loss",
+            type="log",
+            range=[lo - pad, min(hi + pad, 307.0)],
+            tickvals=_log_ticks(lo - pad, hi + pad),
+            row=1,
         )
     else:
         fig.update_yaxes(title_text="loss", type="linear", row=1)
@@ -213,6 +215,20 @@ def gradient_flow_figure(
         template="plotly_white",
     )
     return fig
+
+
+def _log_ticks(lo: float, hi: float) -> list[float] | None:
+    """1, 2 and 5 times each power of ten between 10**lo and 10**hi when they span under three decades,
+    else None (Plotly's powers of ten). Within a few decades Plotly labels 2, 3, … 9 between the powers,
+    too tight on a phone, and its own "D2" labels them in a smaller font (under 18 px in presenter mode)."""
+    if hi - lo >= 3:
+        return None
+    return [
+        m * 10.0**k
+        for k in range(int(np.floor(lo)), int(np.ceil(hi)) + 1)
+        for m in (1, 2, 5)
+        if lo <= np.log10(m * 10.0**k) <= hi
+    ]
 
 
 def grad_norm_steps_figure(series: Mapping[str, np.ndarray], title: str = "Gradient norm per training step"):
