@@ -110,6 +110,7 @@ def _heading_px(variants, short: bool = False) -> int:
 
 
 SPACER_PX = 80  # between two blocks of a wrapped grid: the upper block's time axis, the lower one's headings
+STATE_ROW_PX = 150  # a c or h panel's height in a wrapped grid
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,10 @@ class Grid:
             subplot_titles=grid_titles,
             **kwargs,
         )
+
+    def panels_px(self, row_px: int) -> int:
+        """The height of every block's panels and the spacers between blocks, at ``row_px`` a panel row."""
+        return self.blocks * self.rows * row_px + (self.blocks - 1) * SPACER_PX
 
     def block_rows(self) -> list[int]:
         """The figure row of each block's first panel row."""
@@ -260,7 +265,7 @@ def compare_states_figure(
     _time_marker(fig, t)
     heading = _heading_px(variants, short)
     if grid.wrapped:
-        panels_px = grid.blocks * grid.rows * STATE_ROW_PX + (grid.blocks - 1) * SPACER_PX
+        panels_px = grid.panels_px(STATE_ROW_PX)
         legend_y, height = -75 / panels_px, panels_px + heading + 100  # under the last time axis
     else:
         legend_y, height = -0.14, 440 + heading
@@ -271,9 +276,6 @@ def compare_states_figure(
         legend=dict(orientation="h", yanchor="top", y=legend_y, x=0, xanchor="left"),
     )
     return fig
-
-
-STATE_ROW_PX = 150  # a c or h panel's height in a wrapped grid
 
 
 def _time_axes(fig: go.Figure, grid: Grid, lowest: list[int]) -> None:
@@ -430,7 +432,7 @@ def compare_gates_figure(
     _add_annotations(fig, notes)
     _time_marker(fig, t)
     heading = _heading_px(variants, short)
-    panels_px = grid.blocks * grid.rows * row_px + (grid.blocks - 1) * SPACER_PX
+    panels_px = grid.panels_px(row_px)
     fig.update_layout(
         height=panels_px + 80 + heading,
         margin=dict(l=70, r=20, t=heading, b=50),
