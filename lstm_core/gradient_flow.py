@@ -1,7 +1,7 @@
 """The Gradient flow page's experiments: how far back the loss's gradient reaches in an RNN, LSTM and GRU.
 
 Three experiments, each a pure function of its settings (the page calls exactly these, at ``DEFAULTS`` and
-``EXPLODE`` unless the learner moves a control; ``lstm_core.claims`` checks the page's sentences with them):
+``EXPLODE`` unless the learner moves a control; ``ui.claims`` checks the page's sentences with them):
 
 - :func:`flow_at_init`: mean ‖∂L/∂h_t‖ (and the LSTM's ‖∂L/∂c_t‖) of three fresh cells, each (T,).
 - :func:`train_three`: the three cells trained on the same task; their held-out accuracies and the flow after.

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core import cells, notation
+from lstm_core import cells
 from lstm_core.cell import LayerParams, sigmoid
 from lstm_core.trace import StepRecord
+from ui import notation
 from ui.equations import SIGNIFICANT, factor, fmt
 
 ROUNDING_NOTE = (

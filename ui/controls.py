@@ -13,9 +13,7 @@ import numpy as np
 import streamlit as st
 
 from lstm_core import cells as cell_table
-from lstm_core import notation
 from lstm_core.limits import UPLOAD_MB
-from lstm_core.notation import VOCABULARIES, VOCABULARY_TITLES
 from lstm_core.sequences import (
     MAX_ABS_VALUE,
     MAX_FEATURES,
@@ -29,8 +27,9 @@ from lstm_core.sequences import (
     parse_numbers,
 )
 from ui import loaded as loaded_weights
-from ui import presenter, screen, state
+from ui import notation, presenter, screen, state
 from ui.loaded import LoadedNet
+from ui.notation import VOCABULARIES, VOCABULARY_TITLES
 from ui.state import MAX_HIDDEN, MAX_LAYERS, MAX_SEED, ViewState
 
 TYPED_MAX_CHARS = 100_000  # a few thousand typed lines; wider or longer data belongs in a CSV upload

@@ -1,6 +1,6 @@
 """The equations of each LSTM variant (docs/design.md §2) as LaTeX, symbolic and with one step's numbers.
 
-Every symbol comes from ``lstm_core.notation`` so the equations follow the chosen vocabulary; only the
+Every symbol comes from ``ui.notation`` so the equations follow the chosen vocabulary; only the
 operators (σ, tanh, ⊙, +) are written here. No Streamlit: pages pass these strings to ``st.latex``.
 
 ``equations(variant, vocabulary)`` lists one :class:`Equation` per quantity the variant computes, in the
@@ -16,8 +16,9 @@ from string import Template
 
 import numpy as np
 
-from lstm_core import cells, notation
+from lstm_core import cells
 from lstm_core.trace import Trace
+from ui import notation
 
 SIGNIFICANT = 4  # digits shown for every substituted number: products then read right to ±1 in the last digit
 

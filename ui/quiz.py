@@ -1,7 +1,7 @@
 """The misconceptions quiz: five wrong ideas people often bring to LSTMs, one question each.
 
 A :class:`Question` holds the myth, the question, its options and the index of the right one; its texts
-are :func:`lstm_core.challenges.fill` templates, so they follow the sidebar's vocabulary. :func:`score` counts
+are :func:`ui.challenges.fill` templates, so they follow the sidebar's vocabulary. :func:`score` counts
 the answers. The explanation of each question is a section of ``assets/text/misconceptions.<vocabulary>.md``
 (:func:`sections` splits it) plus one sentence of numbers measured on the learner's own cell
 (:func:`evidence`, the register's ``quiz_*`` claims), shown next to one of the app's own figures.
@@ -15,8 +15,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from lstm_core import claims, notation
-from lstm_core.challenges import fill
+from ui import claims, notation
+from ui.challenges import fill
 
 
 def _literal(text: str) -> str:
@@ -151,7 +151,7 @@ def sections(text: str) -> dict[str, str]:
 
 def evidence(key: str, vocabulary: str, **data) -> str:
     """One sentence of numbers from the learner's cell for question ``key``: the register's claim
-    ``quiz_<key>`` (lstm_core/claims/) about the traces in ``data``, its sentence where it holds:
+    ``quiz_<key>`` (ui/claims/) about the traces in ``data``, its sentence where it holds:
 
     switches, hidden_is_time, one_neuron: trace; ltm_long_input: held (the write-once trace on a pulse);
     use_is_output: standard, udacity (matched traces).

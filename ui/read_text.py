@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from lstm_core.text import FALLBACK, CharModel, Reading, code_features
+from lstm_core.text import FALLBACK, CharModel, Reading, code_features, rank_units
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "assets" / "models"
 SHIPPED = "python_chars"  # ?model=python_chars
@@ -160,6 +160,18 @@ def describe_model(model: CharModel) -> str:
             f"{f['unigram_bits_per_char']:.2f})."
         )
     return f"Model: {size}."
+
+
+def opening_unit(reading: Reading, frame, facts: dict) -> dict:
+    """{"layer", "unit", "quantity"} the page opens on: the best in-string unit of the text it opens with,
+    so the first colouring shows what "Find the unit" finds on that text (a unit that is best on the
+    held-out report's 20,000 characters can be near chance on one snippet). A text without strings opens
+    on the report's unit (``facts["in_string_unit"]``), a model without a report on unit 0's c."""
+    try:
+        top = rank_units(reading, frame["in_string"].to_numpy()).iloc[0]
+    except ValueError:  # nothing inside a string, or nothing outside: no ranking
+        return {"layer": 0, "unit": 0, "quantity": "c", **facts.get("in_string_unit", {})}
+    return {"layer": int(top.layer), "unit": int(top.unit), "quantity": str(top.quantity)}
 
 
 def colour_title(unit: int, quantity: str) -> str:

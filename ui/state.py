@@ -11,8 +11,8 @@ import re
 from dataclasses import asdict, dataclass, fields, replace
 
 from lstm_core import cells
-from lstm_core.notation import VOCABULARIES
 from lstm_core.sequences import MAX_STEPS, PRESETS
+from ui.notation import VOCABULARIES
 
 MAX_HIDDEN, MAX_LAYERS, MAX_SEED = 32, 3, 2**31 - 1
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lstm_core import notation
+from ui import notation
 
 TEXT_DIR = Path(__file__).resolve().parent.parent / "assets" / "text"
 

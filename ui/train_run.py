@@ -22,11 +22,11 @@ from contextlib import contextmanager
 import numpy as np
 import streamlit as st
 
-from lstm_core import LSTM, cells, notation, scenes, weights
+from lstm_core import LSTM, cells, scenes, weights
 from lstm_core import train as training  # looked up at call time: the tests stand in for ``train``
 from lstm_core.next_value import NextValueSeries
 from lstm_core.train import Adam, Model, evaluate
-from ui import controls
+from ui import controls, notation
 from ui.figures.training import loss_curve_figure, next_value_figure
 from ui.presenter import presented
 

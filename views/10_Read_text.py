@@ -17,7 +17,7 @@ from ui.presenter import presented
 st.set_page_config(page_title="Read text · LSTM Gate Lab", page_icon="📖", layout="wide")
 
 TEXT, GOOD = "rt_text", "rt_good"  # the text area's widget key; the last text the page could read
-UNIT, QTY, LAYER, STEP = "rt_unit", "rt_quantity", "rt_layer", "rt_step"
+UNIT, QTY, LAYER, STEP, OPENING = "rt_unit", "rt_quantity", "rt_layer", "rt_step", "rt_opening"
 
 controls.sidebar(page="read_text")
 st.title("Read text")
@@ -61,14 +61,16 @@ if note := rt.tokenizer_note(frame):
     st.info(note)
 
 H, L = model.net.hidden_size, model.net.num_layers
-best = facts.get("in_string_unit", {})
+if OPENING not in st.session_state:  # chosen once, on the text the page opens with; the learner's after that
+    st.session_state[OPENING] = rt.opening_unit(reading, frame, facts)
+best = st.session_state[OPENING]
 st.session_state.setdefault(QTY, best.get("quantity", "c"))
 st.session_state.setdefault(LAYER, min(int(best.get("layer", 0)), L - 1))
 
 left, mid, right = st.columns([1, 1, 1])
 layer = left.selectbox("Layer", range(L), key=LAYER, format_func=lambda k: f"layer {k + 1} of {L}")
 quantity = mid.selectbox("Colour by", tuple(rt.QUANTITY_TITLES), key=QTY, format_func=rt.QUANTITY_TITLES.get)
-# The unit input always gets the unit it shows as its value (the report's on the first run): in a narrow
+# The unit input always gets the unit it shows as its value (the opening unit on the first run): in a narrow
 # window the width probe's rerun (ui/screen.py) can supersede a run before the browser has drawn the input,
 # and an input whose value came only from the session state then showed its default, 0, beside "Unit 69".
 # After "Colour the page by unit ..." (rt.choose_unit) the state alone sets it: Streamlit wants one source.

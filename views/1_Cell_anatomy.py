@@ -5,8 +5,7 @@ import inspect
 import streamlit as st
 
 from lstm_core import cells as cell_table
-from lstm_core import notation
-from ui import compute, controls, follow_step, presenter, state
+from ui import compute, controls, follow_step, notation, presenter, state
 from ui.arithmetic import ROUNDING_NOTE, gate_arithmetic, gates_of
 from ui.arithmetic import latex as gate_latex
 from ui.equations import equations, substituted

@@ -13,8 +13,8 @@ turn while other heavy runs fill the replica (``ui.admission``).
 
 import streamlit as st
 
-from lstm_core import cells, claims, notation, scenes
-from ui import admission, compute, controls, figure_cache, follow_step, screen, state
+from lstm_core import cells, scenes
+from ui import admission, claims, compute, controls, figure_cache, follow_step, notation, screen, state
 from ui.cell_panels import panels
 from ui.figures.stepping import frame_steps, has_frame, table_help, trace_table
 from ui.figures.stepping import heading as figure_heading
@@ -130,7 +130,7 @@ def _introduction() -> None:
                 "unit that holds its memory.",
             )
     shipped = scenes.shipped_named(settings.loaded.label) if settings.loaded is not None else None
-    if shipped is not None:  # the register's claim about this cell's memory unit (lstm_core/claims/)
+    if shipped is not None:  # the register's claim about this cell's memory unit (ui/claims/)
         memory = claims.CLAIMS[claims.MEMORY_CLAIMS[shipped]]
         st.info(memory.shown(memory.run(), vocabulary), icon=":material/memory:")
 

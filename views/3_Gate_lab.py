@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from lstm_core import LSTM, cells, claims, notation
+from lstm_core import LSTM, cells
 from lstm_core.experiments import (
     BIAS_RANGE,
     GATES,
@@ -19,7 +19,7 @@ from lstm_core.experiments import (
     memory_half_life,
     run_settings,
 )
-from ui import compute, controls, screen
+from ui import claims, compute, controls, notation, screen
 from ui.figures.gate_lab import gate_lab_figure
 from ui.presenter import presented
 from ui.text import load_text

@@ -4,8 +4,8 @@ weights, the GRU and the plain RNN with their own seeded ones."""
 import numpy as np
 import streamlit as st
 
-from lstm_core import CELL_VARIANTS, cells, notation
-from ui import compute, controls, follow_step, screen
+from lstm_core import CELL_VARIANTS, cells
+from ui import compute, controls, follow_step, notation, screen
 from ui.equations import equations
 from ui.figures.compare import compare_gates_figure, compare_states_figure
 from ui.presenter import presented

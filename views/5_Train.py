@@ -4,9 +4,9 @@ the learner's own series, live, in the browser. The kept run (Stop, Train more) 
 
 import streamlit as st
 
-from lstm_core import claims, next_value
+from lstm_core import next_value
 from lstm_core.tasks import DEFAULT_LENGTH, TASKS, make_task
-from ui import controls, own_series, own_text, train_run
+from ui import claims, controls, own_series, own_text, train_run
 from ui.train_run import CELLS
 
 st.set_page_config(page_title="Train · LSTM Gate Lab", page_icon="🏋️", layout="wide")

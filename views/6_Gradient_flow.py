@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from lstm_core import claims, notation
 from lstm_core import gradient_flow as gf
 from lstm_core.tasks import TASKS, make_task
-from ui import compute, controls
+from ui import claims, compute, controls, notation
 from ui.figures.training import grad_norm_steps_figure, gradient_flow_figure, loss_curve_figure
 from ui.presenter import presented
 from ui.text import load_text

@@ -9,8 +9,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lstm_core import claims, scenes
-from ui import controls, screen
+from lstm_core import scenes
+from ui import claims, controls, screen
 from ui.lessons import LESSONS, catalogue, find
 from ui.lessons import progress as lesson_progress
 from ui.lessons.questions import CHOICE, feedback, score_text

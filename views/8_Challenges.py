@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from lstm_core import claims, notation
-from lstm_core.challenges import CHALLENGES, Challenge, fill
 from lstm_core.experiments import memory_half_life
-from ui import controls
+from ui import claims, controls, notation
+from ui.challenges import CHALLENGES, Challenge, fill
 from ui.figures.challenges import add_target
 from ui.figures.gate_lab import gate_lab_figure
 from ui.presenter import presented
@@ -41,7 +40,7 @@ def _reset(challenge: Challenge) -> None:
 
 def _check(challenge: Challenge, vocabulary: str) -> None:
     """Check: run the cell with the numbers the controls hold now (the register's claim of the challenge,
-    lstm_core/claims/), and keep the result with them."""
+    ui/claims/), and keep the result with them."""
     values = {c.key: float(st.session_state[widget_key(challenge, c.key)]) for c in challenge.controls}
     claim = claims.CLAIMS[f"challenge_{challenge.key}"]
     result = claim.run(values=values, vocabulary=vocabulary)

@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_core import LSTM, VARIANTS, notation
+from lstm_core import LSTM, VARIANTS
 from lstm_core.sequences import make_preset
 from tests.app.pages import open_page as open_app_page
 from tests.player import player_args, report
+from ui import notation
 from ui.arithmetic import gates_of
 from ui.equations import equations, fmt, substituted
 from ui.state import ViewState

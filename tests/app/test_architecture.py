@@ -17,7 +17,7 @@ from ui import state
 PAGES = sorted((ROOT / "views").glob("*.py")) + [ROOT / "app.py", ROOT / "home.py"]
 
 # The core's kernels and internals: a page reaches them through the public names instead (``lstm_core``'s
-# ``__all__``, its public modules such as ``experiments``, ``notation``, ``cells``).
+# ``__all__``, its public modules such as ``experiments``, ``scenes``, ``cells``).
 INTERNAL = {"cell", "batched", "backward", "comparison_cells", "trace", "weights", "limits", "losses"}
 THIRD_PARTY = {"streamlit", "numpy"}
 

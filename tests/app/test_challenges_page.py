@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_core import claims, notation
-from lstm_core.challenges import CHALLENGES, check
 from tests.app.pages import open_page as open_app_page
 from tests.plotly_data import chart_specs, decode
+from ui import claims, notation
+from ui.challenges import CHALLENGES, check
 
 PAGE = "views/8_Challenges.py"
 GOOD = {

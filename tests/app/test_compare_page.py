@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_core import CELL_VARIANTS, GRU, RNN, notation
+from lstm_core import CELL_VARIANTS, GRU, RNN
 from lstm_core.experiments import run_matched
 from lstm_core.sequences import make_preset
 from tests.app.pages import ROOT
 from tests.app.pages import open_page as open_app_page
 from tests.plotly_data import chart_specs, decode
+from ui import notation
 from ui.equations import equations
 from ui.figures.compare import MAX_COLUMNS, kept_steps
 from ui.state import ViewState

@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit import config
 
 from lstm_core.limits import SERVER_UPLOAD_MB
-from lstm_core.notation import OKABE_ITO
+from ui.notation import OKABE_ITO
 
 CONFIG = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
 

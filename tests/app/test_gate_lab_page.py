@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_core import VARIANTS, notation
+from lstm_core import VARIANTS
 from lstm_core.experiments import GATES, PRESETS, describe_half_life, memory_half_life, run_settings
 from lstm_core.sequences import make_preset
 from tests.app.pages import open_page as open_app_page
 from tests.plotly_data import chart_specs, decode
+from ui import notation
 from ui.state import ViewState
 
 PAGE = "views/3_Gate_lab.py"
@@ -134,7 +135,7 @@ def test_vocabulary_words_on_the_page():
 
 
 def test_use_the_single_pulse_switches_the_input_and_states_the_presets_promise():
-    from lstm_core import claims
+    from ui import claims
 
     at = open_page()
     at.selectbox(key="gl_preset").set_value("write_once")

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_core import claims, notation
 from lstm_core import gradient_flow as gf
 from tests.plotly_data import chart_specs, decode
+from ui import claims, notation
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "views" / "6_Gradient_flow.py")

@@ -9,12 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core import GRU, RNN, notation
+from lstm_core import GRU, RNN
 from lstm_core.sequences import make_preset
 from tests.app.pages import ROOT, open_page
 from tests.app.test_stepping_page import PLAYER, figure, shown, step, trace_of
 from tests.player import player_args
 from tests.plotly_data import decode
+from ui import notation
 from ui.state import ViewState
 
 PAGE = "views/2_Step_through_time.py"

@@ -5,9 +5,10 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from lstm_core import LSTM, notation
+from lstm_core import LSTM
 from lstm_core.sequences import make_preset
 from tests.plotly_data import chart_specs, decode
+from ui import notation
 
 ROOT = Path(__file__).resolve().parents[2]
 

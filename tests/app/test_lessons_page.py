@@ -149,7 +149,7 @@ def test_opening_the_lessons_cell_in_step_through_time_shows_that_cell_at_that_s
     assert at.selectbox(key="step_unit").value == scene.unit
     assert any(scene.label in s.value for s in at.success)  # the sidebar says which cell is loaded
     assert player_args(at, "step_player")["T"] == scene.T
-    from lstm_core import claims  # the shipped first-bit cell: the page states its memory unit's claim
+    from ui import claims  # the shipped first-bit cell: the page states its memory unit's claim
 
     memory = claims.CLAIMS["trained_first_bit"]
     assert [i.value for i in at.info] == [memory.say(memory.run())]
@@ -174,7 +174,7 @@ def test_lesson_8_flip_shows_both_runs_side_by_side_with_the_memory_unit_followi
     np.testing.assert_allclose(decode(right["y"]), tr.flipped.c[:, j])
     # the unit's final memory takes the first bit's sign: opposite signs in the two runs
     assert decode(left["y"])[-1] * decode(right["y"])[-1] < 0
-    from lstm_core import claims
+    from ui import claims
 
     claim = claims.CLAIMS["lesson8_memory_unit"]
     result = claim.run()

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_core import LSTM, claims, notation
+from lstm_core import LSTM
 from lstm_core.sequences import make_preset
 from tests.app.pages import open_page as open_app_page
 from tests.plotly_data import chart_specs, decode
+from ui import claims, notation
 from ui.quiz import QUESTIONS, sections
 from ui.text import load_text
 

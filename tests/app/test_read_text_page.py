@@ -18,6 +18,16 @@ PRESET = (ROOT / "assets" / "models" / "python_chars_snippet.txt").read_text()
 TIMEOUT = 180
 
 
+def best_in_string(text: str) -> tuple[int, str]:
+    """(unit, quantity) of the top in-string unit of ``text`` by rank_units: the unit the page opens on."""
+    top = rank_units(MODEL.read(text), code_features(text)["in_string"].to_numpy()).iloc[0]
+    assert int(top.layer) == 0  # the shipped model has one layer
+    return int(top.unit), str(top.quantity)
+
+
+OPENING = best_in_string(PRESET)
+
+
 def chart(at, title_part: str) -> dict:
     """The first figure on the page whose title contains ``title_part``."""
     return next(s for s in chart_specs(at) if title_part in s["layout"].get("title", {}).get("text", ""))
@@ -35,9 +45,10 @@ def page():
     return open_page(PAGE, timeout=TIMEOUT, model="python_chars")
 
 
-def test_the_colours_are_the_units_values_from_the_core(page):
-    best = MODEL.facts["in_string_unit"]
-    unit, quantity = best["unit"], best["quantity"]
+def test_the_page_opens_on_the_best_in_string_unit_of_its_text_and_the_colours_are_the_cores(page):
+    unit, quantity = OPENING
+    assert page.number_input(key="rt_unit").value == unit
+    assert page.selectbox(key="rt_quantity").value == quantity
     expected = np.asarray(getattr(MODEL.read(PRESET).trace.layers[0], quantity))[:, unit]
     spec = chart(page, f"unit {unit}'s")
     np.testing.assert_allclose(colours(spec, PRESET), expected, rtol=1e-12)
@@ -83,8 +94,8 @@ def test_characters_outside_the_alphabet_are_named_and_read_as_the_fallback():
     at = _with_text(text)
     note = next(i.value for i in at.info if "outside the model's alphabet" in i.value)
     assert "4 character(s)" in note and FALLBACK in note
-    best = MODEL.facts["in_string_unit"]
-    expected = np.asarray(getattr(MODEL.read(text).trace.layers[0], best["quantity"]))[:, best["unit"]]
+    unit, quantity = OPENING  # chosen on the text the page opened with, kept when the text changes
+    expected = np.asarray(getattr(MODEL.read(text).trace.layers[0], quantity))[:, unit]
     np.testing.assert_allclose(colours(chart(at, "right after reading it"), text), expected, rtol=1e-12)
 
 
@@ -103,7 +114,7 @@ def test_a_short_text_travels_in_the_link_and_a_long_one_falls_back_with_a_notic
 
 
 def test_a_gate_colours_the_text_in_that_gates_colour_from_the_notation_table(page):
-    from lstm_core import notation
+    from ui import notation
 
     page.selectbox(key="rt_quantity").set_value("f").run(timeout=TIMEOUT)
     assert not page.exception
@@ -122,19 +133,32 @@ def test_a_phone_gets_the_text_in_narrow_rows():
     at.session_state["screen_narrow"] = True
     at.run()
     assert not at.exception
-    best = MODEL.facts["in_string_unit"]
-    spec = chart(at, f"unit {best['unit']}'s")
+    unit, quantity = OPENING
+    spec = chart(at, f"unit {unit}'s")
     z = decode(spec["data"][0]["z"])
     assert z.shape[1] == PHONE_WRAP
     rows, cols = layout_grid(PRESET, PHONE_WRAP)
-    expected = np.asarray(getattr(MODEL.read(PRESET).trace.layers[0], best["quantity"]))[:, best["unit"]]
+    expected = np.asarray(getattr(MODEL.read(PRESET).trace.layers[0], quantity))[:, unit]
     np.testing.assert_allclose(z[rows, cols], expected, rtol=1e-12)
+
+
+def test_a_linked_text_opens_on_its_own_best_unit_and_a_text_without_strings_on_the_reports():
+    linked = "name = 'Ada'\nprint(f\"hello {name}\", 'and', \"bye\")  # greet\n"
+    at = open_page(PAGE, timeout=TIMEOUT, model="python_chars", text=linked)
+    unit, quantity = best_in_string(linked)
+    assert (at.number_input(key="rt_unit").value, at.selectbox(key="rt_quantity").value) == (unit, quantity)
+    assert any(h.value.startswith(f"Unit {unit},") for h in at.subheader)
+    plain = open_page(PAGE, timeout=TIMEOUT, model="python_chars", text="x = 1\ny = x + 2\n")
+    report = MODEL.facts["in_string_unit"]
+    assert plain.number_input(key="rt_unit").value == report["unit"]
+    assert plain.selectbox(key="rt_quantity").value == report["quantity"]
 
 
 def test_colour_the_page_by_the_top_unit_moves_the_unit_input_and_it_stays():
     at = open_page(PAGE, timeout=TIMEOUT, model="python_chars")
-    top = int(rank_units(MODEL.read(PRESET), code_features(PRESET)["in_string"].to_numpy()).iloc[0].unit)
-    assert top != MODEL.facts["in_string_unit"]["unit"]  # else the click would change nothing
+    top = OPENING[0]
+    at.number_input(key="rt_unit").set_value(top + 1).run(timeout=TIMEOUT)  # else the click changes nothing
+    assert any(h.value.startswith(f"Unit {top + 1},") for h in at.subheader)
     next(b for b in at.button if b.label.startswith(f"Colour the page by unit {top} (")).click().run(
         timeout=TIMEOUT
     )

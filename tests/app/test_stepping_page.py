@@ -14,11 +14,11 @@ import plotly.io
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_core import LSTM, VARIANTS, notation
+from lstm_core import LSTM, VARIANTS
 from lstm_core.sequences import make_preset
 from tests.player import player_args, report
 from tests.plotly_data import at_frame, chart_specs, decode
-from ui import figure_cache
+from ui import figure_cache, notation
 from ui.figures.stepping import TABLE_KEYS, stepping_spec
 from ui.state import ViewState
 

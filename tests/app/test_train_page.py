@@ -276,7 +276,7 @@ def test_the_next_run_waits_until_the_stopped_run_lets_go(monkeypatch):
 
 
 def test_convergence_button_states_the_measured_steps_to_95_percent():
-    from lstm_core import claims
+    from ui import claims
 
     at = run(AppTest.from_file(PAGE, default_timeout=300))
     at.button(key="tr_convergence").click()

@@ -1,14 +1,15 @@
 """Step through time opens each shipped trained cell on a sequence of its task, follows the unit that holds
-its memory and states the register's claim about that unit (lstm_core/claims/, trained_*)."""
+its memory and states the register's claim about that unit (ui/claims/, trained_*)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from lstm_core import claims, scenes
+from lstm_core import scenes
 from tests.app.pages import open_page
 from tests.plotly_data import chart_specs, decode
+from ui import claims
 from ui.loaded import plain
 
 PAGE = "views/2_Step_through_time.py"

@@ -3,8 +3,7 @@ the vocabulary switch renames the page, and settings survive a page switch."""
 
 from __future__ import annotations
 
-from lstm_core import VARIANTS, notation
-from lstm_core.notation import VOCABULARY_TITLES
+from lstm_core import VARIANTS
 from tests.browser.helpers import settle
 from tests.browser.test_pages import (
     EXCEPTION,
@@ -20,6 +19,8 @@ from tests.browser.test_pages import (
     url,
     wait_for_drawn_plots,
 )
+from ui import notation
+from ui.notation import VOCABULARY_TITLES
 
 SIDEBAR = '[data-testid="stSidebar"]'
 SCRIPT = "<script>alert(1)</script>"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from lstm_core import claims
 from tests.browser.helpers import settle
+from ui import claims
 
 SETTLE_TIMEOUT = 120
 

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from lstm_core import LSTM, VARIANTS, Trace, notation
+from lstm_core import LSTM, VARIANTS, Trace
 from lstm_core import weights as weight_files
 from lstm_core.sequences import parse_csv, parse_numbers
 from tests.browser.conftest import VIEWPORT
@@ -38,6 +38,7 @@ from tests.browser.test_pages import (
     wait_for_step,
 )
 from tests.plotly_data import decode
+from ui import notation
 from ui.loaded import UPLOAD_LABEL
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -30,14 +30,13 @@ _Z_JS = """() => {
 def test_read_text_colours_and_find_the_unit_in_chromium(page, app_url):
     open_page(page, url(app_url, "Read_text", "model=python_chars"))
     assert page.locator(EXCEPTION).count() == 0
-    best = MODEL.facts["in_string_unit"]
-    expected = np.asarray(getattr(MODEL.read(PRESET).trace.layers[0], best["quantity"]))[:, best["unit"]]
+    top = rank_units(MODEL.read(PRESET), code_features(PRESET)["in_string"].to_numpy()).iloc[0]
+    expected = np.asarray(getattr(MODEL.read(PRESET).trace.layers[0], str(top.quantity)))[:, int(top.unit)]
     found = page.evaluate(_Z_JS)
     z = decode(found["spec"]) if "spec" in found else np.array(found["rows"], dtype=float)
     rows, cols = layout_grid(PRESET)
     np.testing.assert_allclose(z[rows, cols], expected, rtol=1e-12)
     page.get_by_role("tab", name="Find the unit").click()
-    top = rank_units(MODEL.read(PRESET), code_features(PRESET)["in_string"].to_numpy()).iloc[0]
     assert f"unit {int(top.unit)}" in main_text(page)
 
 
@@ -53,12 +52,12 @@ def test_a_paste_too_long_gets_its_message_and_the_page_keeps_working(page, app_
     assert page.locator(EXCEPTION).count() == 0
 
 
-def test_a_narrow_window_shows_the_reports_unit_in_the_unit_input(browser, page, app_url):
+def test_a_narrow_window_shows_the_opening_unit_in_the_unit_input(browser, page, app_url):
     # A narrow window without a phone's User-Agent: the width probe reruns the first run (ui/screen.py),
     # after which an input whose value came only through the session state showed 0 beside "Unit 69".
     # It shows once the server has read the preset before (a fast first run): a desktop page reads it first.
     open_page(page, url(app_url, "Read_text", "model=python_chars"))
-    unit = MODEL.facts["in_string_unit"]["unit"]
+    unit = int(rank_units(MODEL.read(PRESET), code_features(PRESET)["in_string"].to_numpy()).iloc[0].unit)
     context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         narrow = context.new_page()

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core import claims
 from lstm_core import gradient_flow as gf
 from lstm_core.experiments import PRESETS
 from lstm_core.tasks import make_task
 from lstm_core.train import Model, train
+from ui import claims
 
 KEYS = tuple(claims.CLAIMS)
 
@@ -62,7 +62,7 @@ def test_the_quiz_claims_default_to_the_sidebars_default_cell():
 
 
 def test_every_challenge_has_a_claim_whose_defaults_solve_it_and_whose_counter_is_its_start():
-    from lstm_core.challenges import CHALLENGES, check
+    from ui.challenges import CHALLENGES, check
 
     for key, challenge in CHALLENGES.items():
         claim = claims.CLAIMS[f"challenge_{key}"]

@@ -242,13 +242,13 @@ def test_to_frame_is_tidy_and_matches_the_arrays(case):
             np.testing.assert_array_equal(table.to_numpy(), getattr(layer, quantity), err_msg=quantity)
 
 
-def test_importing_the_core_never_imports_streamlit_or_plotly():
+def test_importing_the_core_never_imports_streamlit_plotly_or_the_ui():
     code = (
         "import importlib, pkgutil, sys\n"
         "import lstm_core\n"
         "for m in pkgutil.walk_packages(lstm_core.__path__, 'lstm_core.'):\n"
         "    importlib.import_module(m.name)\n"
-        "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('streamlit', 'plotly'))\n"
+        "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('streamlit', 'plotly', 'ui'))\n"
         "print(bad)\n"
         "sys.exit(1 if bad else 0)\n"
     )
@@ -257,3 +257,19 @@ def test_importing_the_core_never_imports_streamlit_or_plotly():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_core_writes_no_page_markup_outside_the_cells_equations():
+    """Labels, colours and sentences live in ui/ (ui/notation.py, ui/claims/); the core's only markup is
+    each cell's equations in its spec (lstm_core/cells/), which Cell anatomy shows."""
+    tags = ("<sub>", "<sup>", "<b>", "<br>", "<i>", "<span")
+    found = [
+        f"{path.relative_to(ROOT)}: {tag}"
+        for path in sorted((ROOT / "lstm_core").rglob("*.py"))
+        if path.parent.name != "cells"
+        for tag in tags
+        if tag in path.read_text(encoding="utf-8")
+    ]
+    assert found == []
+    assert not (ROOT / "lstm_core" / "notation.py").exists()
+    assert (ROOT / "ui" / "notation.py").exists() and (ROOT / "ui" / "claims" / "__init__.py").exists()

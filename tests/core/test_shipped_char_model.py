@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_core import claims, scenes
+from lstm_core import scenes
 from lstm_core.text import (
     FALLBACK,
     PYTHON_ALPHABET,
@@ -23,6 +23,7 @@ from lstm_core.text import (
     rank_units,
     unigram_bits,
 )
+from ui import claims
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))

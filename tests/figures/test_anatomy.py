@@ -7,7 +7,8 @@ import itertools
 import numpy as np
 import pytest
 
-from lstm_core import LSTM, VARIANTS, notation
+from lstm_core import LSTM, VARIANTS
+from ui import notation
 from ui.figures.anatomy import (
     NUMBERS_UP_TO,
     X_MAX,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core import CELL_VARIANTS, VARIANTS, notation
+from lstm_core import CELL_VARIANTS, VARIANTS
 from lstm_core.experiments import run_matched
 from lstm_core.sequences import make_sine
+from ui import notation
 from ui.figures.compare import (
     HEATMAP_KEYS,
     MAX_COLUMNS,

@@ -8,7 +8,8 @@ import re
 import numpy as np
 import pytest
 
-from lstm_core import LSTM, VARIANTS, notation
+from lstm_core import LSTM, VARIANTS
+from ui import notation
 from ui.equations import Equation, equations, fmt, substituted
 
 VOCABS = ("standard", "udacity")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core import LSTM, VARIANTS, notation
+from lstm_core import LSTM, VARIANTS
 from lstm_core.experiments import PRESETS, describe_half_life, memory_half_life, run_settings
 from lstm_core.sequences import make_pulse
+from ui import notation
 from ui.figures.gate_lab import GATE_KEYS, gate_lab_figure
 
 H = 3

@@ -11,8 +11,9 @@ import zlib
 import numpy as np
 import pytest
 
-from lstm_core import LSTM, VARIANTS, notation
+from lstm_core import LSTM, VARIANTS
 from tests.plotly_data import decode
+from ui import notation
 from ui.figures.stepping import (
     DYNAMIC_ROLES,
     MAX_FEATURE_LEGEND,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core import notation
+from ui import notation
 from ui.figures.text import STEP_BARS, coloured_text_figure, unit_step_figure
 
 TEXT = "x = 'a'\n"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core import notation
 from lstm_core.tasks import make_task
 from lstm_core.train import Model, train
 from tests.plotly_data import decode
+from ui import notation
 from ui.figures.training import grad_norm_steps_figure, gradient_flow_figure, loss_curve_figure
 
 

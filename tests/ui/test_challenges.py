@@ -1,4 +1,4 @@
-"""lstm_core/challenges.py (and ui/figures/challenges.add_target): every challenge passes a known-good
+"""ui/challenges.py (and ui/figures/challenges.add_target): every challenge passes a known-good
 setting and fails a known-bad one, with the numbers of the failure measured independently from the core
 and the hint naming the number to move."""
 
@@ -8,9 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from lstm_core import notation
-from lstm_core.challenges import CHALLENGES, COUNT, FORGET, HALF_LIFE, HOLD, check, fill
 from lstm_core.experiments import Gate, GateSettings, memory_half_life, run_settings
+from ui import notation
+from ui.challenges import CHALLENGES, COUNT, FORGET, HALF_LIFE, HOLD, check, fill
 from ui.figures.challenges import add_target
 
 # A setting that meets each goal (found by reasoning about the gates, checked here by running the core).

@@ -13,11 +13,12 @@ from datetime import date
 import numpy as np
 import pytest
 
-from lstm_core import LSTM, claims, notation, scenes
+from lstm_core import LSTM, scenes
 from lstm_core.tasks import make_task
 from lstm_core.text import CharModel, code_features, rank_units
 from lstm_core.train import Model
 from tests.plotly_data import decode
+from ui import claims, notation
 from ui.lessons import BAD_LINK, LESSONS, find
 from ui.lessons import progress as lesson_progress
 from ui.lessons.catalogue import TEXT_DIR
@@ -285,7 +286,7 @@ def test_explanations_fill_the_equation_with_this_steps_numbers():
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lsn: lsn.slug)
 @pytest.mark.parametrize("vocabulary", VOCABULARIES)
 def test_each_lessons_claims_are_printed_in_its_explanations_where_they_hold(lesson, vocabulary):
-    """The explanations print the register's sentence (lstm_core/claims/), which holds at the lesson's
+    """The explanations print the register's sentence (ui/claims/), which holds at the lesson's
     own numbers; lesson 8's flip claim is printed by the page under its toggle instead."""
     assert lesson.claims and set(lesson.claims) <= set(claims.CLAIMS)
     explanations = " ".join(q.explanation for q in lesson.questions(vocabulary))

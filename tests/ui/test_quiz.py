@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core import LSTM, VARIANTS, notation
-from lstm_core.claims import gate_spread, parameter_count, use_gate_gap
+from lstm_core import LSTM, VARIANTS
 from lstm_core.experiments import PRESETS, run_matched, run_settings
 from lstm_core.sequences import make_preset, make_pulse
+from ui import notation
+from ui.claims import gate_spread, parameter_count, use_gate_gap
 from ui.quiz import QUESTION_KEYS, QUESTIONS, evidence, score, sections
 from ui.text import load_text
 

@@ -10,7 +10,7 @@ squares and every label prints the value of the chosen ``unit`` ("c_t[5] = 0.31"
 
 ``anatomy_phone_figure`` draws the same numbers as a column of labelled strips in computation order, for a
 phone's 390 px (the diagram's labels cannot fit there). Labels, symbols and colours all come from
-``lstm_core.notation``. Pure Plotly: no Streamlit, no maths beyond reading the trace.
+``ui.notation``. Pure Plotly: no Streamlit, no maths beyond reading the trace.
 
 Each strip is a heatmap trace named after its quantity (``trace.name`` is a notation / Trace key such as
 "f" or "c"), with ``customdata`` holding the unit index of every cell and ``text`` the number printed in it
@@ -29,8 +29,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lstm_core import cells as cell_table
-from lstm_core import notation
 from lstm_core.trace import Trace
+from ui import notation
 
 NUMBERS_UP_TO = 4  # print every unit's number in its cell for cells of at most this many units
 DIGITS = 2  # decimals printed in a cell: "−0.12" fits a chip at 18 px
@@ -726,12 +726,18 @@ def _figure(cv: _Canvas, trace: Trace, t: int, layer: int, value_range: float, y
         title_font_size=LABEL_PX,
         tickfont_size=LABEL_PX,
     )
+    height = round(MARGIN["t"] + MARGIN["b"] + (HEIGHT_PX - MARGIN["t"] - MARGIN["b"]) * y_max / Y_MAX)
+    _lay_out(fig, cv, _title(trace, t, layer, cv.vocabulary), _colour_axes(value_range, bars), X_MAX, y_max)
+    fig.update_layout(width=WIDTH_PX, height=height, margin=MARGIN)
+    return fig
+
+
+def _lay_out(fig: go.Figure, cv: _Canvas, title: str, axes: dict, x_max: float, y_max: float) -> None:
+    """The layout both diagrams share: the title at the top left, the drawing on equal axes of
+    [0, x_max] × [0, y_max] with no visible axis, the colour bars ``axes``."""
     fig.update_layout(
-        width=WIDTH_PX,
-        height=round(MARGIN["t"] + MARGIN["b"] + (HEIGHT_PX - MARGIN["t"] - MARGIN["b"]) * y_max / Y_MAX),
-        margin=MARGIN,
         title=dict(
-            text=_title(trace, t, layer, cv.vocabulary),
+            text=title,
             x=0.01,
             y=1.0,
             yanchor="top",
@@ -746,12 +752,11 @@ def _figure(cv: _Canvas, trace: Trace, t: int, layer: int, value_range: float, y
         showlegend=False,
         shapes=cv.shapes,
         annotations=cv.annotations,
-        **_colour_axes(value_range, bars),
-        xaxis=dict(range=[0, X_MAX], visible=False, fixedrange=True),
+        **axes,
+        xaxis=dict(range=[0, x_max], visible=False, fixedrange=True),
         yaxis=dict(range=[0, y_max], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1),
         hoverlabel=dict(bgcolor="white"),
     )
-    return fig
 
 
 # The phone's column: one labelled strip per quantity, in the order the step computes them.
@@ -826,26 +831,6 @@ def anatomy_phone_figure(trace: Trace, t: int, vocabulary: str, layer: int = 0, 
     )
     axes = _colour_axes(_value_range(lt, spec.family), bars)
     axes["coloraxis"]["colorbar"]["x"] = 0.47
-    fig.update_layout(
-        height=height,
-        margin=PHONE_MARGIN,
-        title=dict(
-            text=_title(trace, t, layer, vocabulary, lines=3),
-            x=0.01,
-            y=1.0,
-            yanchor="top",
-            yref="container",
-            pad=dict(t=20),
-            font_size=15,
-        ),
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        showlegend=False,
-        shapes=cv.shapes,
-        annotations=cv.annotations,
-        **axes,
-        xaxis=dict(range=[0, PHONE_X], visible=False, fixedrange=True),
-        yaxis=dict(range=[0, y_max], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1),
-        hoverlabel=dict(bgcolor="white"),
-    )
+    _lay_out(fig, cv, _title(trace, t, layer, vocabulary, lines=3), axes, PHONE_X, y_max)
+    fig.update_layout(height=height, margin=PHONE_MARGIN)
     return fig

@@ -1,12 +1,12 @@
-"""A challenge's goal drawn onto the Gate lab figure (lstm_core/challenges.py defines the goals)."""
+"""A challenge's goal drawn onto the Gate lab figure (ui/challenges.py defines the goals)."""
 
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
-from lstm_core import notation
-from lstm_core.challenges import Target
+from ui import notation
+from ui.challenges import Target
 
 TARGET_COLOUR = "rgba(0, 158, 115, 0.18)"  # a pale green band: where the curve should run
 TARGET_LINE = notation.OKABE_ITO["green"]

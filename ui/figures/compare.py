@@ -12,7 +12,7 @@ their own colours and labelled; its other rows stay empty.
 ``traces`` maps a variant name to its Trace or CellTrace (as ``lstm_core.experiments.run_matched``
 returns them). ``columns`` (both figures) puts at most that many variants side by side and wraps the rest
 onto further blocks of rows (``Grid``), with short headings: a phone's six columns would be ~50 px wide.
-Labels, symbols and colours come from ``lstm_core.notation``. Pure Plotly, no Streamlit, no maths.
+Labels, symbols and colours come from ``ui.notation``. Pure Plotly, no Streamlit, no maths.
 
 Line traces carry ``meta = {"variant", "key", "unit"}``, heatmaps ``meta = {"variant", "key"}``; the
 no-forget note is the annotation named ``"note:<variant>:f"``, a missing c ``"note:<variant>:c"``.
@@ -33,8 +33,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lstm_core import cells, notation
+from lstm_core import cells
 from lstm_core.trace import Trace
+from ui import notation
 from ui.cell_panels import panels
 from ui.figures.stepping import colour_scale
 

@@ -7,7 +7,7 @@ in the memory's notation colour), each starting at x = −1 (tick "start") with 
 c_prev[0] and then following c_t, so a memory wiped at the first step shows as a drop; the unit's memory
 half-life is written in the corner. The bottom row holds the changed cell's gates f, i, g, o over time.
 
-Every label, symbol and colour comes from ``lstm_core.notation``. Pure Plotly: the figure only reads the
+Every label, symbol and colour comes from ``ui.notation``. Pure Plotly: the figure only reads the
 traces (and the half-lives the page computed); it computes no maths.
 
 Each Plotly trace carries ``meta = {"key": <notation key>, "run": "before" | "after", "unit": j}`` so
@@ -22,9 +22,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lstm_core import cells, notation
+from lstm_core import cells
 from lstm_core.experiments import describe_half_life
 from lstm_core.trace import Trace
+from ui import notation
 
 GATE_KEYS = ("f", "i", "g", "o")  # forget first: it is the gate the memory curve answers to
 # Drawn widest first, so gates on the same value (saturated: several at 1) stay visible as nested lines.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lstm_core import Trace, notation
+from lstm_core import Trace
+from ui import notation
 
 
 def memories_figure(trace: Trace, vocabulary: str, layer: int = 0) -> go.Figure:

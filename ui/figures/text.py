@@ -8,8 +8,8 @@ import textwrap
 import numpy as np
 import plotly.graph_objects as go
 
-from lstm_core import notation
 from lstm_core.text import Reading
+from ui import notation
 from ui.figures.stepping import colour_scale
 
 WRAP = 80  # characters per row of the coloured text; longer lines continue on the next row

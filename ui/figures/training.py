@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lstm_core import notation
+from ui import notation
 
 CELL_COLOURS = {
     "LSTM": notation.OKABE_ITO["blue"],

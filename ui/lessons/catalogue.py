@@ -3,7 +3,7 @@
 A lesson's figure is one of the app's own figure functions (``ui/figures``) drawn on the steps the learner
 may see: before the reveal the trace stops one step short of the predicted step t, so the answer is on
 the page nowhere, not even in a hover; after the reveal it includes step t. Texts name every quantity
-through ``lstm_core.notation`` in the chosen vocabulary. No Streamlit here.
+through ``ui.notation`` in the chosen vocabulary. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lstm_core import claims, notation, scenes
-from lstm_core.claims import num, sci
+from lstm_core import scenes
 from lstm_core.experiments import describe_half_life, half_life, memory_half_life
 from lstm_core.scenes import GradientScene, Scene, TrainedScene, UseGateScene
+from ui import claims, notation
+from ui.claims import num, sci
 from ui.figures.anatomy import anatomy_figure
 from ui.figures.compare import compare_states_figure
 from ui.figures.gate_lab import gate_lab_figure
@@ -65,7 +66,7 @@ class Lesson:
     ``{f}``, … are filled with the quantities' names in the vocabulary. build: the prepared state (cached).
     ask(state, vocabulary): the questions. draw(state, vocabulary, revealed): the figure.
     cell(state): the Scene a full page can open, or None. note(state, revealed): what the figure shows.
-    claims: the keys of the register's claims (lstm_core/claims/) the lesson's explanations print.
+    claims: the keys of the register's claims (ui/claims/) the lesson's explanations print.
     """
 
     number: int
@@ -151,7 +152,7 @@ def h_line(s: Scene, sym: Symbols) -> str:
 
 
 def _claim(key: str, vocabulary: str) -> str:
-    """A register claim about the lesson's own numbers (lstm_core/claims/): its sentence where it holds,
+    """A register claim about the lesson's own numbers (ui/claims/): its sentence where it holds,
     else the plain numbers."""
     claim = claims.CLAIMS[key]
     return claim.shown(claim.run(), vocabulary)

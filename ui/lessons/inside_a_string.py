@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from lstm_core import claims
 from lstm_core.scenes import StringHunt
+from ui import claims
 from ui.figures.text import coloured_text_figure
 from ui.lessons.questions import CHOICE, Question
 

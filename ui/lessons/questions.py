@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lstm_core import notation
-from lstm_core.claims import MINUS, num
 from lstm_core.scenes import STAY_BAND
+from ui import notation
+from ui.claims import MINUS, num
 
 CHOICE, NUMBER = "choice", "number"
 

@@ -15,9 +15,9 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from lstm_core.notation import VOCABULARY_TITLES
 from ui.lessons.progress import Answered
 from ui.lessons.questions import score
+from ui.notation import VOCABULARY_TITLES
 
 TITLE = "LSTM Gate Lab — worksheet"
 BLANK = "______________"

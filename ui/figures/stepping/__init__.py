@@ -30,7 +30,7 @@ deep copy, and only when the view changes: a Next step shows another frame of th
 (``ui.follow_step``). ``stepping_figure`` is ``go.Figure(stepping_spec(...))``, so the tests validate
 exactly the dict the page sends. Plain lists, not NumPy arrays, so that specs compare with ``==``.
 
-Every label, hover text and colour comes from ``lstm_core.notation``. Pure Plotly, no Streamlit; the
+Every label, hover text and colour comes from ``ui.notation``. Pure Plotly, no Streamlit; the
 figure only reads the trace. Each Plotly trace carries ``meta = {"role": ..., ...}`` so tests and other
 code can find it without parsing legend text.
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_core import notation
 from lstm_core.trace import Trace
+from ui import notation
 
 
 def check_args(trace: Trace, t, vocabulary: str, layer, unit) -> tuple[int, int, int]:

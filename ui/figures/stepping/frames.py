@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from lstm_core import notation
+from ui import notation
 from ui.cell_panels import CellPanels
 from ui.figures.stepping.traces import Names
 

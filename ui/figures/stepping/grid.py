@@ -8,8 +8,9 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from lstm_core import cells, notation
+from lstm_core import cells
 from lstm_core.trace import Trace
+from ui import notation
 from ui.cell_panels import CellPanels
 from ui.figures.stepping.layout import MAX_FEATURE_LEGEND, Plan
 from ui.figures.stepping.traces import Names

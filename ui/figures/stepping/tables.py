@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lstm_core import notation
 from lstm_core.trace import STEP_FIELDS, Trace
+from ui import notation
 from ui.figures.stepping.checks import check_args
 
 # An LSTM table's quantities: every recorded field but v, which is o in every variant (listed once, as o).

@@ -1,6 +1,6 @@
 """The stepping figure's traces that do not depend on t: a heatmap per gate (units × time, and again as a
 layout image underneath), the input's lines, one unit's lines; their colour scales, labels and the fixed
-axis ranges they are drawn against. Plain dicts; every word and colour from ``lstm_core.notation``."""
+axis ranges they are drawn against. Plain dicts; every word and colour from ``ui.notation``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lstm_core import notation
 from lstm_core.trace import LayerTrace
+from ui import notation
 from ui.cell_panels import CellPanels, panels
 from ui.figures.stepping.layout import MAX_FEATURE_LEGEND, Plan
 from ui.figures.stepping.png import colour_mapped, png_data_uri

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import cells
+from lstm_core import cells
 
 VOCABULARIES = ("standard", "udacity")
 VOCABULARY_TITLES = {

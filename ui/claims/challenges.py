@@ -7,7 +7,7 @@ from .base import Claim
 
 # ------------------------------------------------------------------------------------------- Challenges
 #
-# A challenge's success sentence is its verdict (lstm_core/challenges.py: headline and hint, the measured
+# A challenge's success sentence is its verdict (ui/challenges.py: headline and hint, the measured
 # numbers); the claim is that the success test passes. Defaults: a setting that meets the goal (the page
 # starts at the challenge's starting numbers, the counter, where it must fail).
 

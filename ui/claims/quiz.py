@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 
-from .. import cells
-from ..experiments import PRESETS, describe_half_life, memory_half_life, run_matched, run_settings
-from ..network import LSTM
-from ..sequences import make_preset, make_pulse
+from lstm_core import LSTM, cells
+from lstm_core.experiments import PRESETS, describe_half_life, memory_half_life, run_matched, run_settings
+from lstm_core.sequences import make_preset, make_pulse
+
 from .base import Claim
 
 # -------------------------------------------------------------------------------- Misconceptions (quiz)

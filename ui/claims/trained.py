@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import scenes
+from lstm_core import scenes
+
 from .base import Claim
 
 # ------------------------------------------------------------------------------ The shipped trained cells

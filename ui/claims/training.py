@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import gradient_flow as gf
-from ..tasks import make_task
-from ..train import Model, train
+from lstm_core import gradient_flow as gf
+from lstm_core.tasks import make_task
+from lstm_core.train import Model, train
+
 from .base import Claim
 
 # ------------------------------------------------------------------------------------ Train: convergence

@@ -7,7 +7,7 @@ numbers (``lstm_core.experiments.run_settings``: the standard cell, one unit, se
 returns a :class:`Verdict`: passed or not, how close (a score in [0, 1] and a headline with the measured
 numbers), and a hint that names the number to move.
 
-Texts name quantities through ``lstm_core.notation`` (:func:`fill`), so they follow the sidebar's
+Texts name quantities through ``ui.notation`` (:func:`fill`), so they follow the sidebar's
 vocabulary. NumPy only; ``ui/figures/challenges.add_target`` draws a challenge's goal onto the Gate lab
 figure, and ``claims`` holds each challenge's success sentence.
 """
@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import notation
-from .experiments import (
+from lstm_core.experiments import (
     BIAS_RANGE,
     GATES,
     WEIGHT_RANGE,
@@ -31,8 +30,10 @@ from .experiments import (
     memory_half_life,
     run_settings,
 )
-from .sequences import make_count_ones, make_pulse, make_step
-from .trace import Trace
+from lstm_core.sequences import make_count_ones, make_pulse, make_step
+from lstm_core.trace import Trace
+
+from . import notation
 
 VARIANT, HIDDEN, SEED = "standard", 1, 0  # one unit of the standard cell: one curve to watch
 NAME_KEYS = ("x", "c", "c_prev", "h", "h_prev", "f", "i", "g", "o", "u")

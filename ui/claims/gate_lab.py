@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiments import PRESETS, run_settings
-from ..sequences import make_pulse
+from lstm_core.experiments import PRESETS, run_settings
+from lstm_core.sequences import make_pulse
+
 from .base import Claim
 
 # ------------------------------------------------------------------------------------------------ Gate lab

@@ -6,8 +6,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from .. import scenes
-from ..scenes import STAY_BAND
+from lstm_core import scenes
+from lstm_core.scenes import STAY_BAND
+
 from .base import MINUS, Claim, num, sci
 
 # ----------------------------------------------------------------------------------------------- Lessons

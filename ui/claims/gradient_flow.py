@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import gradient_flow as gf
+from lstm_core import gradient_flow as gf
+
 from .base import Claim, _sci
 
 # ---------------------------------------------------------------------------------------------- Gradient flow
