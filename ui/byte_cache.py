@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import sys
 import threading
 import time
@@ -172,14 +173,30 @@ class ByteLRU(Generic[V]):
             self._sweeper.start()
 
 
+# Sweeps after one that dropped entries that also run a full garbage collection (see _sweep_while_alive).
+COLLECTS_AFTER_A_DROP = 6
+
+
 def _sweep_while_alive(ref: weakref.ref, period: float) -> None:
-    """Every ``period`` s, sweep the cache and give freed memory back, until the cache is gone."""
+    """Every ``period`` s, sweep the cache and give freed memory back, until the cache is gone.
+
+    Entries expire when their learners have gone, and Streamlit drops a closed session at about the same
+    time (``server.disconnectedSessionTTL``, 120 s). A session's objects sit in reference cycles that only
+    a full collection frees, and an idle server allocates too little to trigger one: after 12 heavy links
+    had closed, 34 MiB of the replica's 60 MiB above idle were such garbage (docs/serving.md, "Memory"). So
+    for a minute after a drop each sweep collects before trimming; while learners keep using their entries
+    nothing is dropped and no sweep holds the interpreter for a full collection."""
+    collects_left = 0
     while True:
         time.sleep(period)
         cache = ref()
         if cache is None:
             return
-        cache.sweep()
+        if cache.sweep():
+            collects_left = COLLECTS_AFTER_A_DROP
         del cache
+        if collects_left:
+            collects_left -= 1
+            gc.collect()
         # Also what closed sessions freed (every sweep: a few ms, where the heap holds GBs of free pages).
         release_freed_memory()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import time
 import tracemalloc
+import weakref
 
 import numpy as np
 import pytest
@@ -135,6 +136,45 @@ def test_the_background_sweep_empties_an_idle_cache():
     while len(store) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(store) == 0 and store.nbytes == 0
+
+
+class _Session:
+    """Stands for a closed session's objects: a reference cycle holding a buffer."""
+
+    def __init__(self):
+        self.me, self.buffer = self, np.zeros(250_000)
+
+
+def test_after_a_drop_the_sweep_frees_the_garbage_in_reference_cycles():
+    gc.disable()  # an idle server allocates too little for Python's own collector to run; here, none runs
+    try:
+        store: ByteLRU[np.ndarray] = ByteLRU(10 * MiB, ttl_s=0.2, sweep_s=0.05)
+        store.get("a", lambda: np.zeros(100_000))
+        gone = _Session()
+        alive = weakref.ref(gone)
+        del gone
+        assert alive() is not None  # only a collection frees a cycle
+        deadline = time.monotonic() + 10
+        while alive() is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(store) == 0 and alive() is None
+    finally:
+        gc.enable()
+
+
+def test_while_nothing_is_dropped_the_sweep_runs_no_full_collection():
+    gc.disable()
+    try:
+        store: ByteLRU[np.ndarray] = ByteLRU(10 * MiB, ttl_s=60, sweep_s=0.05)
+        store.get("a", lambda: np.zeros(100_000))
+        gone = _Session()
+        alive = weakref.ref(gone)
+        del gone
+        time.sleep(0.5)  # ten sweeps, none drops anything
+        assert len(store) == 1 and alive() is not None
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 @pytest.mark.parametrize("store", [compute.trace_store, figure_cache.parts_store])
