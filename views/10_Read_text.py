@@ -8,7 +8,6 @@ shipped model, ``?text=…`` (at most 500 characters) a text of the link's own. 
 
 import streamlit as st
 
-from lstm_core.text import rank_units
 from ui import controls, presenter, screen
 from ui import read_text as rt
 from ui.figures.text import PHONE_WRAP, WRAP, coloured_text_figure, guesses_figure, unit_step_figure
@@ -55,17 +54,18 @@ else:
 for note in check.notes:
     st.info(note)
 text = st.session_state[GOOD]
-reading = rt.read(rt.model_key(model), text, model)
+fingerprint = rt.model_key(model)
+reading = rt.read(fingerprint, text, model)
 frame = rt.features(text)
 if note := rt.tokenizer_note(frame):
     st.info(note)
 
 H, L = model.net.hidden_size, model.net.num_layers
 if OPENING not in st.session_state:  # chosen once, on the text the page opens with; the learner's after that
-    st.session_state[OPENING] = rt.opening_unit(reading, frame, facts)
+    st.session_state[OPENING] = rt.opening_unit(fingerprint, text, reading, facts)
 best = st.session_state[OPENING]
-st.session_state.setdefault(QTY, best.get("quantity", "c"))
-st.session_state.setdefault(LAYER, min(int(best.get("layer", 0)), L - 1))
+st.session_state.setdefault(QTY, best["quantity"])
+st.session_state.setdefault(LAYER, min(int(best["layer"]), L - 1))
 
 left, mid, right = st.columns([1, 1, 1])
 layer = left.selectbox("Layer", range(L), key=LAYER, format_func=lambda k: f"layer {k + 1} of {L}")
@@ -74,7 +74,7 @@ quantity = mid.selectbox("Colour by", tuple(rt.QUANTITY_TITLES), key=QTY, format
 # window the width probe's rerun (ui/screen.py) can supersede a run before the browser has drawn the input,
 # and an input whose value came only from the session state then showed its default, 0, beside "Unit 69".
 # After "Colour the page by unit ..." (rt.choose_unit) the state alone sets it: Streamlit wants one source.
-shown = min(int(st.session_state.get(UNIT, best.get("unit", 0))), H - 1)
+shown = min(int(st.session_state.get(UNIT, best["unit"])), H - 1)
 own = {} if st.session_state.pop(rt.UNIT_CHOSEN, False) else {"value": shown}
 unit = right.number_input(f"Unit (0 to {H - 1})", 0, H - 1, step=1, key=UNIT, **own)
 values = reading.values(layer, quantity)[:, unit]
@@ -117,9 +117,8 @@ with find_tab:
             "Characters that are “on”", 0, len(text) - 1, (0, min(40, len(text) - 1)), key="rt_span"
         )
         st.caption(f"On: “{text[span[0] : span[1] + 1][:60]}”. Every other character is off.")
-    wanted = rt.pattern(frame, feature, span)
     try:
-        ranked = rank_units(reading, wanted)
+        ranked = rt.ranked(fingerprint, text, feature, span, reading)
     except ValueError as e:
         st.warning(f"Nothing to search for: {e}. Pick a text or span where the feature changes.")
     else:
@@ -151,8 +150,8 @@ with write_tab:
     length = c2.number_input("Characters", 10, 1000, 300, step=10, key="rt_len")
     seed = c3.number_input("Seed", 0, 10_000, 0, key="rt_seed")
     prime = c4.text_input("Start with", "def ", max_chars=200, key="rt_prime")
-    written = rt.sample(rt.model_key(model), int(length), float(temperature), int(seed), prime, model)
-    sample_reading = rt.read(rt.model_key(model), prime + written, model)
+    written = rt.sample(fingerprint, int(length), float(temperature), int(seed), prime, model)
+    sample_reading = rt.read(fingerprint, prime + written, model)
     st.plotly_chart(
         presented(
             coloured_text_figure(
