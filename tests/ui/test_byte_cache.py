@@ -145,36 +145,36 @@ class _Session:
         self.me, self.buffer = self, np.zeros(250_000)
 
 
-def test_after_a_drop_the_sweep_frees_the_garbage_in_reference_cycles():
-    gc.disable()  # an idle server allocates too little for Python's own collector to run; here, none runs
+@pytest.fixture
+def closed_session():
+    """A weak reference to a closed session's garbage, with Python's own collector off (an idle server
+    allocates too little for it to run), so only the sweep can free the cycle."""
+    gc.disable()
     try:
-        store: ByteLRU[np.ndarray] = ByteLRU(10 * MiB, ttl_s=0.2, sweep_s=0.05)
-        store.get("a", lambda: np.zeros(100_000))
         gone = _Session()
         alive = weakref.ref(gone)
         del gone
         assert alive() is not None  # only a collection frees a cycle
-        deadline = time.monotonic() + 10
-        while alive() is not None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(store) == 0 and alive() is None
-    finally:
-        gc.enable()
-
-
-def test_while_nothing_is_dropped_the_sweep_runs_no_full_collection():
-    gc.disable()
-    try:
-        store: ByteLRU[np.ndarray] = ByteLRU(10 * MiB, ttl_s=60, sweep_s=0.05)
-        store.get("a", lambda: np.zeros(100_000))
-        gone = _Session()
-        alive = weakref.ref(gone)
-        del gone
-        time.sleep(0.5)  # ten sweeps, none drops anything
-        assert len(store) == 1 and alive() is not None
+        yield alive
     finally:
         gc.enable()
         gc.collect()
+
+
+def test_after_a_drop_the_sweep_frees_the_garbage_in_reference_cycles(closed_session):
+    store: ByteLRU[np.ndarray] = ByteLRU(10 * MiB, ttl_s=0.2, sweep_s=0.05)
+    store.get("a", lambda: np.zeros(100_000))
+    deadline = time.monotonic() + 10
+    while closed_session() is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(store) == 0 and closed_session() is None
+
+
+def test_while_nothing_is_dropped_the_sweep_runs_no_full_collection(closed_session):
+    store: ByteLRU[np.ndarray] = ByteLRU(10 * MiB, ttl_s=60, sweep_s=0.05)
+    store.get("a", lambda: np.zeros(100_000))
+    time.sleep(0.5)  # ten sweeps, none drops anything
+    assert len(store) == 1 and closed_session() is not None
 
 
 @pytest.mark.parametrize("store", [compute.trace_store, figure_cache.parts_store])
