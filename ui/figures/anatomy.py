@@ -695,6 +695,11 @@ def _title(trace: Trace, t: int, layer: int, vocabulary: str, *, lines: int = 1)
 
 
 def _colour_axes(value_range: float, bars: dict) -> dict:
+    """The two colour bars, each with its range in its title: tick labels under a bar would need a row of
+    their own that the wide diagram has no room for (its margin would clip them, raising the bars would
+    run them into the labels above)."""
+    bars = dict(bars, showticklabels=False, ticks="")
+    r = f"{value_range:.2g}"
     return dict(
         coloraxis=dict(
             colorscale=GATE_COLORS,
@@ -706,7 +711,7 @@ def _colour_axes(value_range: float, bars: dict) -> dict:
             colorscale=VALUE_COLORS,
             cmin=-value_range,
             cmax=value_range,
-            colorbar=dict(bars, title_text="values (all steps)"),
+            colorbar=dict(bars, title_text=f"values: −{r} … {r}"),
         ),
     )
 
