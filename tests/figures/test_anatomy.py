@@ -167,6 +167,22 @@ def test_colour_scales():
         assert tr.coloraxis == ("coloraxis" if key in ("f", "i", "o") else "coloraxis2"), key
 
 
+@pytest.mark.parametrize("draw", [anatomy_figure, anatomy_phone_figure])
+def test_colour_bars_state_their_ranges_in_their_titles(draw):
+    """No tick labels (the wide diagram has no row for them): each bar's title holds its range."""
+    x = np.random.default_rng(0).normal(size=(6, 3))
+    x[4, 1] = -2.345  # at step 4: the largest |value| of the sequence sets the range, at every step
+    lt = LSTM.random(3, 3, 1, "standard", seed=2).run(x).layers[0]
+    # h, g and tanh parts lie in [−1, 1]; kept and written are at most |c_prev| and |g|
+    r = max(1.0, np.abs(lt.x).max(), np.abs(lt.c).max())
+    assert r >= 2.345
+    fig = draw(LSTM.random(3, 3, 1, "standard", seed=2).run(x), 0, "standard")
+    gates, values = fig.layout.coloraxis.colorbar, fig.layout.coloraxis2.colorbar
+    assert gates.title.text == "gates: 0 shut … 1 open"
+    assert values.title.text == f"values: −{r:.2g} … {r:.2g}"
+    assert gates.showticklabels is False and values.showticklabels is False
+
+
 def overlaps(a, b, pad=0.0):
     return a[0] < b[1] + pad and b[0] < a[1] + pad and a[2] < b[3] + pad and b[2] < a[3] + pad
 
