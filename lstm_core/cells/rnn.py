@@ -20,7 +20,7 @@ def step(x, h_prev, P):
 SPEC = CellSpec(
     name="rnn",
     label="plain RNN",
-    title="Elman (1990), as torch.nn.RNN: h = tanh(W_ih x + W_hh h_prev + b), no gates and no {c}",
+    title="Elman (1990), as torch.nn.RNN: one tanh layer, no gates and no {c}",
     family="rnn",
     gates=("h",),
     fields=("h_prev", "h"),

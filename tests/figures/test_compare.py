@@ -255,3 +255,24 @@ def test_wrapped_notes_sit_on_their_panel(every_cell):
         panel = of(fig, variant=variant, key=key)[0]  # a panel of the same variant: the same column
         x0, x1 = _domain(fig, _axes(panel)[0], "x")
         assert note.xref == "paper" and x0 < note.x < x1
+        # centred on that point: Plotly's default "auto" would hang a note left of x in the page's left third
+        assert (note.xanchor, note.yanchor) == ("center", "middle")
+
+
+@pytest.mark.parametrize("columns", [None, 2])
+def test_panel_labels_sit_above_the_first_units_row(every_cell, columns):
+    """A label inside a heatmap's panel (the GRU's r, z, n; udacity's u) covers no unit: it sits in a
+    blank band above unit 0 at least as tall as the label (11 px type, 15 px with its box)."""
+    fig = compare_gates_figure(every_cell, "standard", columns=columns)
+    plot_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    labels = [a for a in fig.layout.annotations if (a.name or "").startswith("label:")]
+    assert {a.name for a in labels} >= {"label:udacity:u", "label:gru:r", "label:gru:z", "label:gru:n"}
+    for label in labels:
+        _, variant, key = label.name.split(":")
+        (heat,) = of(fig, variant=variant, key=key)
+        yaxis = fig.layout[f"yaxis{_axes(heat)[1][1:]}"]
+        y0, y1 = yaxis.domain
+        bottom, top = yaxis.range  # reversed: unit H − 1 at the bottom, the band above unit 0
+        row0_top = y0 + (y1 - y0) * (bottom - (-0.5)) / (bottom - top)  # data −0.5: unit 0's upper edge
+        assert label.yanchor == "top" and label.y == pytest.approx(y1)
+        assert (y1 - row0_top) * plot_px >= 15, label.name

@@ -316,6 +316,9 @@ def _note(fig: go.Figure, cell: tuple[int, int], text: str, key: str, variant: s
     return dict(
         text=text,
         **_paper(fig, cell, 0.5, 0.5),
+        # explicit: Plotly's "auto" anchors a paper-placed note by its side of the page, not its middle
+        xanchor="center",
+        yanchor="middle",
         showarrow=False,
         font=dict(size=size, color=notation.colour(key)),
         bordercolor=notation.colour(key),
@@ -337,10 +340,13 @@ def _paper(fig: go.Figure, cell: tuple[int, int], x: float, y: float) -> dict:
     return dict(xref="paper", yref="paper", x=x0 + x * (x1 - x0), y=y0 + y * (y1 - y0))
 
 
+LABEL_BAND_PX = 18  # a panel label's height at 11 px: the blank band a gate heatmap keeps above its units
+
+
 def _panel_label(fig: go.Figure, cell: tuple[int, int], text: str, key: str, variant: str) -> dict:
     return dict(
         text=text,
-        **_paper(fig, cell, 0.01, 0.97),
+        **_paper(fig, cell, 0.01, 1.0),
         xanchor="left",
         yanchor="top",
         showarrow=False,
@@ -383,7 +389,7 @@ def compare_gates_figure(
     variants = _variants(traces)
     notation.names("x", vocabulary)
     H = next(iter(traces.values())).hidden_size
-    row_px = int(np.clip(14 * H, 60, 160))
+    row_px = int(np.clip(14 * H, 60, 160)) + LABEL_BAND_PX
     grid = Grid.of(len(variants), len(HEATMAP_KEYS), columns)
     short = grid.wrapped
     fig = grid.subplots(
@@ -427,8 +433,10 @@ def compare_gates_figure(
         for panel, key in enumerate(HEATMAP_KEYS):
             # the row label names the standard cell's quantity; the Udacity column's u is U_t (see hover)
             fig.update_yaxes(title_text=notation.html(key, vocabulary), row=first + panel, col=1)
-    fig.update_yaxes(autorange="reversed", showticklabels=False, ticks="")
-    fig.update_yaxes(showticklabels=True, col=1, tickmode="auto", nticks=5)
+    # Unit 0 on top, under a blank band as tall as a panel label, so that a label never hides a unit's row
+    band = LABEL_BAND_PX * H / (row_px - LABEL_BAND_PX)
+    fig.update_yaxes(range=[H - 0.5, -0.5 - band], showticklabels=False, ticks="")
+    fig.update_yaxes(showticklabels=True, col=1, tickvals=list(range(0, H, -(-H // 5))))
     _time_axes(fig, grid, [max(panel for panel, _ in _placed(v)) for v in variants])
     _add_annotations(fig, notes)
     _time_marker(fig, t)
