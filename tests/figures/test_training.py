@@ -132,3 +132,23 @@ def test_a_loss_over_a_few_decades_is_ticked_at_1_2_5_and_the_chance_label_sits_
     assert note.text == "chance 8%" and note.yanchor == "bottom"
     wide = loss_curve_figure({"losses": np.geomspace(1e6, 1e-3, 50), "accuracies": np.zeros(50)})
     assert wide.layout.yaxis.tickvals is None  # many decades: Plotly's powers of ten
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda norms: gradient_flow_figure({"RNN": norms}, "dh"),
+        lambda norms: grad_norm_steps_figure({"run": norms}),
+    ],
+    ids=["gradient_flow", "grad_norm_steps"],
+)
+def test_gradient_norms_within_a_decade_or_two_are_ticked_at_1_2_5_and_all_lie_in_range(draw):
+    """The trained RNN's norms on Gradient flow span about one decade: Plotly labelled 2, 3, … 9 in
+    small type between the powers of ten; the figure ticks 1, 2 and 5 times each, full size."""
+    norms = np.geomspace(0.55, 0.03, 10)
+    axis = draw(norms).layout.yaxis
+    assert axis.type == "log"
+    ticks = [round(v, 6) for v in axis.tickvals]
+    assert ticks == [0.05, 0.1, 0.2, 0.5]
+    assert 10 ** axis.range[0] < norms.min() and norms.max() < 10 ** axis.range[1]
+    assert draw(np.geomspace(1.0, 1e-7, 10)).layout.yaxis.tickvals is None  # seven decades: powers of ten

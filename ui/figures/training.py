@@ -95,17 +95,7 @@ def loss_curve_figure(
     if baseline is not None and positive.size:
         positive = np.append(positive, baseline)  # the baseline's line stays inside the range
     if positive.size and positive.min() > 0:
-        # A range of our own: Plotly pads a log axis past 1e308 for a loss near the float limit, and its
-        # ticks then read "NaN×10^Infinity".
-        lo, hi = np.log10(positive.min()), np.log10(positive.max())
-        pad = max(0.05 * (hi - lo), 0.05)
-        fig.update_yaxes(
-            title_text="loss",
-            type="log",
-            range=[lo - pad, min(hi + pad, 307.0)],
-            tickvals=_log_ticks(lo - pad, hi + pad),
-            row=1,
-        )
+        fig.update_yaxes(title_text="loss", **log_axis(positive), row=1)
     else:
         fig.update_yaxes(title_text="loss", type="linear", row=1)
     fig.update_yaxes(title_text=metric_name, range=[0, 1.02], tickformat=".0%", row=2)
@@ -204,7 +194,12 @@ def gradient_flow_figure(
                     meta=dict(cell=cell, quantity=q),
                 )
             )
-    fig.update_yaxes(type="log", title_text="gradient norm (log scale)", exponentformat="power")
+    shown = [tr.y for tr in fig.data]
+    fig.update_yaxes(
+        title_text="gradient norm (log scale)",
+        exponentformat="power",
+        **log_axis(np.concatenate(shown) if shown else []),
+    )
     fig.update_xaxes(title_text="steps back from the loss, T − 1 − t")
     fig.update_layout(
         title=title,
@@ -215,6 +210,25 @@ def gradient_flow_figure(
         template="plotly_white",
     )
     return fig
+
+
+def log_axis(values: np.ndarray) -> dict:
+    """A log axis over the positive finite ``values``: its range, padded by 5 %, and its ticks.
+
+    A range of our own: Plotly pads a log axis past 1e308 for a value near the float limit, and its ticks
+    then read "NaN×10^Infinity". No values to go by: a plain log axis.
+    """
+    values = np.asarray(values, dtype=float).ravel()
+    values = values[np.isfinite(values) & (values > 0)]
+    if not values.size:
+        return dict(type="log")
+    lo, hi = np.log10(values.min()), np.log10(values.max())
+    pad = max(0.05 * (hi - lo), 0.05)
+    return dict(
+        type="log",
+        range=[lo - pad, min(hi + pad, 307.0)],
+        tickvals=_log_ticks(lo - pad, hi + pad),
+    )
 
 
 def _log_ticks(lo: float, hi: float) -> list[float] | None:
@@ -246,7 +260,11 @@ def grad_norm_steps_figure(series: Mapping[str, np.ndarray], title: str = "Gradi
                 line=dict(color=colours[k % len(colours)]),
             )
         )
-    fig.update_yaxes(type="log", title_text="‖gradient‖ before clipping (log scale)", exponentformat="power")
+    shown = [tr.y for tr in fig.data]
+    fig.update_yaxes(
+        title_text="‖gradient‖ before clipping (log scale)",
+        **log_axis(np.concatenate(shown) if shown else []),
+    )
     fig.update_xaxes(title_text="training step")
     fig.update_layout(
         title=title,
