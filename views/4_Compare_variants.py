@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 from lstm_core import CELL_VARIANTS, cells
-from ui import compute, controls, follow_step, notation, screen
+from ui import compute, controls, follow_step, notation, presenter, screen
 from ui.equations import equations
 from ui.figures.compare import compare_gates_figure, compare_states_figure
 from ui.presenter import presented
@@ -32,17 +32,21 @@ traces = compute.run_every_cell(
 
 st.title("Compare variants")
 st.caption(
-    "The same input through all six cells. The four LSTMs have matched weights: every weight that means "
-    "the same thing in two cells has the same value in both, so what differs between them comes from the "
-    f"equations alone. (no_forget drops the {notation.name('f', vocabulary)} weights, peephole adds small "
-    "seeded peepholes, udacity takes its W_n, W_i, W_f, W_v from the standard g, i, f, o weights and uses "
-    "W_u = identity, b_u = 0.) The GRU and the plain RNN have no weight that means what an LSTM's does: "
-    "they run with their own random weights of the same seed, as torch.nn.GRU and nn.RNN initialise them. "
-    f"Neither has a {notation.name('c', vocabulary)}; the GRU's gates r, z, n sit in the rows of the LSTM "
-    "gates whose part they play (r beside i, z beside f, n beside g), the RNN's h beside g."
+    "The same input through all six cells: the four LSTMs with matched weights, so that what differs "
+    "between them comes from the equations alone; the GRU and the plain RNN with their own."
 )
+with st.expander("How the weights are matched"):
+    st.markdown(
+        "Every weight that means the same thing in two LSTMs has the same value in both. no_forget drops "
+        f"the {notation.name('f', vocabulary)} weights, peephole adds small seeded peepholes, udacity takes "
+        "its W_n, W_i, W_f, W_v from the standard g, i, f, o weights and uses W_u = identity, b_u = 0. The "
+        "GRU and the plain RNN have no weight that means what an LSTM's does: they run with their own random "
+        "weights of the same seed, as torch.nn.GRU and nn.RNN initialise them. Neither has a "
+        f"{notation.name('c', vocabulary)}; the GRU's gates r, z, n sit in the rows of the LSTM gates whose "
+        "part they play (r beside i, z beside f, n beside g), the RNN's h beside g."
+    )
 if intro := _text("variants"):
-    with st.expander("The four variants in a minute"):
+    with st.expander("The four LSTM variants in a minute"):
         st.markdown(intro)
 
 layer_note = f", layer {layer + 1} of {settings.num_layers}" if settings.num_layers > 1 else ""
@@ -58,15 +62,23 @@ def states() -> None:
     t = follow_step.step("compare_player", T)
     follow_step.player(T, t, key="compare_player", live=True)
     columns = 2 if screen.narrow() else None  # six columns on a phone would be ~50 px each
+    # six origins side by side do not fit presenter mode's type: the names alone (each cell's section says it)
+    names_only = presenter.is_on()
     st.plotly_chart(
-        presented(compare_states_figure(traces, vocabulary, layer=layer, t=t, columns=columns)),
+        presented(
+            compare_states_figure(
+                traces, vocabulary, layer=layer, t=t, columns=columns, names_only=names_only
+            )
+        ),
         key="compare_states",
         theme=None,
     )
     st.subheader("The gates, unit by unit")
     st.caption("Each row of a panel is one unit, each column one step.")
     st.plotly_chart(
-        presented(compare_gates_figure(traces, vocabulary, layer=layer, t=t, columns=columns)),
+        presented(
+            compare_gates_figure(traces, vocabulary, layer=layer, t=t, columns=columns, names_only=names_only)
+        ),
         key="compare_gates",
         theme=None,
     )

@@ -38,6 +38,19 @@ def test_six_cell_sections():
 
 
 @pytest.mark.parametrize("vocabulary", ["standard", "udacity"])
+def test_the_intro_is_short_and_the_matching_is_one_click_away(vocabulary):
+    """Two lines above the figures (presenter mode shows the controls on the first screen); how the
+    weights are matched, in the chosen vocabulary, in an expander."""
+    at = open_page(vocabulary=vocabulary)
+    intro = at.caption[0].value
+    assert intro.startswith("The same input through all six cells") and len(intro) < 200
+    (matched,) = [e for e in at.expander if e.label == "How the weights are matched"]
+    text = matched.markdown[0].value
+    assert f"no_forget drops the {notation.name('f', vocabulary)} weights" in text
+    assert f"Neither has a {notation.name('c', vocabulary)}" in text
+
+
+@pytest.mark.parametrize("vocabulary", ["standard", "udacity"])
 def test_equations_with_differences_highlighted(vocabulary):
     at = open_page(vocabulary=vocabulary)
     shown = [el.value for el in at.latex]
@@ -78,7 +91,12 @@ def test_layer_and_vocabulary_follow_the_sidebar():
 def test_texts_are_shown():
     at = open_page()
     labels = [e.label for e in at.main.expander]
-    assert len(labels) == 2
+    assert labels == [
+        "How the weights are matched",
+        "The four LSTM variants in a minute",
+        "Why the udacity cell's output parts ways with the standard one",
+    ]
+    assert all(e.markdown and e.markdown[0].value.strip() for e in at.main.expander)  # none empty
 
 
 @pytest.mark.parametrize("variant", ["gru", "rnn"])
@@ -151,3 +169,20 @@ def test_a_phone_gets_two_cells_a_row(narrow):
             round(spec["layout"][k]["domain"][0], 3) for k in spec["layout"] if k.startswith("xaxis")
         }
         assert len(left_edges) == (2 if narrow else len(CELL_VARIANTS))
+
+
+def test_presenter_mode_heads_each_column_with_the_cells_name_alone():
+    """Six origins of up to three lines at presenter mode's 18 px ran into each other: its headings are
+    the names, and each cell's section below still gives the origin."""
+
+    def headings(at):
+        return [
+            [a["text"] for a in spec["layout"]["annotations"] if a["text"].startswith("<b>")]
+            for spec in chart_specs(at)
+        ]
+
+    on, off = open_page(present="1"), open_page()
+    assert headings(on) == [[f"<b>{v}</b>" for v in CELL_VARIANTS]] * 2
+    assert all(h[0].startswith("<b>standard</b><br>") for h in headings(off))  # the origins, off
+    captions = [c.value for c in on.caption]
+    assert all(notation.variant_title(v, "standard") in captions for v in CELL_VARIANTS)

@@ -206,17 +206,20 @@ def compare_states_figure(
     layer: int = -1,
     t: int | None = None,
     columns: int | None = None,
+    names_only: bool = False,
 ) -> go.Figure:
     """c_t (top row) and h_t (bottom row) of every unit over time, one column per variant (or ``columns``
     variants a block of rows).
 
     Lines are per unit, in the quantity's notation colour; y axes are shared along a row so a variant
     whose memory runs away (no_forget) stands out. t: a dotted marker at that step, or None.
+    names_only: each column headed by its variant's name alone, as a wrapped grid is (presenter mode's
+    larger type cannot fit six origins side by side).
     """
     variants = _variants(traces)
     notation.names("x", vocabulary)
     grid = Grid.of(len(variants), len(STATE_KEYS), columns)
-    short = grid.wrapped
+    short = grid.wrapped or names_only
     fig = grid.subplots(
         [variant_title(v, vocabulary, short) for v in variants],
         STATE_ROW_PX,
@@ -377,6 +380,7 @@ def compare_gates_figure(
     layer: int = -1,
     t: int | None = None,
     columns: int | None = None,
+    names_only: bool = False,
 ) -> go.Figure:
     """One heatmap per gate (rows i, f, g, o, u) and variant (columns, or ``columns`` variants a block of
     rows): units down, time across.
@@ -384,14 +388,15 @@ def compare_gates_figure(
     Each row has its own colour axis (``coloraxis`` for i, ``coloraxis2`` for f, …) in that gate's colour
     from the notation table, the same scale Step through time uses: white → colour on [0, 1] for sigmoid
     gates, vermillion → white → colour on [−1, 1] for g and u. A variant without a gate (no_forget's f)
-    gets a note panel in its place. t: a dotted marker at that step, or None.
+    gets a note panel in its place. t: a dotted marker at that step, or None. names_only: as in
+    ``compare_states_figure``.
     """
     variants = _variants(traces)
     notation.names("x", vocabulary)
     H = next(iter(traces.values())).hidden_size
     row_px = int(np.clip(14 * H, 60, 160)) + LABEL_BAND_PX
     grid = Grid.of(len(variants), len(HEATMAP_KEYS), columns)
-    short = grid.wrapped
+    short = grid.wrapped or names_only
     fig = grid.subplots(
         [variant_title(v, vocabulary, short) for v in variants],
         row_px,
