@@ -32,6 +32,7 @@ params = compute.network_for(settings).layers[settings.layer]  # the weights the
 
 
 def about_the_diagram() -> None:
+    own_use_gate = "W_u" in spec.extra_params  # the literal Udacity cell: a U_t with weights of its own
     st.caption(
         f"One step of the cell. Every wire carries a vector, one cell per unit: up to {NUMBERS_UP_TO} units "
         "each cell prints its number (2 decimals; hover for 4); with more, each label prints the value of "
@@ -43,7 +44,7 @@ def about_the_diagram() -> None:
             "memory and no learn, remember or use gates. Here STM is just its hidden state h and E its input "
             "x; its gates keep their own names."
         )
-    elif settings.vocabulary == "udacity" and settings.variant != "udacity":
+    elif settings.vocabulary == "udacity" and not own_use_gate:
         st.caption(
             "In this cell U_t (the use gate's tanh part) is tanh(LTM_t) with no weights of its own: the "
             "literal Udacity cell's U_t is a different quantity, tanh(W_u (LTM_{t-1} ⊙ f_t) + b_u) — choose "
@@ -56,7 +57,7 @@ def about_the_diagram() -> None:
     if intro:
         with st.expander("How to read the diagram", expanded=False):
             st.markdown(intro.removeprefix("**How to read the diagram**").lstrip())
-    if settings.variant == "udacity":
+    if own_use_gate:
         with st.expander("Why the Udacity use gate is not tanh of the new memory", expanded=False):
             st.markdown(load_text("udacity_use_gate"))
 

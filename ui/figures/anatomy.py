@@ -400,7 +400,7 @@ def anatomy_figure(trace: Trace, t: int, vocabulary: str, layer: int = 0, unit: 
     family = cell_table.get(variant).family
     if family != "lstm":  # one geometry per family; the cell table says which
         return {"gru": _gru_figure, "rnn": _rnn_figure}[family](cv, trace, t, layer, lt, step)
-    has_f = variant != "no_forget"
+    has_f = "f" not in cell_table.get(variant).fixed  # no_forget's f ≡ 1: no gate to draw
     udacity = "W_u" in cell_table.get(variant).extra_params  # a use gate with weights of its own
     gates = [k for k in ("f", "i", "g", "o") if k != "f" or has_f]
     right_cx, left_cx = RIGHT_X + ROW / 2, LEFT_X + ROW / 2
