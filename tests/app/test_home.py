@@ -1,11 +1,12 @@
 """The home page and the shared sidebar, run by Streamlit's AppTest."""
 
+import re
 from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from lstm_core import LSTM
+from lstm_core import CELL_VARIANTS, LSTM
 from lstm_core.sequences import make_preset
 from tests.plotly_data import chart_specs, decode
 from ui import notation
@@ -100,3 +101,16 @@ def test_vocabulary_table_says_each_label_once():
     assert table.loc[kept, "standard"] == "kept memory f⊙c_prev"  # was "kept memory f⊙c f⊙c_prev"
     assert table.loc[written, "standard"] == "written memory i⊙g"  # was "written memory i⊙g i⊙g"
     assert table.loc[kept, "Udacity-style"] == "forget gate output f⊙LTM_prev"
+
+
+def test_where_to_start_names_real_pages_and_every_cell_compare_variants_shows():
+    """The home page's guide names pages that exist (by their sidebar titles), Read text and Train among
+    them, and lists the GRU and the RNN that Compare variants draws beside the four LSTMs."""
+    titles = {p.stem.split("_", 1)[1].replace("_", " ") for p in (ROOT / "views").glob("*.py")}
+    for vocabulary in ("standard", "udacity"):
+        text = home(vocabulary=vocabulary).markdown
+        (guide,) = [m.value for m in text if "**Where to start**" in m.value]
+        named = re.findall(r"^\d+\. \*\*(.+?)\*\*", guide, flags=re.M)
+        assert set(named) <= titles and {"Read text", "Train", "Compare variants"} <= set(named)
+        compare = guide[guide.index("**Compare variants**") : guide.index("5. ")]
+        assert "GRU" in compare and "RNN" in compare and len(CELL_VARIANTS) == 6
