@@ -11,6 +11,7 @@ captions, colour bars, the title); a label's subscripts are tspans inside its te
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
@@ -95,7 +96,12 @@ def test_diagram_text_never_overlaps_and_is_large_on_a_projector(browser, app_ur
         other = ".st-key-" + ({"anatomy_diagram", "anatomy_phone"} - {SHOWN[size]}).pop()
         assert page.evaluate(f"() => document.querySelector('{other}').offsetParent === null")
         texts = shown["texts"]
-        assert len(texts) > (10 if "variant=rnn" in query else 20)  # the RNN: three strips and one box
+        words = [t["text"] for t in texts]
+        # The RNN draws three strips and one box; the gated cells at least their inputs, gates and states.
+        assert len(words) > (6 if "variant=rnn" in query else 12), words
+        assert any("step t = " in w for w in words), words  # the title
+        assert any(re.fullmatch(r"values: −(\S+) … \1", w) for w in words), words  # ranges, ticks hidden
+        assert ("gates: 0 shut … 1 open" in words) == ("variant=rnn" not in query), words
         assert overlapping(texts) == []
         fx0, fy0, fx1, fy1 = shown["figure"]
         cut = [t["text"] for t in texts if t["x0"] < fx0 - 1 or t["x1"] > fx1 + 1 or t["y0"] < fy0 - 1]
