@@ -3,10 +3,10 @@
 Any cell of the cell table (``lstm_core.cells``): an LSTM's gates and both memories, a GRU's r, z, n and its
 one state h, an RNN's h; what is drawn comes from the cell's spec, through ``ui.cell_panels``.
 
-The step player (the page's one set of time controls, keys included), the unit choice and the figure live
-in a fragment, so a step reruns only them. The figure carries a Plotly animation frame per step: the
-player shows frame t in the browser at once and reports t, and the figure's spec stays the same while
-only t moves (``ui.follow_step``). Everything of the figure that does not depend on t is
+The step player (the page's one set of time controls, keys included) lives in a fragment, so a step reruns
+only it. The figure carries a Plotly animation frame per step: the player shows frame t in the browser at
+once and reports t, and the figure is not sent again while only t moves (``ui.follow_step``); a step it has
+no frame for reruns the page, which draws it anew. Everything of the figure that does not depend on t is
 built once per trace and view (``ui.figure_cache.stepping_parts``). A heavy view's run waits for its
 turn while other heavy runs fill the replica (``ui.admission``).
 """
@@ -24,7 +24,7 @@ from ui.text import load_text
 
 st.set_page_config(page_title="Step through time · LSTM Gate Lab", page_icon="⏯️", layout="wide")
 
-PLAYER_KEY, UNIT_KEY, TABLE_KEY = "step_player", "step_unit", "step_table_open"
+PLAYER_KEY, UNIT_KEY, TABLE_KEY, CHART_KEY = "step_player", "step_unit", "step_table_open", "stepping_figure"
 BUSY = "Many learners are opening large views on this server right now: yours is next in line."
 
 
@@ -43,48 +43,48 @@ def _open_shipped(name: str) -> None:
     st.session_state[UNIT_KEY] = scenes.shipped_memory(name).unit
 
 
+def _drawn() -> follow_step.Anchor:
+    """The figure the browser shows for the page's step: kept while only t moves and it has a frame for t."""
+    t = follow_step.step(PLAYER_KEY, T)
+    view = (parts_key, st.session_state[UNIT_KEY], presenting())
+    return follow_step.anchor(st.session_state, view, t, lambda at, step: has_frame(T, at, step))
+
+
 @st.fragment
-def stepping() -> None:
-    """The step player, the unit choice and the figure: moving t reruns only this part."""
+def stepping(shown: int) -> None:
+    """The step player: a step the figure has a frame for reruns only this (the player shows the frame in
+    the browser); a step it has none for (``shown``: the revision of the figure on the page) reruns the
+    page, which draws the figure anew."""
     with admission.turn(cost):  # its own turn when it reruns alone; inside the page's run, the same one
-        # From the shared caches, not the script's globals: see the end of the page.
-        parts = figure_cache.stepping_parts(compute.trace_for(settings), parts_key)
-        t = follow_step.step(PLAYER_KEY, T)
-        unit = st.session_state[UNIT_KEY]
-        drawn = follow_step.anchor(
-            st.session_state, (parts_key, unit, presenting()), t, lambda at, step: has_frame(T, at, step)
+        drawn = _drawn()
+        if drawn.revision != shown:
+            st.rerun()
+        follow_step.player(
+            T,
+            follow_step.step(PLAYER_KEY, T),
+            key=PLAYER_KEY,
+            chart_key=drawn.chart_key(CHART_KEY),
+            steps=frame_steps(T, drawn.t)[0],
+            played=frame_steps(T, drawn.t, near=0)[0],  # Play keeps an even stride
         )
-        chart_key = drawn.chart_key("stepping_figure")
-        # On a projector the player takes the whole width (one row of controls), the unit choice goes
-        # under the figure.
-        if projector:
-            player_col, unit_col = st.container(), None
-        else:
-            player_col, unit_col = st.columns([5, 1.3], vertical_alignment="top")
-        with player_col:
-            follow_step.player(
-                T,
-                t,
-                key=PLAYER_KEY,
-                chart_key=chart_key,
-                steps=frame_steps(T, drawn.t)[0],
-                played=frame_steps(T, drawn.t, near=0)[0],  # Play keeps an even stride
-            )
-        if unit_col is not None:
-            _unit_choice(unit_col)
-        if unit:
-            st.query_params["unit"] = str(unit)
-        elif "unit" in st.query_params:
-            del st.query_params["unit"]
-        figure_cache.plotly_spec(
-            presented(parts.spec(drawn.t, unit)),
-            key=chart_key,
-            theme=None,
-            width="stretch",
-            config={"displaylogo": False},
-        )
-        if unit_col is None:
-            _unit_choice(st.container(width=420))
+
+
+def _figure(drawn: follow_step.Anchor) -> None:
+    """The stepping figure at the anchor's step, with the unit choice beside the player or under it."""
+    unit = st.session_state[UNIT_KEY]
+    if unit:
+        st.query_params["unit"] = str(unit)
+    elif "unit" in st.query_params:
+        del st.query_params["unit"]
+    # From the shared cache, not this script's globals: see the end of the page.
+    parts = figure_cache.stepping_parts(compute.trace_for(settings), parts_key)
+    figure_cache.plotly_spec(
+        presented(parts.spec(drawn.t, unit)),
+        key=drawn.chart_key(CHART_KEY),
+        theme=None,
+        width="stretch",
+        config={"displaylogo": False},
+    )
 
 
 def _unit_choice(where) -> None:
@@ -160,7 +160,20 @@ with admission.turn(cost, on_wait=lambda: waiting.info(BUSY)):
     if UNIT_KEY not in st.session_state or st.session_state[UNIT_KEY] >= H:
         st.session_state[UNIT_KEY] = _unit_from_link()
 
-    stepping()
+    # The player reruns alone (a fragment); the figure and the unit choice are drawn only by the page's
+    # run, so a step sends no figure: the server does not encode its spec (8.8 MB on a heavy view) again.
+    drawn = _drawn()
+    if projector:  # the player takes the whole width (one row of controls), the unit choice goes under
+        with st.container():
+            stepping(drawn.revision)
+        _figure(drawn)
+        _unit_choice(st.container(width=420))
+    else:
+        player_col, unit_col = st.columns([5, 1.3], vertical_alignment="top")
+        with player_col:
+            stepping(drawn.revision)
+        _unit_choice(unit_col)
+        _figure(drawn)
     if projector:  # under the figure: the player and the whole figure share the first screen
         _introduction()
 

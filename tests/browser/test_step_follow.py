@@ -232,6 +232,28 @@ def test_a_new_view_draws_the_figure_afresh_at_the_step_on_show(app_url, page, j
     assert not js_errors, js_errors
 
 
+def test_a_step_without_a_frame_draws_the_figure_anew_and_the_next_one_moves_it(app_url, page, js_errors):
+    """Over 400 steps the figure has a frame every other step and at the 30 next to the step it was drawn
+    at: the player's slider to an odd step far away reruns the page, which draws the figure there; Next
+    from there shows a frame of that figure (the step reruns only the player)."""
+    length = 600
+    layer = expected_layer(length=length)
+    open_page(page, url(app_url, STEP_PAGE, f"length={length}"))
+    assert_agree(page, layer, 0, total=length)
+    page.evaluate("() => { document.querySelector('.js-plotly-plot').__testMark = 'at 0'; }")
+    player(page).locator("#scrub").fill("101")
+    page.wait_for_function(
+        "() => !document.querySelector('.js-plotly-plot').__testMark", timeout=15_000, polling=50
+    )
+    assert_agree(page, layer, 101, total=length)
+    page.evaluate("() => { document.querySelector('.js-plotly-plot').__testMark = 'at 101'; }")
+    click_button(page, "Next step")
+    state = assert_agree(page, layer, 102, total=length)
+    assert state["mark"] == "at 101", "a step with a frame drew the figure again"
+    assert_healthy(page)
+    assert not js_errors, js_errors
+
+
 # --- Cell anatomy: the same player, the server draws each step's diagram -----------------------------
 
 ANATOMY_JS = """() => {
