@@ -26,10 +26,16 @@ _FRONTEND = Path(__file__).resolve().parent / "frontend"
 _component = components.declare_component("step_player", path=str(_FRONTEND))
 
 
+MAX_PLAY_RATE = 5.0  # steps per second at 1×; at 4×, 20 frames a second
+
+
 def play_rate(n_steps: int) -> float:
-    """Steps per second at 1×: two a second, so a class can follow, up to 10 a second on long sequences
-    (a long sequence plays in about 20 s at 1×, 5 s at 4×). ``n_steps``: the steps Play shows."""
-    return float(min(10.0, max(2.0, n_steps / 20)))
+    """Steps per second at 1×: two a second, so a class can follow, up to ``MAX_PLAY_RATE`` on long
+    sequences (100 steps play in 20 s at 1×, 400 frames in 80 s at 1× and 20 s at 4×). The cap is what a
+    browser keeps up with: each frame of the stepping figure costs Plotly 40–65 ms on the dev machine
+    (its defaults and calc pass over all 27 traces, whatever the sequence's length), so 4× of a higher
+    rate would show fewer frames than it asks for (docs/speed.md). ``n_steps``: the steps Play shows."""
+    return float(min(MAX_PLAY_RATE, max(2.0, n_steps / 20)))
 
 
 def step_player(
