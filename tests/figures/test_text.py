@@ -75,7 +75,7 @@ def test_a_phone_wraps_the_coloured_text_and_its_title():
     text = "x = 1\n" + "y" * 50
     values = np.linspace(0, 1, len(text))
     fig = coloured_text_figure(
-        text, values, "c", "Each character coloured by unit 69's c: cell state", wrap=20
+        text, values, "c", "Each character coloured by unit 61's c: cell state", wrap=20
     )
     (heat,) = fig.data
     assert np.asarray(heat.z).shape == (4, 20)  # "x = 1", then 50 y's over three rows of 20

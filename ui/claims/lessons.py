@@ -322,7 +322,7 @@ LESSONS = (
         numbers=_string_unit_numbers,
         check=lambda n: n["auc"] > n["best_other"] and n["auc"] >= 0.7,
         defaults={"unit": None},
-        counter={"unit": 107},  # the runner-up of the four (c: AUC 0.757 against unit 81's 0.785)
+        counter={"unit": 6},  # the runner-up of the four (h: AUC 0.640 against unit 81's c 0.921)
     ),
 )
 # ------------------------------------------------------------------------------- Lesson 8: a trained cell
