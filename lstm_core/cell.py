@@ -33,8 +33,20 @@ def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
+class LayerSizes:
+    """The sizes of one layer's weights, read off W_x (I_k, G*H) and W_h (H, G*H)."""
+
+    @property
+    def input_size(self) -> int:
+        return self.W_x.shape[0]
+
+    @property
+    def hidden_size(self) -> int:
+        return self.W_h.shape[0]
+
+
 @dataclass(frozen=True)
-class LayerParams:
+class LayerParams(LayerSizes):
     """The weights of one layer, gates stacked in blocks of H columns in the order of the cell's
     ``CellSpec.gates`` (``lstm_core/cells``).
 
@@ -53,14 +65,6 @@ class LayerParams:
     p: np.ndarray | None = None
     W_u: np.ndarray | None = None
     b_u: np.ndarray | None = None
-
-    @property
-    def input_size(self) -> int:
-        return self.W_x.shape[0]
-
-    @property
-    def hidden_size(self) -> int:
-        return self.W_h.shape[0]
 
     @property
     def spec(self) -> cells.CellSpec:

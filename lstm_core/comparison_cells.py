@@ -25,16 +25,16 @@ import numpy as np
 import pandas as pd
 
 from .backward import Gradients, check_dh
-from .cell import sigmoid
-from .network import LayerStack
-from .trace import StackedRecord, read_only, tidy_frame
+from .cell import LayerSizes, sigmoid
+from .network import LayerStack, check_sizes, uniform_weights
+from .trace import LayerRecord, StackedRecord, read_only, tidy_frame
 
 KINDS = ("rnn", "gru")
 GATES = {"rnn": ("h",), "gru": ("r", "z", "n")}  # row blocks of the torch matrices
 
 
 @dataclass(frozen=True)
-class CellParams:
+class CellParams(LayerSizes):
     """One layer's weights in the core's orientation: W_x (I_k, G*H) acting as x_t @ W_x, W_h (H, G*H),
     b_x, b_h (G*H,); GRU blocks in order r, z, n."""
 
@@ -48,14 +48,6 @@ class CellParams:
     def variant(self) -> str:
         """The cell's name, as ``LayerParams.variant`` names an LSTM's: "rnn" or "gru"."""
         return self.kind
-
-    @property
-    def input_size(self) -> int:
-        return self.W_x.shape[0]
-
-    @property
-    def hidden_size(self) -> int:
-        return self.W_h.shape[0]
 
 
 # ---------------------------------------------------------------- per-layer kernels, time-major batch
@@ -182,16 +174,8 @@ def _gru_backward(P, F, dH):
 # ---------------------------------------------------------------- traces
 
 
-class _TidyFrame:
+class _TidyFrame(LayerRecord):
     FRAME_FIELDS: tuple[str, ...] = ()
-
-    @property
-    def T(self) -> int:
-        return self.h.shape[0]
-
-    @property
-    def hidden_size(self) -> int:
-        return self.h.shape[1]
 
     def step(self, t: int) -> SimpleNamespace:
         """Step t's numbers, as ``LayerTrace.step``: each field's row t, and pre {gate: row t}."""
@@ -346,17 +330,9 @@ class _CellNetwork(LayerStack):
     ):
         """Weights drawn uniformly from (-scale, scale), scale = 1/sqrt(H) by default as in PyTorch."""
         cls._check_kind(variant)
-        for label, value in (
-            ("input_size", input_size),
-            ("hidden_size", hidden_size),
-            ("num_layers", num_layers),
-        ):
-            if int(value) != value or value < 1:
-                raise ValueError(f"{label} must be a whole number of at least 1, got {value!r}")
-        rng = np.random.default_rng(seed)
-        scale = 1.0 / np.sqrt(hidden_size) if scale is None else scale
+        check_sizes(input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
         spec = cls.expected_shapes(input_size, hidden_size, num_layers)
-        return cls.from_weights({k: rng.uniform(-scale, scale, size=s) for k, s in spec.items()})
+        return cls.from_weights(uniform_weights(spec, hidden_size, seed, scale))
 
     @classmethod
     def from_weights(cls, weights: dict[str, np.ndarray], layout: str = "torch", variant: str | None = None):

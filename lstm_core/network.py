@@ -13,6 +13,21 @@ from .cell import VARIANTS, LayerParams, check_variant, run_layer
 from .trace import LayerTrace, Trace
 
 
+def check_sizes(**sizes) -> None:
+    """A ValueError naming the first size that is not a whole number of at least 1."""
+    for label, value in sizes.items():
+        if int(value) != value or value < 1:
+            raise ValueError(f"{label} must be a whole number of at least 1, got {value!r}")
+
+
+def uniform_weights(shapes: dict[str, tuple], hidden_size: int, seed: int, scale: float | None) -> dict:
+    """One array per key of ``shapes``, drawn uniformly from (-scale, scale); scale = 1/sqrt(H) by
+    default, as PyTorch initialises its recurrent layers."""
+    rng = np.random.default_rng(seed)
+    scale = 1.0 / np.sqrt(hidden_size) if scale is None else scale
+    return {key: rng.uniform(-scale, scale, size=shape) for key, shape in shapes.items()}
+
+
 class LayerStack:
     """What every stack of layers shares (LSTM, RNN, GRU): its sizes and the checks on x, h0 and c0."""
 
@@ -90,19 +105,12 @@ class LSTM(LayerStack):
     ) -> LSTM:
         """Weights drawn uniformly from (-scale, scale), scale = 1/sqrt(H) by default as in PyTorch."""
         check_variant(variant)
-        for label, value in (
-            ("input_size", input_size),
-            ("hidden_size", hidden_size),
-            ("num_layers", num_layers),
-        ):
-            if int(value) != value or value < 1:
-                raise ValueError(f"{label} must be a whole number of at least 1, got {value!r}")
-        rng = np.random.default_rng(seed)
-        scale = 1.0 / np.sqrt(hidden_size) if scale is None else scale
+        check_sizes(input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
         layout = cells.get(variant).default_layout
         spec = layouts.expected_shapes(layout, variant, input_size, hidden_size, num_layers)
-        weights = {key: rng.uniform(-scale, scale, size=shape) for key, shape in spec.items()}
-        return cls.from_weights(weights, layout=layout, variant=variant)
+        return cls.from_weights(
+            uniform_weights(spec, hidden_size, seed, scale), layout=layout, variant=variant
+        )
 
     @classmethod
     def from_weights(cls, weights: dict[str, np.ndarray], layout: str, variant: str = "standard") -> LSTM:

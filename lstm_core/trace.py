@@ -53,8 +53,20 @@ class StepRecord:
         return self.g
 
 
+class LayerRecord:
+    """The sizes of one layer's record, read off its (T, H) output h."""
+
+    @property
+    def T(self) -> int:
+        return self.h.shape[0]
+
+    @property
+    def hidden_size(self) -> int:
+        return self.h.shape[1]
+
+
 @dataclass(frozen=True)
-class LayerTrace:
+class LayerTrace(LayerRecord):
     """Every intermediate of one layer over a whole sequence; each (T, H) unless noted.
 
     x (T, I_k) is what the layer read: the input for layer 0, the layer below's h otherwise.
@@ -97,14 +109,6 @@ class LayerTrace:
     def n(self) -> np.ndarray:
         """Udacity's learn matrix N_t: the same numbers as the candidate g_t."""
         return self.g
-
-    @property
-    def T(self) -> int:
-        return self.h.shape[0]
-
-    @property
-    def hidden_size(self) -> int:
-        return self.h.shape[1]
 
     def step(self, t: int) -> StepRecord:
         """The frozen record of step t (0 ≤ t < T; negative t counts from the end)."""

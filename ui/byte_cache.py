@@ -15,6 +15,7 @@ learners of a heavy lesson have gone. See docs/serving.md, "Memory".
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import ctypes.util
@@ -100,6 +101,35 @@ def release_freed_memory() -> None:
         ctypes.CDLL(name).malloc_trim(0)
 
 
+def drop_expired_sessions(timeout_s: float = 5.0) -> int:
+    """Let go of the closed sessions that Streamlit keeps past ``server.disconnectedSessionTTL``; how many.
+
+    Why: Streamlit keeps a closed session for a reconnect in a TTL cache that drops expired entries only
+    when a session is stored in it, so on a quiet server every learner who left stays in memory with their
+    session state and widgets until the next one arrives: 100 heavy links that had closed four minutes
+    before still held 100 sessions and ~50 MiB (docs/serving.md, "Memory"). There is no public call for
+    it; this reaches the session storage through the runtime's private attributes, on the runtime's event
+    loop and under the session manager's lock, as Streamlit itself touches it. Another Streamlit (or no
+    server: AppTest, bare mode) gets 0.
+    """
+    try:
+        from streamlit.runtime import Runtime
+
+        manager = Runtime.instance()._session_mgr
+        storage, lock = manager._session_storage._cache, manager._storage_lock
+        loop = Runtime.instance()._get_async_objs().eventloop
+    except (ImportError, RuntimeError, AttributeError):
+        return 0
+
+    async def expire() -> int:
+        with lock:
+            return len(storage.expire())
+
+    with contextlib.suppress(Exception):  # a loop that is closing, a changed cache: nothing to drop
+        return asyncio.run_coroutine_threadsafe(expire(), loop).result(timeout_s)
+    return 0
+
+
 class ByteLRU(Generic[V]):
     """Values by key, at most ``max_bytes`` in total (the least recently used go first), each dropped after
     ``ttl_s`` seconds without use. Thread-safe. A value larger than ``max_bytes`` is returned, not kept."""
@@ -178,21 +208,23 @@ COLLECTS_AFTER_A_DROP = 6
 
 
 def _sweep_while_alive(ref: weakref.ref, period: float) -> None:
-    """Every ``period`` s, sweep the cache and give freed memory back, until the cache is gone.
+    """Every ``period`` s, sweep the cache and the closed sessions and give freed memory back, until the
+    cache is gone.
 
-    Entries expire when their learners have gone, and Streamlit drops a closed session at about the same
-    time (``server.disconnectedSessionTTL``, 120 s). A session's objects sit in reference cycles that only
-    a full collection frees, and an idle server allocates too little to trigger one: after 12 heavy links
-    had closed, 34 MiB of the replica's 60 MiB above idle were such garbage (docs/serving.md, "Memory"). So
-    for a minute after a drop each sweep collects before trimming; while learners keep using their entries
-    nothing is dropped and no sweep holds the interpreter for a full collection."""
+    Entries expire when their learners have gone, and a closed session at about the same time
+    (``server.disconnectedSessionTTL``, 120 s; ``drop_expired_sessions``). A session's objects sit in
+    reference cycles that only a full collection frees, and an idle server allocates too little to trigger
+    one: after 12 heavy links had closed, 34 MiB of the replica's 60 MiB above idle were such garbage
+    (docs/serving.md, "Memory"). So for a minute after a drop each sweep collects before trimming; while
+    learners keep using their entries nothing is dropped and no sweep holds the interpreter for a full
+    collection."""
     collects_left = 0
     while True:
         time.sleep(period)
         cache = ref()
         if cache is None:
             return
-        if cache.sweep():
+        if cache.sweep() + drop_expired_sessions():
             collects_left = COLLECTS_AFTER_A_DROP
         del cache
         if collects_left:

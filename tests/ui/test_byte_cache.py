@@ -181,3 +181,62 @@ def test_while_nothing_is_dropped_the_sweep_runs_no_full_collection(closed_sessi
 def test_the_app_caches_are_bounded_and_expire(store):
     cache = store()
     assert 0 < cache.max_bytes <= 256 * MiB and 0 < cache.ttl_s <= 300
+
+
+class _AppSession:
+    """Stands in for Streamlit's AppSession: an id, and weakly referable."""
+
+    def __init__(self, id: str):
+        self.id = id
+
+
+def test_closed_sessions_past_their_time_are_let_go(monkeypatch):
+    """Streamlit's own session storage and manager (a fake runtime around them): the expired sessions go,
+    one still within its time stays. Fails if Streamlit renames what ``drop_expired_sessions`` reads,
+    where the function itself would quietly drop nothing."""
+    import asyncio
+    import threading
+    from types import SimpleNamespace
+
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+    from streamlit.runtime.session_manager import SessionInfo
+    from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
+
+    from ui.byte_cache import drop_expired_sessions
+
+    storage = MemorySessionStorage(ttl_seconds=0.2)
+    manager = WebsocketSessionManager(storage, None, None, None)
+    loop = asyncio.new_event_loop()
+    runner = threading.Thread(target=loop.run_forever, daemon=True)
+    runner.start()
+    fake = SimpleNamespace(_session_mgr=manager, _get_async_objs=lambda: SimpleNamespace(eventloop=loop))
+    monkeypatch.setattr(Runtime, "_instance", fake)
+    try:
+        left = [_AppSession("left-1"), _AppSession("left-2")]
+        for session in left:
+            storage.save(SessionInfo(client=None, session=session))
+        refs = [weakref.ref(session) for session in left]
+        del left, session
+        time.sleep(0.3)
+        gc.collect()
+        assert all(ref() is not None for ref in refs)  # past their time, yet held until a session is stored
+        assert drop_expired_sessions() == 2
+        gc.collect()
+        assert all(ref() is None for ref in refs)
+        storage.save(SessionInfo(client=None, session=_AppSession("just-left")))
+        assert drop_expired_sessions() == 0
+        assert [info.session.id for info in storage.list()] == ["just-left"]
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        runner.join(5)
+        loop.close()
+
+
+def test_without_a_server_no_session_is_dropped(monkeypatch):
+    from streamlit.runtime import Runtime
+
+    from ui.byte_cache import drop_expired_sessions
+
+    monkeypatch.setattr(Runtime, "_instance", None)
+    assert drop_expired_sessions() == 0

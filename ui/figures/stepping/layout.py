@@ -88,7 +88,7 @@ class Plan:
             items = [([p], 150, 0 if k == 0 else 44) for k, p in enumerate(bars)]
             items[-1] = (items[-1][0], 150, 58 if len(bars) > 1 else 0)
             items += [([p], 70, 74 if k == 0 else 28) for k, p in enumerate(heat)]
-            items += [([x], 110, 48), ([unit], 150, 66)]
+            items += [([x], 110, 70), ([unit], 150, 66)]  # the input title: three lines
             return [((0.0, 1.0), items)]
         # present: bars and input on the left, heatmaps and the unit on the right; final pixels.
         left = [([p], 56, 0 if k == 0 else 30) for k, p in enumerate(bars)] + [([x], 44, 54)]

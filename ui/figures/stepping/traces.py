@@ -94,6 +94,7 @@ def heatmaps(lt: LayerTrace, names: Names, gates, plan: Plan) -> list[dict]:
                     yanchor="middle",
                     len=(hi - lo) * 1.15,
                     thickness=10,
+                    ypad=0,  # the bar as long as its strip: Plotly's 10 px pads left a projector's 12 px
                     # A short panel has room for two tick labels, not three.
                     tickvals=[zmin, (zmin + zmax) / 2, zmax] if wide else [zmin, zmax],
                     tickfont=dict(size=11),
