@@ -95,19 +95,25 @@ def adopt(state: MutableMapping, key: str, T: int) -> int | None:
     return known["t"]
 
 
-def _adopt(key: str, T: int) -> None:
-    """The player reported a step: make it the view's t (and the link's)."""
+def _adopt(key: str, T: int, own: str | None = None) -> None:
+    """The player reported a step: make it the view's t (and the link's), or ``st.session_state[own]``."""
     t = adopt(st.session_state, key, T)
-    if t is not None:
+    if t is None:
+        return
+    if own is None:
         controls.set_t(t)
+    else:
+        st.session_state[own] = t
 
 
-def step(key: str, T: int) -> int:
+def step(key: str, T: int, own: str | None = None) -> int:
     """The page's step for a sequence of T steps: the player's report if it is new (its callback adopts it
     before the rerun; this catches a report set another way), else the view's t, inside 0…T-1 (the sidebar
-    has clamped it and said so)."""
-    _adopt(key, T)
-    return min(controls.current_view().t, T - 1)
+    has clamped it and said so). ``own``: a page whose steps are not the sidebar's sequence (Read text
+    steps through characters) keeps its t in this session-state key instead, clamped here."""
+    _adopt(key, T, own)
+    t = controls.current_view().t if own is None else st.session_state.get(own, 0)
+    return max(0, min(int(t), T - 1))
 
 
 def player(
@@ -119,11 +125,12 @@ def player(
     steps: Sequence[int] | None = None,
     played: Sequence[int] | None = None,
     live: bool = False,
+    own: str | None = None,
 ) -> None:
     """The page's time controls for a sequence of T steps, showing step t (the view's t, already inside
     0…T-1). ``chart_key``: the Plotly chart whose animation frames (at ``steps``, None: every step) the
     player shows as it steps, ``played`` those of them Play shows (None: all); ``live``: report every step,
-    Play included (the server draws the chart)."""
+    Play included (the server draws the chart); ``own``: as for ``step``."""
     step_player(
         T,
         t,
@@ -134,5 +141,5 @@ def player(
         played=played,
         live=live,
         font_px=20 if presenter.is_on() else 16,
-        on_change=lambda: _adopt(key, T),
+        on_change=lambda: _adopt(key, T, own),
     )

@@ -8,7 +8,7 @@ shipped model, ``?text=…`` (at most 500 characters) a text of the link's own. 
 
 import streamlit as st
 
-from ui import controls, presenter, screen
+from ui import controls, follow_step, presenter, screen
 from ui import read_text as rt
 from ui.figures.text import PHONE_WRAP, WRAP, coloured_text_figure, guesses_figure, unit_step_figure
 from ui.presenter import presented
@@ -17,6 +17,7 @@ st.set_page_config(page_title="Read text · LSTM Gate Lab", page_icon="📖", la
 
 TEXT, GOOD = "rt_text", "rt_good"  # the text area's widget key; the last text the page could read
 UNIT, QTY, LAYER, STEP, OPENING = "rt_unit", "rt_quantity", "rt_layer", "rt_step", "rt_opening"
+PLAYER = "rt_player"  # the step player's key; its step (a character) is kept in STEP
 
 controls.sidebar(page="read_text")
 st.title("Read text")
@@ -89,9 +90,13 @@ st.caption(
 wrap = PHONE_WRAP if screen.narrow() else WRAP  # characters a row of the coloured text
 step_tab, find_tab, write_tab = st.tabs(["Step through the text", "Find the unit", "Write"])
 
-with step_tab:
-    st.session_state[STEP] = min(st.session_state.get(STEP, 0), len(text) - 1)
-    t = st.slider("Character", 0, len(text) - 1, key=STEP) if len(text) > 1 else 0
+
+@st.fragment
+def _step_through() -> None:
+    """The step player and the figures of its step: a step reruns only this part of the page."""
+    # The page's one step player: keys and a clicker step character by character, Play reads along.
+    t = follow_step.step(PLAYER, len(text), own=STEP)
+    follow_step.player(len(text), t, key=PLAYER, live=True, own=STEP)
     st.plotly_chart(
         presented(
             coloured_text_figure(text, values, quantity, rt.colour_title(unit, quantity), step=t, wrap=wrap)
@@ -101,6 +106,10 @@ with step_tab:
     a, b = st.columns(2)
     a.plotly_chart(presented(unit_step_figure(reading, layer, unit, t)), key="rt_unit_step")
     b.plotly_chart(presented(guesses_figure(reading, t)), key="rt_guesses")
+
+
+with step_tab:
+    _step_through()
 
 with find_tab:
     st.markdown(rt.FIND_HELP)

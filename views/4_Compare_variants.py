@@ -30,24 +30,33 @@ traces = compute.run_every_cell(
     settings.hidden_size, settings.num_layers, settings.seed, np.asarray(settings.x)
 )
 
-st.title("Compare variants")
-st.caption(
-    "The same input through all six cells: the four LSTMs with matched weights, so that what differs "
-    "between them comes from the equations alone; the GRU and the plain RNN with their own."
-)
-with st.expander("How the weights are matched"):
-    st.markdown(
-        "Every weight that means the same thing in two LSTMs has the same value in both. no_forget drops "
-        f"the {notation.name('f', vocabulary)} weights, peephole adds small seeded peepholes, udacity takes "
-        "its W_n, W_i, W_f, W_v from the standard g, i, f, o weights and uses W_u = identity, b_u = 0. The "
-        "GRU and the plain RNN have no weight that means what an LSTM's does: they run with their own random "
-        "weights of the same seed, as torch.nn.GRU and nn.RNN initialise them. Neither has a "
-        f"{notation.name('c', vocabulary)}; the GRU's gates r, z, n sit in the rows of the LSTM gates whose "
-        "part they play (r beside i, z beside f, n beside g), the RNN's h beside g."
+
+def _introduction() -> None:
+    """What the page compares and how (on a projector: under the figures, which come first there)."""
+    st.caption(
+        "The same input through all six cells: the four LSTMs with matched weights, so that what differs "
+        "between them comes from the equations alone; the GRU and the plain RNN with their own."
     )
-if intro := _text("variants"):
-    with st.expander("The four LSTM variants in a minute"):
-        st.markdown(intro)
+    with st.expander("How the weights are matched"):
+        st.markdown(
+            "Every weight that means the same thing in two LSTMs has the same value in both. no_forget "
+            f"drops the {notation.name('f', vocabulary)} weights, peephole adds small seeded peepholes, "
+            "udacity takes its W_n, W_i, W_f, W_v from the standard g, i, f, o weights and uses W_u = "
+            "identity, b_u = 0. The GRU and the plain RNN have no weight that means what an LSTM's does: "
+            "they run with their own random weights of the same seed, as torch.nn.GRU and nn.RNN initialise "
+            f"them. Neither has a {notation.name('c', vocabulary)}; the GRU's gates r, z, n sit in the rows "
+            "of the LSTM gates whose part they play (r beside i, z beside f, n beside g), the RNN's h "
+            "beside g."
+        )
+    if intro := _text("variants"):
+        with st.expander("The four LSTM variants in a minute"):
+            st.markdown(intro)
+
+
+st.title("Compare variants")
+projector = presenter.is_on()
+if not projector:
+    _introduction()
 
 layer_note = f", layer {layer + 1} of {settings.num_layers}" if settings.num_layers > 1 else ""
 st.subheader(
@@ -63,7 +72,7 @@ def states() -> None:
     follow_step.player(T, t, key="compare_player", live=True)
     columns = 2 if screen.narrow() else None  # six columns on a phone would be ~50 px each
     # six origins side by side do not fit presenter mode's type: the names alone (each cell's section says it)
-    names_only = presenter.is_on()
+    names_only = projector
     st.plotly_chart(
         presented(
             compare_states_figure(
@@ -85,6 +94,8 @@ def states() -> None:
 
 
 states()
+if projector:
+    _introduction()
 
 st.subheader("The equations")
 st.caption("Highlighted lines are where a variant computes something differently from the standard cell.")

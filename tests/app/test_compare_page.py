@@ -186,3 +186,20 @@ def test_presenter_mode_heads_each_column_with_the_cells_name_alone():
     assert all(h[0].startswith("<b>standard</b><br>") for h in headings(off))  # the origins, off
     captions = [c.value for c in on.caption]
     assert all(notation.variant_title(v, "standard") in captions for v in CELL_VARIANTS)
+
+
+def _in_page_order(node) -> list:
+    """Every element under ``node``, in the order the page shows them."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        out += [child, *_in_page_order(child)]
+    return out
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_on_a_projector_the_figures_come_before_the_introduction(present):
+    at = open_page(**({"present": "1"} if present else {}))
+    kinds = [(e.type, getattr(e, "label", None)) for e in _in_page_order(at.main)]
+    first_chart = next(k for k, (kind, _) in enumerate(kinds) if kind == "plotly_chart")
+    matched = kinds.index(("expander", "How the weights are matched"))
+    assert (first_chart < matched) == present

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from lstm_core.text import FALLBACK, CharModel, code_features, rank_units
 from tests.app.pages import ROOT, open_page
+from tests.player import player_args, report
 from tests.plotly_data import chart_specs, decode
 from ui.figures.text import PHONE_WRAP, layout_grid
 
@@ -167,3 +168,24 @@ def test_colour_the_page_by_the_top_unit_moves_the_unit_input_and_it_stays():
         assert at.number_input(key="rt_unit").value == top
         assert any(h.value.startswith(f"Unit {top},") for h in at.subheader)
         at.run(timeout=TIMEOUT)
+
+
+def test_the_step_player_walks_the_text_character_by_character():
+    """A step reported by the player (a key, a clicker, Play) moves the guesses and the unit's gates to
+    that character; a shorter text then clamps the step to its last character."""
+    at = open_page(PAGE, timeout=TIMEOUT, model="python_chars")
+    assert player_args(at, "rt_player")["T"] == len(PRESET)
+    t = 57
+    report(at, "rt_player", t)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["rt_step"] == t
+    spec = chart(at, "Next-character guesses")
+    expected = [p for _, p in MODEL.read(PRESET).top_guesses(t, 5)]
+    assert decode(spec["data"][0]["x"]) == pytest.approx(expected)
+    assert player_args(at, "rt_player")["t"] == t
+
+    at.text_area(key="rt_text").set_value("x = 1\n").run(timeout=TIMEOUT)
+    args = player_args(at, "rt_player")
+    assert (args["T"], args["t"]) == (6, 5)
+    expected = [p for _, p in MODEL.read("x = 1\n").top_guesses(5, 5)]
+    assert decode(chart(at, "Next-character guesses")["data"][0]["x"]) == pytest.approx(expected)

@@ -9,7 +9,7 @@ import numpy as np
 
 from lstm_core.text import CharModel, code_features, rank_units
 from tests.browser.helpers import settle
-from tests.browser.test_pages import EXCEPTION, main_text, open_page, url
+from tests.browser.test_pages import EXCEPTION, main_text, open_page, shown_step, url
 from tests.plotly_data import decode
 from ui.figures.text import layout_grid
 
@@ -67,3 +67,33 @@ def test_a_narrow_window_shows_the_opening_unit_in_the_unit_input(browser, page,
         assert narrow.locator("h3").first.inner_text().startswith(f"Unit {unit},")
     finally:
         context.close()
+
+
+# The x of the next-character guesses (their probabilities), typed arrays as lists
+_GUESSES_JS = """() => {
+    const gd = [...document.querySelectorAll('.js-plotly-plot')]
+        .find(g => ((g.layout.title || {}).text || '').includes('Next-character guesses'));
+    return Array.from(gd.data[0].x);
+}"""
+
+
+def test_keys_and_a_clicker_step_through_the_text(page, app_url):
+    open_page(page, url(app_url, "Read_text", "model=python_chars"))
+    page.locator("h1").first.click()  # keys go to the page itself
+    reading = MODEL.read(PRESET)
+    for key, t in (
+        ("ArrowRight", 1),
+        ("PageDown", 2),
+        ("PageDown", 3),
+        ("PageUp", 2),
+        ("End", len(PRESET) - 1),
+    ):
+        page.keyboard.press(key)  # the step is the page's own, not the link's t
+        assert shown_step(page) == (t, len(PRESET))
+        expected = [p for _, p in reading.top_guesses(t, 5)]
+        page.wait_for_function(
+            f"() => {{ const x = ({_GUESSES_JS})(); return Math.abs(x[0] - {expected[0]!r}) < 1e-12; }}",
+            timeout=15_000,
+        )
+        np.testing.assert_allclose(page.evaluate(_GUESSES_JS), expected, rtol=1e-12)
+    assert page.locator(EXCEPTION).count() == 0
