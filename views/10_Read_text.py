@@ -8,9 +8,16 @@ shipped model, ``?text=…`` (at most 500 characters) a text of the link's own. 
 
 import streamlit as st
 
-from ui import controls, follow_step, presenter, screen
+from ui import controls, figure_cache, follow_step, presenter, screen
 from ui import read_text as rt
-from ui.figures.text import PHONE_WRAP, WRAP, coloured_text_figure, guesses_figure, unit_step_figure
+from ui.figures.text import (
+    PHONE_WRAP,
+    WRAP,
+    coloured_text_figure,
+    guesses_figure,
+    step_frames,
+    unit_step_figure,
+)
 from ui.presenter import presented
 
 st.set_page_config(page_title="Read text · LSTM Gate Lab", page_icon="📖", layout="wide")
@@ -95,14 +102,16 @@ step_tab, find_tab, write_tab = st.tabs(["Step through the text", "Find the unit
 def _step_through() -> None:
     """The step player and the figures of its step: a step reruns only this part of the page."""
     # The page's one step player: keys and a clicker step character by character, Play reads along.
+    # The coloured text is drawn at an anchor step and kept while only the step moves: the player shows
+    # the step's frame (the marker around its character) in the browser, with no redraw of the text.
     t = follow_step.step(PLAYER, len(text), own=STEP)
-    follow_step.player(len(text), t, key=PLAYER, live=True, own=STEP)
-    st.plotly_chart(
-        presented(
-            coloured_text_figure(text, values, quantity, rt.colour_title(unit, quantity), step=t, wrap=wrap)
-        ),
-        key="rt_colours",
-    )
+    view = ("read_text", fingerprint, text, layer, quantity, unit, wrap, presenter.is_on())
+    drawn = follow_step.anchor(st.session_state, view, t, lambda _at, _t: True)
+    chart_key = drawn.chart_key("rt_colours")
+    follow_step.player(len(text), t, key=PLAYER, live=True, own=STEP, chart_key=chart_key)
+    title = rt.colour_title(unit, quantity)
+    spec = presented(coloured_text_figure(text, values, quantity, title, step=drawn.t, wrap=wrap)).to_dict()
+    figure_cache.plotly_spec({**spec, "frames": step_frames(text, wrap)}, key=chart_key)
     a, b = st.columns(2)
     a.plotly_chart(presented(unit_step_figure(reading, layer, unit, t)), key="rt_unit_step")
     b.plotly_chart(presented(guesses_figure(reading, t)), key="rt_guesses")

@@ -183,6 +183,11 @@ def test_the_step_player_walks_the_text_character_by_character():
     expected = [p for _, p in MODEL.read(PRESET).top_guesses(t, 5)]
     assert decode(spec["data"][0]["x"]) == pytest.approx(expected)
     assert player_args(at, "rt_player")["t"] == t
+    # The text is drawn once, at the step it opened on; the player moves its marker by the frames.
+    text_chart = chart(at, "right after reading it")
+    assert [f["name"] for f in text_chart["frames"]] == [str(k) for k in range(len(PRESET))]
+    assert text_chart["layout"]["shapes"][0] == text_chart["frames"][0]["layout"]["shapes"][0]
+    assert player_args(at, "rt_player")["chart"].startswith(".st-key-rt_colours_")
 
     at.text_area(key="rt_text").set_value("x = 1\n").run(timeout=TIMEOUT)
     args = player_args(at, "rt_player")

@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from ui import notation
-from ui.figures.text import STEP_BARS, coloured_text_figure, unit_step_figure
+from ui.figures.text import (
+    PHONE_WRAP,
+    STEP_BARS,
+    WRAP,
+    coloured_text_figure,
+    layout_grid,
+    step_frames,
+    unit_step_figure,
+)
 
 TEXT = "x = 'a'\n"
 VALUES = np.linspace(-0.6, 0.9, len(TEXT))
@@ -82,3 +90,18 @@ def test_a_phone_wraps_the_coloured_text_and_its_title():
     assert heat.text[3][9] == "y" and heat.z[3][9] == pytest.approx(values[-1])
     assert np.isnan(heat.z[3][10])
     assert fig.layout.title.text.count("<br>") == 1  # 50 characters of title over two lines of 30
+
+
+def test_every_character_has_a_frame_that_outlines_its_own_cell():
+    text = "def f(x):\n    return 'a' + x\n" + "y" * 100
+    for wrap in (WRAP, PHONE_WRAP):
+        frames = step_frames(text, wrap)
+        rows, cols = layout_grid(text, wrap)
+        assert [f["name"] for f in frames] == [str(t) for t in range(len(text))]
+        for t, frame in enumerate(frames):
+            assert "data" not in frame  # shapes only: a trace in a frame would wipe the heatmap
+            (shape,) = frame["layout"]["shapes"]
+            assert (shape["x0"], shape["x1"]) == (cols[t] - 0.5, cols[t] + 0.5)
+            assert (shape["y0"], shape["y1"]) == (rows[t] - 0.5, rows[t] + 0.5)
+        drawn = coloured_text_figure(text, np.zeros(len(text)), "c", "title", step=7, wrap=wrap)
+        assert drawn.layout.shapes[0].to_plotly_json() == frames[7]["layout"]["shapes"][0]

@@ -52,6 +52,26 @@ def colour_range(quantity: str, values: np.ndarray) -> tuple[float, float, list]
     return -limit, limit, scale
 
 
+def _marker(row: int, col: int) -> dict:
+    """The outline around the character of the step on show."""
+    return dict(
+        type="rect", x0=col - 0.5, x1=col + 0.5, y0=row - 0.5, y1=row + 0.5, line=dict(color="black", width=3)
+    )
+
+
+def step_frames(text: str, wrap: int = WRAP) -> list[dict]:
+    """One animation frame per character of ``text``, named by its index: the step marker around it.
+
+    The marker is a layout shape, not a trace: Plotly's redraw-free animation wipes a figure's heatmaps
+    (plotly.js #4491) when a frame changes a trace, but leaves them alone when it changes only shapes. So
+    the step player moves the marker in the browser at once, as it shows the stepping figure's frames."""
+    rows, cols = layout_grid(text, wrap)
+    return [
+        {"name": str(t), "layout": {"shapes": [_marker(int(r), int(c))]}}
+        for t, (r, c) in enumerate(zip(rows, cols, strict=True))
+    ]
+
+
 def coloured_text_figure(
     text: str, values: np.ndarray, quantity: str, title: str, step: int | None = None, wrap: int = WRAP
 ):
@@ -85,14 +105,7 @@ def coloured_text_figure(
         )
     )
     if step is not None and 0 <= step < len(text):
-        fig.add_shape(
-            type="rect",
-            x0=cols[step] - 0.5,
-            x1=cols[step] + 0.5,
-            y0=rows[step] - 0.5,
-            y1=rows[step] + 0.5,
-            line=dict(color="black", width=3),
-        )
+        fig.add_shape(**_marker(rows[step], cols[step]))
     fig.update_xaxes(visible=False, range=[-0.5, wrap - 0.5])
     fig.update_yaxes(visible=False, autorange="reversed")
     lines = textwrap.wrap(title, wrap + 10) if wrap < WRAP else [title]
