@@ -6,11 +6,12 @@ reveal the figure stops one step short of the step asked about, so the answer is
 """
 
 from dataclasses import replace
+from pathlib import Path
 
 import streamlit as st
 
 from lstm_core import scenes
-from ui import claims, controls, screen
+from ui import claims, controls, presenter, screen
 from ui.lessons import LESSONS, catalogue, find
 from ui.lessons import progress as lesson_progress
 from ui.lessons.questions import CHOICE, feedback, score_text
@@ -206,8 +207,10 @@ with links_col, st.container(key="lesson_links"):
                 help="The page shows every step of the lesson's cell (so the answer too), starting at "
                 "step t. The sidebar's “Back to random weights” returns to your own cell.",
             )
-        else:
+        elif any(Path(path).as_posix().endswith(link_.page) for path, _ in presenter.pages()[0]):
             st.page_link(link_.page, label=f"**{link_.label} →** (with its own controls)")
+        else:  # the page runs on its own (a test, a bare `streamlit run`): no navigation to link into
+            st.markdown(f"**{link_.label}**, in the app's sidebar (with its own controls)")
 
 with sheet_col, st.container(key="lesson_worksheet"):
     st.subheader("Worksheet")

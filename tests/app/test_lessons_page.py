@@ -181,3 +181,13 @@ def test_lesson_8_flip_shows_both_runs_side_by_side_with_the_memory_unit_followi
     assert result["unit"] == j
     np.testing.assert_allclose(result["c_flipped"][:, j], decode(right["y"]))
     assert claim.say(result) in " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("number", range(1, 10))
+def test_every_lesson_opens_on_its_own_without_an_error(number):
+    """A lesson whose "Go further" links to another page (lesson 2: Gate lab) opened without the app's
+    navigation (found by tests/bad_inputs/test_fuzz_pages.py): it names the page instead of linking it."""
+    at = AppTest.from_file(str(ROOT / "views" / "7_Lessons.py"), default_timeout=120)
+    at.query_params["lesson"] = str(number)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
