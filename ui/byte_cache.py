@@ -115,9 +115,10 @@ def drop_expired_sessions(timeout_s: float = 5.0) -> int:
     try:
         from streamlit.runtime import Runtime
 
-        manager = Runtime.instance()._session_mgr
+        runtime = Runtime.instance()
+        manager = runtime._session_mgr
         storage, lock = manager._session_storage._cache, manager._storage_lock
-        loop = Runtime.instance()._get_async_objs().eventloop
+        loop = runtime._get_async_objs().eventloop
     except (ImportError, RuntimeError, AttributeError):
         return 0
 

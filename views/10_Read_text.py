@@ -8,7 +8,7 @@ shipped model, ``?text=…`` (at most 500 characters) a text of the link's own. 
 
 import streamlit as st
 
-from ui import controls, figure_cache, follow_step, presenter, screen
+from ui import compute, controls, figure_cache, follow_step, presenter, screen
 from ui import read_text as rt
 from ui.figures.text import (
     PHONE_WRAP,
@@ -98,6 +98,14 @@ wrap = PHONE_WRAP if screen.narrow() else WRAP  # characters a row of the colour
 step_tab, find_tab, write_tab = st.tabs(["Step through the text", "Find the unit", "Write"])
 
 
+@compute.byte_cached("read_text.text_spec")
+def _text_spec(text: str, values, quantity: str, title: str, step: int, wrap: int) -> dict:
+    """The coloured text at its anchor step with a frame per character, as a finished dict: built once
+    per view and anchor, not at every step the player reports."""
+    spec = coloured_text_figure(text, values, quantity, title, step=step, wrap=wrap).to_dict()
+    return {**spec, "frames": step_frames(text, wrap)}
+
+
 @st.fragment
 def _step_through() -> None:
     """The step player and the figures of its step: a step reruns only this part of the page."""
@@ -109,9 +117,8 @@ def _step_through() -> None:
     drawn = follow_step.anchor(st.session_state, view, t, lambda _at, _t: True)
     chart_key = drawn.chart_key("rt_colours")
     follow_step.player(len(text), t, key=PLAYER, live=True, own=STEP, chart_key=chart_key)
-    title = rt.colour_title(unit, quantity)
-    spec = presented(coloured_text_figure(text, values, quantity, title, step=drawn.t, wrap=wrap)).to_dict()
-    figure_cache.plotly_spec({**spec, "frames": step_frames(text, wrap)}, key=chart_key)
+    spec = _text_spec(text, values, quantity, rt.colour_title(unit, quantity), drawn.t, wrap)
+    figure_cache.plotly_spec(presented(spec), key=chart_key)
     a, b = st.columns(2)
     a.plotly_chart(presented(unit_step_figure(reading, layer, unit, t)), key="rt_unit_step")
     b.plotly_chart(presented(guesses_figure(reading, t)), key="rt_guesses")
